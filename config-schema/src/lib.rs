@@ -1,0 +1,28 @@
+//! `millennium.toml`: the model, its JSON schema, and the loading pipeline
+//! with compiler-style diagnostics.
+//!
+//! - [`model`]: the typed config (the schema's single source of truth).
+//! - [`schema`]: the draft-07 JSON schema generated from the model.
+//! - [`load()`]: read, parse with spans, validate, deserialise, check rules.
+//! - [`Diagnostic`] and [`render`]: what went wrong, where, and how to fix it.
+//! - [`BaseDirectory`]: the `$APPDATA`-style variables scopes may use.
+
+mod base_dir;
+mod csp;
+mod diagnostic;
+mod load;
+pub mod model;
+pub mod schema;
+mod semantic;
+mod source;
+mod validate;
+
+pub use base_dir::BaseDirectory;
+pub use csp::{CspProblem, check as check_csp, parse_policy as parse_csp};
+pub use diagnostic::{Diagnostic, Format, SourceFile, Stage, emit_to_stderr, render};
+pub use load::{CONFIG_FILE, LoadError, LoadedConfig, config_path, load, load_str};
+pub use model::Config;
+pub use source::{MAX_DEPTH, MAX_SIZE};
+
+/// Colour choice for [`emit_to_stderr`].
+pub use codespan_reporting::term::termcolor::ColorChoice;

@@ -1,0 +1,498 @@
+//! `[allowlist.*]`: which JS APIs the webview may call. Everything is denied
+//! unless a key here turns it on.
+//!
+//! Each category has `all` plus one boolean per command; the key that gates a
+//! call is written `allowlist.<category>.<command>` (e.g. `allowlist.fs.read-file`),
+//! which is also the name a denied call reports. `event` and the read-only
+//! parts of `app` (name, version) need no key, as in Tauri v1.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Defines a category struct: `all`, one `bool` per command, optional extra
+/// fields (scopes), and the `COMMANDS` table that the allowlist gate and the
+/// schema tests share, so a command key exists in exactly one place.
+macro_rules! allowlist_category {
+    (
+        $(#[$smeta:meta])*
+        $name:ident ($category:literal) {
+            $( $(#[$fmeta:meta])* $field:ident = $key:literal, )*
+        }
+        $( extra { $( $(#[$emeta:meta])* $efield:ident : $ety:ty, )* } )?
+    ) => {
+        $(#[$smeta])*
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+        pub struct $name {
+            /// Enable every command of this category.
+            #[serde(default)]
+            pub all: bool,
+            $( $(#[$fmeta])* #[serde(default)] pub $field: bool, )*
+            $($( $(#[$emeta])* #[serde(default)] pub $efield: $ety, )*)?
+        }
+
+        impl $name {
+            /// The category's name in `allowlist.<category>`.
+            pub const CATEGORY: &'static str = $category;
+            /// Every boolean command key of the category, as written in the toml.
+            pub const COMMANDS: &'static [&'static str] = &[$($key),*];
+
+            /// Whether `command` is enabled; `None` when the category has no such key.
+            pub fn allows(&self, command: &str) -> Option<bool> {
+                match command {
+                    $( $key => Some(self.all || self.$field), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+/// Which JS APIs the frontend may call. Deny by default: a command is callable
+/// only when its key (or its category's `all`) is `true`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Allowlist {
+    /// Enable every API of every category. Convenient while prototyping;
+    /// grant single commands before you ship.
+    #[serde(default)]
+    pub all: bool,
+    /// File system access (`Millennium.fs`), limited to `scope`.
+    #[serde(default)]
+    pub fs: FsAllowlist,
+    /// Window creation and management (`Millennium.window`).
+    #[serde(default)]
+    pub window: WindowAllowlist,
+    /// Opening URLs and running commands named in `scope` (`Millennium.shell`).
+    #[serde(default)]
+    pub shell: ShellAllowlist,
+    /// Native file pickers and message boxes (`Millennium.dialog`).
+    #[serde(default)]
+    pub dialog: DialogAllowlist,
+    /// HTTP requests from the host, limited to `scope` (`Millennium.http`).
+    #[serde(default)]
+    pub http: HttpAllowlist,
+    /// Reading and writing the clipboard (`Millennium.clipboard`).
+    #[serde(default)]
+    pub clipboard: ClipboardAllowlist,
+    /// Desktop notifications (`Millennium.notification`).
+    #[serde(default)]
+    pub notification: NotificationAllowlist,
+    /// Operating system information (`Millennium.os`).
+    #[serde(default)]
+    pub os: OsAllowlist,
+    /// Base directories and path helpers (`Millennium.path`).
+    #[serde(default)]
+    pub path: PathAllowlist,
+    /// Exiting and relaunching the app (`Millennium.process`).
+    #[serde(default)]
+    pub process: ProcessAllowlist,
+    /// Showing and hiding the whole app (`Millennium.app`).
+    #[serde(default)]
+    pub app: AppAllowlist,
+    /// Checking for and installing updates from the webview (`Millennium.updater`).
+    #[serde(default)]
+    pub updater: UpdaterAllowlist,
+}
+
+impl Allowlist {
+    /// Whether the key `allowlist.<category>.<command>` is enabled.
+    /// `None` when no such key exists (the caller reports an unknown command).
+    pub fn allows(&self, category: &str, command: &str) -> Option<bool> {
+        let allowed = match category {
+            FsAllowlist::CATEGORY => self.fs.allows(command),
+            WindowAllowlist::CATEGORY => self.window.allows(command),
+            ShellAllowlist::CATEGORY if command == "open" => {
+                Some(self.shell.all || self.shell.open.is_enabled())
+            }
+            ShellAllowlist::CATEGORY => self.shell.allows(command),
+            DialogAllowlist::CATEGORY => self.dialog.allows(command),
+            HttpAllowlist::CATEGORY => self.http.allows(command),
+            ClipboardAllowlist::CATEGORY => self.clipboard.allows(command),
+            NotificationAllowlist::CATEGORY => self.notification.allows(command),
+            OsAllowlist::CATEGORY => self.os.allows(command),
+            PathAllowlist::CATEGORY => self.path.allows(command),
+            ProcessAllowlist::CATEGORY => self.process.allows(command),
+            AppAllowlist::CATEGORY => self.app.allows(command),
+            UpdaterAllowlist::CATEGORY => self.updater.allows(command),
+            _ => None,
+        }?;
+        Some(self.all || allowed)
+    }
+
+    /// Every `(category, command)` key that exists, for tests and documentation.
+    pub fn keys() -> impl Iterator<Item = (&'static str, &'static str)> {
+        let tables: [(&str, &[&str]); 12] = [
+            (FsAllowlist::CATEGORY, FsAllowlist::COMMANDS),
+            (WindowAllowlist::CATEGORY, WindowAllowlist::COMMANDS),
+            (ShellAllowlist::CATEGORY, ShellAllowlist::COMMANDS),
+            (DialogAllowlist::CATEGORY, DialogAllowlist::COMMANDS),
+            (HttpAllowlist::CATEGORY, HttpAllowlist::COMMANDS),
+            (ClipboardAllowlist::CATEGORY, ClipboardAllowlist::COMMANDS),
+            (
+                NotificationAllowlist::CATEGORY,
+                NotificationAllowlist::COMMANDS,
+            ),
+            (OsAllowlist::CATEGORY, OsAllowlist::COMMANDS),
+            (PathAllowlist::CATEGORY, PathAllowlist::COMMANDS),
+            (ProcessAllowlist::CATEGORY, ProcessAllowlist::COMMANDS),
+            (AppAllowlist::CATEGORY, AppAllowlist::COMMANDS),
+            (UpdaterAllowlist::CATEGORY, UpdaterAllowlist::COMMANDS),
+        ];
+        let shell_open = std::iter::once((ShellAllowlist::CATEGORY, "open"));
+        tables
+            .into_iter()
+            .flat_map(|(category, commands)| commands.iter().map(move |c| (category, *c)))
+            .chain(shell_open)
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.fs`. Every path is checked against `scope` after it is made
+    /// absolute and its symlinks are resolved.
+    FsAllowlist("fs") {
+        /// `readTextFile` and `readBinaryFile`.
+        read_file = "read-file",
+        /// `writeTextFile` and `writeBinaryFile` (atomic: temporary file, then rename).
+        write_file = "write-file",
+        /// `readDir`, optionally recursive.
+        read_dir = "read-dir",
+        /// `copyFile`.
+        copy_file = "copy-file",
+        /// `createDir`, optionally recursive.
+        create_dir = "create-dir",
+        /// `removeDir`, optionally recursive.
+        remove_dir = "remove-dir",
+        /// `removeFile`.
+        remove_file = "remove-file",
+        /// `renameFile`.
+        rename_file = "rename-file",
+        /// `exists`.
+        exists = "exists",
+    }
+    extra {
+        /// Paths the fs commands may touch: a list of globs, or
+        /// `{ allow = [...], deny = [...] }` where `deny` wins. Globs may start
+        /// with a base directory variable such as `$APPDATA` or `$HOME`.
+        /// `"$APPDATA/notes"` matches the directory itself only; use
+        /// `"$APPDATA/notes/**"` for everything inside it.
+        scope: FsScope,
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.window`: create windows and change them.
+    WindowAllowlist("window") {
+        /// `new WebviewWindow(label, options)`.
+        create = "create",
+        /// `center()`.
+        center = "center",
+        /// `requestUserAttention()`.
+        request_user_attention = "request-user-attention",
+        /// `setResizable()`.
+        set_resizable = "set-resizable",
+        /// `setTitle()`.
+        set_title = "set-title",
+        /// `maximize()` and `toggleMaximize()`.
+        maximize = "maximize",
+        /// `unmaximize()` and `toggleMaximize()`.
+        unmaximize = "unmaximize",
+        /// `minimize()`.
+        minimize = "minimize",
+        /// `unminimize()`.
+        unminimize = "unminimize",
+        /// `show()`.
+        show = "show",
+        /// `hide()`.
+        hide = "hide",
+        /// `close()`.
+        close = "close",
+        /// `setDecorations()`.
+        set_decorations = "set-decorations",
+        /// `setAlwaysOnTop()`.
+        set_always_on_top = "set-always-on-top",
+        /// `setSize()`.
+        set_size = "set-size",
+        /// `setMinSize()`.
+        set_min_size = "set-min-size",
+        /// `setMaxSize()`.
+        set_max_size = "set-max-size",
+        /// `setPosition()`.
+        set_position = "set-position",
+        /// `setFullscreen()`.
+        set_fullscreen = "set-fullscreen",
+        /// `setFocus()`.
+        set_focus = "set-focus",
+        /// `setSkipTaskbar()`.
+        set_skip_taskbar = "set-skip-taskbar",
+        /// `setCursorGrab()`.
+        set_cursor_grab = "set-cursor-grab",
+        /// `setCursorVisible()`.
+        set_cursor_visible = "set-cursor-visible",
+        /// `setCursorIcon()`.
+        set_cursor_icon = "set-cursor-icon",
+        /// `setCursorPosition()`.
+        set_cursor_position = "set-cursor-position",
+        /// `setIgnoreCursorEvents()`.
+        set_ignore_cursor_events = "set-ignore-cursor-events",
+        /// `startDragging()`, for custom title bars.
+        start_dragging = "start-dragging",
+        /// `print()`: the system print dialog for the page.
+        print = "print",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.shell`: open URLs in the desktop's default handler and run
+    /// the commands named in `scope`, nothing else.
+    ShellAllowlist("shell") {
+        /// `Command.execute()` and `Command.spawn()` for commands in `scope`.
+        execute = "execute",
+    }
+    extra {
+        /// `open()`: `true` allows `mailto:`, `tel:`, `http://` and `https://`
+        /// URLs; a string is a regular expression the whole URL or path must match.
+        open: ShellOpen,
+        /// The commands `execute` may run, each with its program and the
+        /// arguments it accepts.
+        scope: Vec<ShellCommand>,
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.dialog`: native dialogs. Paths the user picks in `open` and
+    /// `save` join the fs scope for the rest of the run.
+    DialogAllowlist("dialog") {
+        /// `open()`: pick files or directories.
+        open = "open",
+        /// `save()`: pick a path to save to.
+        save = "save",
+        /// `message()`.
+        message = "message",
+        /// `ask()`: yes/no.
+        ask = "ask",
+        /// `confirm()`: ok/cancel.
+        confirm = "confirm",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.http`: requests made by the host, so they are not bound by
+    /// the page's CORS, and therefore limited to `scope`.
+    HttpAllowlist("http") {
+        /// `fetch()` and `getClient().request()`.
+        request = "request",
+    }
+    extra {
+        /// URL globs requests may go to, e.g. `"https://api.example.com/**"`
+        /// or `"https://*.example.com:*/v1/*"`. Empty means no URL.
+        scope: Vec<String>,
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.clipboard`.
+    ClipboardAllowlist("clipboard") {
+        /// `writeText()`.
+        write_text = "write-text",
+        /// `readText()`.
+        read_text = "read-text",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.notification`.
+    NotificationAllowlist("notification") {
+        /// `sendNotification()`, `isPermissionGranted()`, `requestPermission()`.
+        send = "send",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.os`: platform, version, architecture, locale, temp dir.
+    OsAllowlist("os") {
+        /// Every `Millennium.os` function.
+        info = "info",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.path`: base directories (`appDataDir()`, `homeDir()`, ...)
+    /// and path helpers (`join`, `resolve`, `basename`, ...).
+    PathAllowlist("path") {
+        /// Every `Millennium.path` function.
+        resolve = "resolve",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.process`.
+    ProcessAllowlist("process") {
+        /// `exit(code)`.
+        exit = "exit",
+        /// `relaunch()`.
+        relaunch = "relaunch",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.app`. `getName()` and `getVersion()` need no key.
+    AppAllowlist("app") {
+        /// `show()`: show every window of the app.
+        show = "show",
+        /// `hide()`: hide every window of the app.
+        hide = "hide",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.updater`. Update policy (endpoints, keys, downgrades) is set
+    /// in `[updater]` only; these keys only let the page trigger it.
+    UpdaterAllowlist("updater") {
+        /// `checkUpdate()`.
+        check = "check",
+        /// `installUpdate()`: download, verify and install, then relaunch.
+        install = "install",
+    }
+}
+
+/// The fs scope: a plain list of allowed globs, or allow and deny lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum FsScope {
+    /// Globs of allowed paths.
+    Allow(Vec<String>),
+    /// Allowed and denied globs; a path matching any `deny` glob is refused
+    /// even when it matches an `allow` glob.
+    Rules(FsScopeRules),
+}
+
+impl Default for FsScope {
+    fn default() -> Self {
+        FsScope::Allow(Vec::new())
+    }
+}
+
+impl FsScope {
+    /// The allowed globs.
+    pub fn allow(&self) -> &[String] {
+        match self {
+            FsScope::Allow(allow) => allow,
+            FsScope::Rules(rules) => &rules.allow,
+        }
+    }
+
+    /// The denied globs (empty for the list form).
+    pub fn deny(&self) -> &[String] {
+        match self {
+            FsScope::Allow(_) => &[],
+            FsScope::Rules(rules) => &rules.deny,
+        }
+    }
+}
+
+/// `{ allow = [...], deny = [...] }`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct FsScopeRules {
+    /// Globs of allowed paths.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Globs of refused paths; they win over `allow`.
+    #[serde(default)]
+    pub deny: Vec<String>,
+    /// When `true`, `*` and `**` do not match file names starting with a dot
+    /// (hidden files) unless the glob spells the dot out.
+    #[serde(default)]
+    pub require_literal_leading_dot: bool,
+}
+
+/// `shell.open`: on/off, or a regular expression for what may be opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ShellOpen {
+    /// `true` allows `mailto:`, `tel:`, `http://` and `https://` URLs.
+    Flag(bool),
+    /// A regular expression the whole URL or path must match.
+    Pattern(String),
+}
+
+impl Default for ShellOpen {
+    fn default() -> Self {
+        ShellOpen::Flag(false)
+    }
+}
+
+impl ShellOpen {
+    /// The expression used when `open = true`.
+    pub const DEFAULT_PATTERN: &'static str = r"^((mailto:[^\s]+)|(tel:[^\s]+)|(https?://[^\s]+))$";
+
+    /// Whether `open()` is enabled at all.
+    pub fn is_enabled(&self) -> bool {
+        !matches!(self, ShellOpen::Flag(false))
+    }
+
+    /// The expression `open()` arguments must match, if enabled.
+    pub fn pattern(&self) -> Option<&str> {
+        match self {
+            ShellOpen::Flag(false) => None,
+            ShellOpen::Flag(true) => Some(Self::DEFAULT_PATTERN),
+            ShellOpen::Pattern(pattern) => Some(pattern),
+        }
+    }
+}
+
+/// A command the frontend may run by `name`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ShellCommand {
+    /// The name the JS side uses: `new Millennium.shell.Command("git-status")`.
+    #[schemars(
+        length(min = 1, max = 64),
+        regex(pattern = r"^[A-Za-z0-9_.-]+$"),
+        extend("patternErrorMessage" = "a command name may contain only letters, digits, `-`, `_` and `.`")
+    )]
+    pub name: String,
+    /// The program to run: a name looked up in `PATH`, or an absolute path.
+    #[schemars(length(min = 1))]
+    pub cmd: String,
+    /// Arguments the caller may pass: `false` (none, the default), `true`
+    /// (any: only for trusted programs), or a list in which each entry is a
+    /// fixed string or `{ validator = "regex" }` for a caller-supplied value.
+    #[serde(default)]
+    pub args: ShellArgs,
+}
+
+/// The arguments a scoped command accepts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ShellArgs {
+    /// `false`: no arguments; `true`: any arguments.
+    Any(bool),
+    /// Exactly these arguments, in order.
+    List(Vec<ShellArg>),
+}
+
+impl Default for ShellArgs {
+    fn default() -> Self {
+        ShellArgs::Any(false)
+    }
+}
+
+/// One argument of a scoped command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ShellArg {
+    /// A fixed argument; the caller must pass it as is.
+    Fixed(String),
+    /// A caller-supplied argument that must match `validator` in full.
+    Validated(ShellArgValidator),
+}
+
+/// `{ validator = "regex" }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ShellArgValidator {
+    /// Regular expression the whole argument must match, e.g. `"^[\\w.-]+$"`.
+    pub validator: String,
+}

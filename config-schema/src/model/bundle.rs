@@ -1,0 +1,147 @@
+//! `[bundle]`: desktop integration and package metadata.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Metadata for desktop entries and packages (`millennium build --deb`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct BundleConfig {
+    /// App icon: a square PNG (256x256 or larger is best), relative to the
+    /// directory of `millennium.toml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+
+    /// Freedesktop menu categories, e.g. `["Office", "Utility"]`.
+    #[serde(default)]
+    pub categories: Vec<DesktopCategory>,
+
+    /// Who publishes the app, e.g. `"Example Ltd"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+
+    /// Copyright line, e.g. `"Copyright 2026 Example Ltd"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copyright: Option<String>,
+
+    /// Project home page, an `https://` URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+
+    /// Licence as an SPDX expression, e.g. `"MIT"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+
+    /// Several lines describing the app, for package managers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_description: Option<String>,
+
+    /// Debian package settings.
+    #[serde(default)]
+    pub deb: DebConfig,
+}
+
+/// Fields of the Debian package's `control` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DebConfig {
+    /// Extra packages the app needs, in `Depends` syntax, e.g.
+    /// `["libnotify4"]`. The WebKitGTK runtime is always added.
+    #[serde(default)]
+    pub depends: Vec<String>,
+
+    /// Archive section.
+    #[serde(default = "default_section")]
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9+./-]*$"))]
+    pub section: String,
+
+    /// Package priority.
+    #[serde(default)]
+    pub priority: DebPriority,
+
+    /// `Maintainer` field, `Name <email>`. Defaults to `[bundle] publisher`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintainer: Option<String>,
+}
+
+impl Default for DebConfig {
+    fn default() -> Self {
+        Self {
+            depends: Vec::new(),
+            section: default_section(),
+            priority: DebPriority::default(),
+            maintainer: None,
+        }
+    }
+}
+
+fn default_section() -> String {
+    "utils".to_owned()
+}
+
+/// Debian package priorities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DebPriority {
+    /// Needed by the system.
+    Required,
+    /// Important for a usable system.
+    Important,
+    /// Reasonably small and useful on most systems.
+    Standard,
+    /// The usual priority for applications.
+    #[default]
+    Optional,
+}
+
+/// Main categories of the freedesktop menu specification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum DesktopCategory {
+    /// Audio and video players and editors.
+    AudioVideo,
+    /// Audio-only applications.
+    Audio,
+    /// Video-only applications.
+    Video,
+    /// Programming tools.
+    Development,
+    /// Educational software.
+    Education,
+    /// Games.
+    Game,
+    /// Graphics viewers and editors.
+    Graphics,
+    /// Network applications: browsers, chat, mail.
+    Network,
+    /// Office applications.
+    Office,
+    /// Scientific software.
+    Science,
+    /// Settings applications.
+    Settings,
+    /// System tools.
+    System,
+    /// Small utilities.
+    Utility,
+}
+
+impl DesktopCategory {
+    /// The name used in `.desktop` files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DesktopCategory::AudioVideo => "AudioVideo",
+            DesktopCategory::Audio => "Audio",
+            DesktopCategory::Video => "Video",
+            DesktopCategory::Development => "Development",
+            DesktopCategory::Education => "Education",
+            DesktopCategory::Game => "Game",
+            DesktopCategory::Graphics => "Graphics",
+            DesktopCategory::Network => "Network",
+            DesktopCategory::Office => "Office",
+            DesktopCategory::Science => "Science",
+            DesktopCategory::Settings => "Settings",
+            DesktopCategory::System => "System",
+            DesktopCategory::Utility => "Utility",
+        }
+    }
+}

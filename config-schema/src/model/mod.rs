@@ -1,0 +1,54 @@
+//! The typed `millennium.toml`. These types are the schema's source: every doc
+//! comment becomes an editor tooltip, every `#[serde(default)]` a documented default.
+
+mod allowlist;
+mod app;
+mod bundle;
+mod security;
+mod updater;
+mod window;
+
+pub use allowlist::*;
+pub use app::AppConfig;
+pub use bundle::{BundleConfig, DebConfig, DebPriority, DesktopCategory};
+pub use security::{Csp, CspSources, DEFAULT_CSP, RemoteDomainAccess, SecurityConfig};
+pub use updater::{ENDPOINT_VARIABLES, UpdaterConfig};
+pub use window::{Theme, WindowConfig};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A Millennium app: `millennium.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(title = "millennium.toml")]
+pub struct Config {
+    /// The JSON schema this file follows; editors may use it. Ignored by Millennium.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+
+    /// The app's identity and where its frontend lives.
+    pub app: AppConfig,
+
+    /// The windows opened at start. Without any `[[windows]]`, one window
+    /// labelled `main` shows `index.html`.
+    #[serde(default = "window::default_windows")]
+    #[schemars(length(min = 1))]
+    pub windows: Vec<WindowConfig>,
+
+    /// Which JS APIs the frontend may call. Everything is off by default.
+    #[serde(default)]
+    pub allowlist: Allowlist,
+
+    /// Content security policy, navigation and remote access rules.
+    #[serde(default)]
+    pub security: SecurityConfig,
+
+    /// Self-update from signed releases.
+    #[serde(default)]
+    pub updater: UpdaterConfig,
+
+    /// Desktop entry and package metadata.
+    #[serde(default)]
+    pub bundle: BundleConfig,
+}

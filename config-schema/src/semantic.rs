@@ -1,0 +1,621 @@
+//! Rules the schema cannot express: across fields (unique labels, min <= max),
+//! against the file system (frontend dir, window pages, icon), and on the
+//! mini-languages inside strings (semver, globs, regexes, URLs, CSP, keys).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::base_dir::BaseDirectory;
+use crate::csp;
+use crate::diagnostic::{Diagnostic, Stage};
+use crate::model::{Config, Csp, ENDPOINT_VARIABLES, FsScope, ShellArg, ShellArgs, ShellOpen};
+use crate::source::{SourceMap, escape};
+
+/// Runs every rule. `base_dir` is the directory of the `millennium.toml`.
+pub fn check(config: &Config, base_dir: &Path, map: &SourceMap) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        map,
+        out: Vec::new(),
+    };
+    checker.app(config, base_dir);
+    checker.windows(config, base_dir);
+    checker.allowlist(config);
+    checker.security(config);
+    checker.updater(config);
+    checker.bundle(config, base_dir);
+    checker.out
+}
+
+struct Checker<'a> {
+    map: &'a SourceMap,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    /// Records a problem at `pointer` (pointing at the value when `on_value`).
+    fn report(&mut self, pointer: &str, message: String, label: &str, hint: Option<String>) {
+        let mut diagnostic = Diagnostic::new(Stage::Semantic, self.map.display(pointer), message)
+            .with_span(self.map.value_span(pointer))
+            .with_label(label);
+        if let Some(hint) = hint {
+            diagnostic = diagnostic.with_hint(hint);
+        }
+        self.out.push(diagnostic);
+    }
+
+    fn app(&mut self, config: &Config, base_dir: &Path) {
+        let app = &config.app;
+        if let Err(error) = semver::Version::parse(&app.version) {
+            self.report(
+                "/app/version",
+                format!("`{}` is not a semantic version: {error}", app.version),
+                "not semver",
+                Some("use MAJOR.MINOR.PATCH, e.g. `1.0.0` or `0.2.0-beta.1`".to_owned()),
+            );
+        }
+        let frontend = base_dir.join(&app.frontend);
+        if Path::new(&app.frontend).is_absolute() {
+            self.report(
+                "/app/frontend",
+                "the frontend directory must be relative to millennium.toml".to_owned(),
+                "absolute path",
+                Some(format!("write it relative to {}", display_dir(base_dir))),
+            );
+        } else if !frontend.is_dir() {
+            let what = if frontend.exists() {
+                "is not a directory"
+            } else {
+                "does not exist"
+            };
+            self.report(
+                "/app/frontend",
+                format!("frontend directory `{}` {what}", app.frontend),
+                what,
+                Some(format!(
+                    "create it next to millennium.toml (in {}) or build your frontend first",
+                    display_dir(base_dir)
+                )),
+            );
+        }
+        if let Some(dev_url) = &app.dev_url {
+            match url::Url::parse(dev_url) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+                Ok(url) => self.report(
+                    "/app/dev-url",
+                    format!(
+                        "dev-url must be an http:// or https:// URL, not `{}:`",
+                        url.scheme()
+                    ),
+                    "unsupported scheme",
+                    Some("e.g. `http://127.0.0.1:5173`".to_owned()),
+                ),
+                Err(error) => self.report(
+                    "/app/dev-url",
+                    format!("`{dev_url}` is not a URL: {error}"),
+                    "invalid URL",
+                    Some("e.g. `http://127.0.0.1:5173`".to_owned()),
+                ),
+            }
+        }
+    }
+
+    fn windows(&mut self, config: &Config, base_dir: &Path) {
+        let frontend = base_dir.join(&config.app.frontend);
+        let mut labels: HashSet<&str> = HashSet::new();
+        for (index, window) in config.windows.iter().enumerate() {
+            let at = |key: &str| format!("/windows/{index}/{key}");
+            if !labels.insert(&window.label) {
+                self.report(
+                    &at("label"),
+                    format!("window label `{}` is used twice", window.label),
+                    "duplicate label",
+                    Some("every window needs its own label".to_owned()),
+                );
+            }
+            self.window_url(&window.url, &at("url"), &frontend);
+            for (axis, min, max, size) in [
+                ("width", window.min_width, window.max_width, window.width),
+                (
+                    "height",
+                    window.min_height,
+                    window.max_height,
+                    window.height,
+                ),
+            ] {
+                if let (Some(min), Some(max)) = (min, max) {
+                    if min > max {
+                        self.report(
+                            &at(&format!("min-{axis}")),
+                            format!("min-{axis} ({min}) is larger than max-{axis} ({max})"),
+                            "larger than the maximum",
+                            None,
+                        );
+                        continue;
+                    }
+                }
+                let default = if self.map.get(&at(axis)).is_none() {
+                    " (the default)"
+                } else {
+                    ""
+                };
+                let problem = match (min, max) {
+                    (Some(min), _) if size < min => Some(format!(
+                        "{axis} {size}{default} is smaller than min-{axis} {min}"
+                    )),
+                    (_, Some(max)) if size > max => Some(format!(
+                        "{axis} {size}{default} is larger than max-{axis} {max}"
+                    )),
+                    _ => None,
+                };
+                if let Some(message) = problem {
+                    self.report(
+                        &at(axis),
+                        message,
+                        "out of bounds",
+                        Some(format!("set `{axis}` between min-{axis} and max-{axis}")),
+                    );
+                }
+            }
+            match (window.x, window.y) {
+                (Some(_), None) | (None, Some(_)) => {
+                    let given = if window.x.is_some() { "x" } else { "y" };
+                    self.report(
+                        &at(given),
+                        "give both `x` and `y`, or neither".to_owned(),
+                        "only one coordinate",
+                        None,
+                    );
+                }
+                (Some(_), Some(_)) if window.center => self.report(
+                    &at("center"),
+                    "`center = true` conflicts with `x`/`y`".to_owned(),
+                    "conflicts with x/y",
+                    Some("remove `center` or the position".to_owned()),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    fn window_url(&mut self, url: &str, pointer: &str, frontend: &Path) {
+        if url.contains("://") {
+            self.remote_url(url, pointer, "window url");
+            return;
+        }
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        if path.starts_with('/') || path.split('/').any(|part| part == "..") {
+            self.report(
+                pointer,
+                format!("window url `{url}` must be a path inside the frontend directory"),
+                "leaves the frontend directory",
+                Some("write it relative to the frontend directory, e.g. `index.html`".to_owned()),
+            );
+            return;
+        }
+        if !frontend.is_dir() {
+            return; // already reported on `app.frontend`
+        }
+        let target = frontend.join(path);
+        let page = if path.is_empty() || path.ends_with('/') || target.is_dir() {
+            target.join("index.html")
+        } else {
+            target
+        };
+        if !page.is_file() {
+            self.report(
+                pointer,
+                format!("window url `{url}`: {} does not exist", page.display()),
+                "no such page",
+                Some(
+                    "create the page or fix the path; it is relative to the frontend directory"
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+
+    fn remote_url(&mut self, text: &str, pointer: &str, what: &str) {
+        self.remote_url_as(text, text, pointer, what);
+    }
+
+    /// Checks `text` but names `shown` (the URL as written, before placeholders
+    /// were substituted) in messages.
+    fn remote_url_as(&mut self, text: &str, shown: &str, pointer: &str, what: &str) {
+        let text_shown = shown;
+        match url::Url::parse(text) {
+            Ok(url) if url.scheme() == "https" => {}
+            Ok(url) if url.scheme() == "http" && is_loopback(&url) => {}
+            Ok(url) => self.report(
+                pointer,
+                format!("{what} `{text_shown}` must use https://"),
+                "not https",
+                Some(if url.scheme() == "http" {
+                    "plain http is only allowed for 127.0.0.1, ::1 and localhost".to_owned()
+                } else {
+                    format!("the `{}:` scheme is not supported here", url.scheme())
+                }),
+            ),
+            Err(error) => self.report(
+                pointer,
+                format!("{what} `{text_shown}` is not a URL: {error}"),
+                "invalid URL",
+                None,
+            ),
+        }
+    }
+
+    fn allowlist(&mut self, config: &Config) {
+        let allowlist = &config.allowlist;
+        let scope_pointer = |scope: &FsScope, list: &str, index: usize| match scope {
+            FsScope::Allow(_) => format!("/allowlist/fs/scope/{index}"),
+            FsScope::Rules(_) => format!("/allowlist/fs/scope/{list}/{index}"),
+        };
+        for (list, globs) in [
+            ("allow", allowlist.fs.scope.allow()),
+            ("deny", allowlist.fs.scope.deny()),
+        ] {
+            for (index, glob) in globs.iter().enumerate() {
+                let pointer = scope_pointer(&allowlist.fs.scope, list, index);
+                self.fs_glob(glob, &pointer);
+            }
+        }
+        for (index, glob) in allowlist.http.scope.iter().enumerate() {
+            self.url_glob(glob, &format!("/allowlist/http/scope/{index}"));
+        }
+        if let ShellOpen::Pattern(pattern) = &allowlist.shell.open {
+            self.regex(pattern, "/allowlist/shell/open");
+        }
+        let mut names: HashSet<&str> = HashSet::new();
+        for (index, command) in allowlist.shell.scope.iter().enumerate() {
+            if !names.insert(&command.name) {
+                self.report(
+                    &format!("/allowlist/shell/scope/{index}/name"),
+                    format!("shell command name `{}` is used twice", command.name),
+                    "duplicate name",
+                    None,
+                );
+            }
+            if let ShellArgs::List(args) = &command.args {
+                for (arg_index, arg) in args.iter().enumerate() {
+                    if let ShellArg::Validated(validator) = arg {
+                        let pointer =
+                            format!("/allowlist/shell/scope/{index}/args/{arg_index}/validator");
+                        self.regex(&validator.validator, &pointer);
+                    }
+                }
+            }
+        }
+    }
+
+    fn fs_glob(&mut self, glob: &str, pointer: &str) {
+        let expanded = match BaseDirectory::split(glob) {
+            Ok(Some((_, rest))) => format!("/base{rest}"),
+            Ok(None) if glob.starts_with('/') => glob.to_owned(),
+            Ok(None) => {
+                let hint = if glob.starts_with('~') {
+                    "use `$HOME` instead of `~`".to_owned()
+                } else {
+                    "start it with a base directory such as `$APPDATA/` or write an absolute path"
+                        .to_owned()
+                };
+                self.report(
+                    pointer,
+                    format!("scope path `{glob}` is relative"),
+                    "relative path",
+                    Some(hint),
+                );
+                return;
+            }
+            Err(name) => {
+                let names = BaseDirectory::ALL.iter().map(|d| d.variable());
+                let hint = crate::validate::nearest(&name, names).map_or_else(
+                    || format!("known variables: {}", variable_list()),
+                    |near| format!("did you mean `${near}`?"),
+                );
+                self.report(
+                    pointer,
+                    format!("unknown variable `${name}` in scope path"),
+                    "unknown variable",
+                    Some(hint),
+                );
+                return;
+            }
+        };
+        if expanded.split('/').any(|part| part == "..") {
+            self.report(
+                pointer,
+                format!("scope path `{glob}` contains `..`"),
+                "contains ..",
+                Some("write the directory you mean directly; paths are matched after `..` is resolved".to_owned()),
+            );
+            return;
+        }
+        if let Err(error) = globset::GlobBuilder::new(&expanded)
+            .literal_separator(true)
+            .build()
+        {
+            self.report(
+                pointer,
+                format!("invalid glob `{glob}`: {}", error.kind()),
+                "invalid glob",
+                None,
+            );
+        }
+    }
+
+    fn url_glob(&mut self, glob: &str, pointer: &str) {
+        let Some((scheme, rest)) = glob.split_once("://") else {
+            self.report(
+                pointer,
+                format!("URL pattern `{glob}` has no scheme"),
+                "missing scheme",
+                Some("write the full URL, e.g. `https://api.example.com/**`".to_owned()),
+            );
+            return;
+        };
+        if !matches!(scheme, "http" | "https") {
+            self.report(
+                pointer,
+                format!("URL pattern `{glob}` must start with http:// or https://"),
+                "unsupported scheme",
+                None,
+            );
+            return;
+        }
+        let authority = rest.split('/').next().unwrap_or_default();
+        if authority.is_empty() {
+            self.report(
+                pointer,
+                format!("URL pattern `{glob}` has no host"),
+                "missing host",
+                None,
+            );
+            return;
+        }
+        if let Err(error) = globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+        {
+            self.report(
+                pointer,
+                format!("invalid URL pattern `{glob}`: {}", error.kind()),
+                "invalid glob",
+                None,
+            );
+        }
+    }
+
+    fn regex(&mut self, pattern: &str, pointer: &str) {
+        if let Err(error) = regex::RegexBuilder::new(pattern)
+            .size_limit(1 << 20)
+            .build()
+        {
+            let first = error.to_string();
+            let detail = first.lines().last().unwrap_or("invalid").trim();
+            let detail = detail.strip_prefix("error: ").unwrap_or(detail).to_owned();
+            self.report(
+                pointer,
+                format!("invalid regular expression: {detail}"),
+                "invalid regex",
+                None,
+            );
+        }
+    }
+
+    fn security(&mut self, config: &Config) {
+        let security = &config.security;
+        if let Some(policy) = &security.csp {
+            let directives: Vec<(String, Vec<String>)> = match policy {
+                Csp::Policy(text) => csp::parse_policy(text),
+                Csp::Directives(map) => map
+                    .iter()
+                    .map(|(name, sources)| {
+                        (
+                            name.clone(),
+                            sources.sources().into_iter().map(str::to_owned).collect(),
+                        )
+                    })
+                    .collect(),
+            };
+            for problem in csp::check(&directives) {
+                if problem.unsafe_script && security.dangerous_allow_unsafe_scripts {
+                    continue;
+                }
+                let pointer = match policy {
+                    Csp::Directives(_) if !problem.directive.is_empty() => {
+                        format!("/security/csp/{}", escape(&problem.directive))
+                    }
+                    _ => "/security/csp".to_owned(),
+                };
+                self.report(&pointer, problem.message, "here", problem.hint);
+            }
+        }
+        for (index, glob) in security.allowed_navigation.iter().enumerate() {
+            self.url_glob(glob, &format!("/security/allowed-navigation/{index}"));
+        }
+        let labels: HashSet<&str> = config.windows.iter().map(|w| w.label.as_str()).collect();
+        for (index, access) in security
+            .dangerous_remote_domain_ipc_access
+            .iter()
+            .enumerate()
+        {
+            let domain_ok = !access.domain.is_empty()
+                && access.domain.split('.').all(|label| {
+                    !label.is_empty()
+                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+            if !domain_ok {
+                let hint = if access.domain.contains("://") {
+                    "give only the host name, e.g. `app.example.com`, without a scheme"
+                } else {
+                    "a host name looks like `app.example.com`"
+                };
+                self.report(
+                    &format!("/security/dangerous-remote-domain-ipc-access/{index}/domain"),
+                    format!("`{}` is not a host name", access.domain),
+                    "invalid domain",
+                    Some(hint.to_owned()),
+                );
+            }
+            for (window_index, label) in access.windows.iter().enumerate() {
+                if !labels.contains(label.as_str()) {
+                    self.report(
+                        &format!("/security/dangerous-remote-domain-ipc-access/{index}/windows/{window_index}"),
+                        format!("no window is labelled `{label}`"),
+                        "unknown window",
+                        Some(format!("declared labels: {}", sorted(&labels))),
+                    );
+                }
+            }
+        }
+    }
+
+    fn updater(&mut self, config: &Config) {
+        let updater = &config.updater;
+        if updater.active && updater.endpoints.is_empty() {
+            self.report(
+                "/updater",
+                "the updater is active but has no endpoints".to_owned(),
+                "no endpoints",
+                Some("add `endpoints = [\"https://releases.example.com/{{target}}/{{arch}}/latest.json\"]`".to_owned()),
+            );
+        }
+        if updater.active && updater.pubkeys.is_empty() {
+            self.report(
+                "/updater",
+                "the updater is active but trusts no public key".to_owned(),
+                "no pubkeys",
+                Some("run `millennium keygen` and add the public key to `pubkeys`".to_owned()),
+            );
+        }
+        for (index, endpoint) in updater.endpoints.iter().enumerate() {
+            let pointer = format!("/updater/endpoints/{index}");
+            let mut substituted = endpoint.clone();
+            let mut rest = endpoint.as_str();
+            let mut bad_variable = false;
+            while let Some(start) = rest.find("{{") {
+                let Some(len) = rest[start..].find("}}") else {
+                    break;
+                };
+                let name = &rest[start + 2..start + len];
+                if !ENDPOINT_VARIABLES.contains(&name) {
+                    let hint = crate::validate::nearest(name, ENDPOINT_VARIABLES.iter().copied())
+                        .map_or_else(
+                            || "known: {{target}}, {{arch}}, {{current_version}}".to_owned(),
+                            |n| format!("did you mean `{{{{{n}}}}}`?"),
+                        );
+                    self.report(
+                        &pointer,
+                        format!("unknown placeholder `{{{{{name}}}}}` in endpoint"),
+                        "unknown placeholder",
+                        Some(hint),
+                    );
+                    bad_variable = true;
+                }
+                substituted = substituted.replace(&format!("{{{{{name}}}}}"), "x");
+                rest = &rest[start + len + 2..];
+            }
+            if !bad_variable {
+                self.remote_url_as(&substituted, endpoint, &pointer, "endpoint");
+            }
+        }
+        let mut seen = HashSet::new();
+        for (index, key) in updater.pubkeys.iter().enumerate() {
+            let pointer = format!("/updater/pubkeys/{index}");
+            let line = key.trim();
+            if let Err(error) = minisign_verify::PublicKey::from_base64(line) {
+                let hint = if line.starts_with("untrusted comment:") {
+                    "give only the second line of the .pub file (it starts with `RW`)"
+                } else {
+                    "paste the key line printed by `millennium keygen` (it starts with `RW`)"
+                };
+                self.report(
+                    &pointer,
+                    format!("public key does not decode: {error}"),
+                    "not a minisign public key",
+                    Some(hint.to_owned()),
+                );
+            } else if !seen.insert(line) {
+                self.report(
+                    &pointer,
+                    "this public key is listed twice".to_owned(),
+                    "duplicate key",
+                    None,
+                );
+            }
+        }
+    }
+
+    fn bundle(&mut self, config: &Config, base_dir: &Path) {
+        let bundle = &config.bundle;
+        if let Some(icon) = &bundle.icon {
+            let path = base_dir.join(icon);
+            let mut magic = [0u8; 8];
+            let read = std::fs::File::open(&path)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic));
+            match read {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => self.report(
+                    "/bundle/icon",
+                    format!("icon `{icon}` does not exist"),
+                    "no such file",
+                    Some(format!("the path is relative to {}", display_dir(base_dir))),
+                ),
+                Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    self.report(
+                        "/bundle/icon",
+                        format!("icon `{icon}` is not a PNG file"),
+                        "not a PNG",
+                        None,
+                    );
+                }
+                Err(error) => self.report(
+                    "/bundle/icon",
+                    format!("cannot read icon `{icon}`: {error}"),
+                    "unreadable",
+                    None,
+                ),
+                Ok(()) if &magic != b"\x89PNG\r\n\x1a\n" => self.report(
+                    "/bundle/icon",
+                    format!("icon `{icon}` is not a PNG file"),
+                    "not a PNG",
+                    Some("convert it, e.g. `convert icon.jpg icon.png`".to_owned()),
+                ),
+                Ok(()) => {}
+            }
+        }
+        if let Some(homepage) = &bundle.homepage {
+            self.remote_url(homepage, "/bundle/homepage", "homepage");
+        }
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn display_dir(dir: &Path) -> String {
+    if dir.as_os_str().is_empty() {
+        ".".to_owned()
+    } else {
+        dir.display().to_string()
+    }
+}
+
+fn variable_list() -> String {
+    BaseDirectory::ALL
+        .iter()
+        .map(|d| format!("${}", d.variable()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn sorted(labels: &HashSet<&str>) -> String {
+    let mut labels: Vec<&str> = labels.iter().copied().collect();
+    labels.sort_unstable();
+    labels.join(", ")
+}

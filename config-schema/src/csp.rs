@@ -239,12 +239,11 @@ fn check_source(source: &str) -> Result<(), String> {
         }
         _ => (authority, None),
     };
-    if let Some(port) = port {
-        if port != "*"
-            && (port.is_empty() || port.len() > 5 || !port.chars().all(|c| c.is_ascii_digit()))
-        {
-            return Err(format!("`{port}` is not a port number"));
-        }
+    if let Some(port) = port
+        && port != "*"
+        && port.parse::<u16>().map_or(true, |p| p == 0)
+    {
+        return Err(format!("`{port}` is not a port number"));
     }
     let host = host.strip_prefix("*.").unwrap_or(host);
     let valid_host = host == "*"

@@ -122,16 +122,16 @@ impl Checker<'_> {
                     window.height,
                 ),
             ] {
-                if let (Some(min), Some(max)) = (min, max) {
-                    if min > max {
-                        self.report(
-                            &at(&format!("min-{axis}")),
-                            format!("min-{axis} ({min}) is larger than max-{axis} ({max})"),
-                            "larger than the maximum",
-                            None,
-                        );
-                        continue;
-                    }
+                if let (Some(min), Some(max)) = (min, max)
+                    && min > max
+                {
+                    self.report(
+                        &at(&format!("min-{axis}")),
+                        format!("min-{axis} ({min}) is larger than max-{axis} ({max})"),
+                        "larger than the maximum",
+                        None,
+                    );
+                    continue;
                 }
                 let default = if self.map.get(&at(axis)).is_none() {
                     " (the default)"

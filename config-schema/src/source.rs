@@ -174,7 +174,12 @@ fn syntax_diagnostic(text: &str, error: &toml::de::Error) -> Diagnostic {
             span
         }
     });
-    let (message, hint) = explain_syntax(message);
+    let (mut message, hint) = explain_syntax(message);
+    if message == "duplicate key"
+        && let Some(key) = span.clone().and_then(|s| text.get(s))
+    {
+        message = format!("duplicate key `{}`", key.trim());
+    }
     let mut diagnostic = Diagnostic::new(Stage::Syntax, "", format!("invalid TOML: {message}"))
         .with_span(span)
         .with_label("here");
@@ -364,7 +369,14 @@ mod tests {
         assert!(parse(&text).is_err());
         let dotted = format!("{} = 1\n", vec!["k"; 10_000].join("."));
         let errors = parse(&dotted).unwrap_err();
-        assert!(errors[0].message.contains("nested"), "{errors:?}");
+        assert!(errors[0].message.contains("recursion limit"), "{errors:?}");
+        // Below the parser's own limit, ours applies.
+        let dotted = format!("{} = 1\n", vec!["k"; MAX_DEPTH + 5].join("."));
+        let errors = parse(&dotted).unwrap_err();
+        assert!(
+            errors[0].message.contains("nested more than 64"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -125,11 +125,11 @@ fn convert(error: &ValidationError<'_>, root: &Value, map: &SourceMap, out: &mut
                 collect_consts(node, &mut choices, 0);
                 choices
             });
-            if let Some(choices) = choices.filter(|c| !c.is_empty()) {
-                if !instance.is_null() {
-                    out.push(enum_mismatch(base, &choices, instance));
-                    return;
-                }
+            if let Some(choices) = choices.filter(|c| !c.is_empty())
+                && !instance.is_null()
+            {
+                out.push(enum_mismatch(base, &choices, instance));
+                return;
             }
             // The value matches none of the alternatives (e.g. csp: string or
             // table). If it has the right shape for exactly one of them, the
@@ -412,29 +412,39 @@ fn raw_schema_at<'a>(root_value: &Value, pointer: &str) -> Option<&'a Value> {
 fn alternatives(root_value: &Value, pointer: &str) -> Option<String> {
     let root = schema::schema();
     let node = raw_schema_at(root_value, pointer)?;
-    let branches = node
-        .get("anyOf")
-        .or_else(|| node.get("oneOf"))?
-        .as_array()?;
-    let mut names: Vec<&str> = Vec::new();
-    for branch in branches {
-        let branch = deref(root, branch)?;
-        let types: Vec<&str> = match branch.get("type") {
-            Some(Value::String(t)) => vec![t.as_str()],
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-            _ => continue,
-        };
-        for t in types {
-            let name = toml_type_name(t);
-            if name != "nothing" && !names.contains(&name) {
-                names.push(name);
-            }
-        }
-    }
+    let mut names: Vec<&'static str> = Vec::new();
+    collect_types(root, node, &mut names, 0);
     if names.is_empty() {
         None
     } else {
         Some(names.join(" or "))
+    }
+}
+
+fn collect_types(root: &Value, node: &Value, names: &mut Vec<&'static str>, depth: usize) {
+    let Some(node) = deref(root, node) else {
+        return;
+    };
+    if depth > 8 {
+        return;
+    }
+    let types: Vec<&str> = match node.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for t in types {
+        let name = toml_type_name(t);
+        if name != "nothing" && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    for keyword in ["anyOf", "oneOf"] {
+        if let Some(branches) = node.get(keyword).and_then(Value::as_array) {
+            for branch in branches {
+                collect_types(root, branch, names, depth + 1);
+            }
+        }
     }
 }
 
@@ -477,7 +487,18 @@ pub(crate) fn nearest<'a>(
     word: &str,
     candidates: impl Iterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let word_lower = word.to_ascii_lowercase().replace('_', "-");
+    // Compare in kebab-case, so `alwaysOnTop` and `always_on_top` find `always-on-top`.
+    let mut word_lower = String::with_capacity(word.len() + 4);
+    for (i, c) in word.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            word_lower.push('-');
+        }
+        word_lower.push(if c == '_' {
+            '-'
+        } else {
+            c.to_ascii_lowercase()
+        });
+    }
     candidates
         .map(|c| (strsim::damerau_levenshtein(&word_lower, c), c))
         .filter(|(distance, c)| *distance <= (c.len() / 3).max(1) || word_lower == *c)

@@ -1,0 +1,36 @@
+# Entry points for people and CI. Each target installs what it needs first.
+#   make run    build and launch the flagship sample app
+#   make test   the whole test suite (what CI runs)
+#   make fuzz   fuzz the config loader for FUZZ_SECONDS (needs nightly + cargo-fuzz)
+#   make schema regenerate millennium.schema.json from the config types
+
+CARGO ?= cargo
+APP ?= sample-apps/hello
+FUZZ_SECONDS ?= 60
+
+.PHONY: run test build fuzz schema lint
+
+build:
+	tests/setup-debian.sh
+	$(CARGO) build --workspace --bins
+
+run: build
+	$(CARGO) run -q -p millennium-packager --bin millennium -- check $(APP)
+	./target/debug/millennium-host $(APP)
+
+test:
+	tests/setup-debian.sh --test
+	$(CARGO) build --workspace --bins
+	$(CARGO) test --workspace
+
+lint:
+	tests/setup-debian.sh
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fuzz:
+	mkdir -p config-schema/fuzz/corpus/load
+	cd config-schema/fuzz && $(CARGO) +nightly fuzz run load corpus/load ../../tests/fixtures/config/valid ../../tests/fixtures/config/invalid -- -max_total_time=$(FUZZ_SECONDS)
+
+schema:
+	UPDATE_SCHEMA=1 $(CARGO) test -q -p millennium-config --test schema_fresh

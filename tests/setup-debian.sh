@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building and testing Millennium needs on Debian 12, and
+# nothing that is already there. Used by `make run`, `make test` and CI.
+#   tests/setup-debian.sh          system packages for building and running
+#   tests/setup-debian.sh --test   plus what the test suite needs (Taplo)
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+packages=(
+  build-essential pkg-config            # C toolchain for -sys crates
+  libwebkit2gtk-4.1-dev libxdo-dev      # wry (WebKitGTK) and tao
+  libayatana-appindicator3-dev
+  xvfb dbus webkit2gtk-driver imagemagick  # headless GUI tests and screenshots
+)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(nodejs npm)                # the Taplo CLI checks our schema
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: cargo not found. Millennium needs Rust 1.95 or newer (https://rustup.rs)." >&2
+  exit 1
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  here="$(cd "$(dirname "$0")" && pwd)"
+  if [ ! -x "$here/taplo/node_modules/.bin/taplo" ]; then
+    echo "setup: installing the Taplo CLI (tests/taplo)"
+    npm ci --prefix "$here/taplo" --no-audit --no-fund --loglevel=error
+  fi
+fi

@@ -1,1 +1,82 @@
-fn main() {}
+//! `millennium-host [PATH]`: run the app whose `millennium.toml` is PATH or
+//! is inside the directory PATH (default: the current directory).
+//!
+//! Exit codes: 0 after the last window closed (or the code the page passed to
+//! `process.exit`), 1 when the app cannot start (invalid config: the same
+//! diagnostics as `millennium check`), 2 on a usage error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use millennium_config::{ColorChoice, Format, LoadError};
+use millennium_host::{HostContext, RunOptions};
+
+const USAGE: &str = "usage: millennium-host [PATH]\n\n\
+PATH is an app directory or its millennium.toml (default: .).\n\
+Set MILLENNIUM_AUTOMATION=1 to let WebKitWebDriver drive the app.";
+
+fn main() -> ExitCode {
+    let path = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Some(path)) => path,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match millennium_config::load(&path) {
+        Ok(loaded) => loaded,
+        Err(LoadError::Invalid { file, diagnostics }) => {
+            millennium_config::emit_to_stderr(
+                &file,
+                &diagnostics,
+                Format::Human,
+                ColorChoice::Auto,
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match start(&loaded) {
+        Ok(never) => match never {},
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn start(loaded: &millennium_config::LoadedConfig) -> anyhow::Result<std::convert::Infallible> {
+    let ctx = HostContext::from_loaded(loaded)
+        .with_context(|| format!("cannot start {}", loaded.path.display()))?;
+    millennium_host::run(ctx, RunOptions::from_env())
+        .with_context(|| format!("cannot start {}", loaded.config.app.name))
+}
+
+/// `Ok(None)` when the arguments asked for help or the version.
+fn parse_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Option<PathBuf>, String> {
+    let mut path = None;
+    for arg in args {
+        match arg.to_str() {
+            Some("-h" | "--help") => {
+                println!("{USAGE}");
+                return Ok(None);
+            }
+            Some("-V" | "--version") => {
+                println!("millennium-host {}", env!("CARGO_PKG_VERSION"));
+                return Ok(None);
+            }
+            // WebKitWebDriver may pass this to the browser it launches; the
+            // environment variable, not argv, decides about automation.
+            Some("--automation") => {}
+            Some(flag) if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
+            _ if path.is_some() => return Err("more than one PATH given".to_owned()),
+            _ => path = Some(PathBuf::from(arg)),
+        }
+    }
+    Ok(Some(path.unwrap_or_else(|| PathBuf::from("."))))
+}

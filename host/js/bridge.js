@@ -1,0 +1,278 @@
+// window.Millennium: injected by the host as an initialisation script into the
+// main frame of every window. The host replaces the __NAME__ placeholders with
+// JSON literals before injection. Pages of any other origin stop at the first
+// check below and never see the invoke key or the API.
+(function () {
+  "use strict";
+  var ORIGIN = __ORIGIN__;
+  if (window.location.origin !== ORIGIN || window.top !== window || window.Millennium) {
+    return;
+  }
+  var KEY = __KEY__;
+  var LABEL = __LABEL__;
+  var CALLBACK = __CALLBACK__;
+  var FREEZE_PROTOTYPE = __FREEZE_PROTOTYPE__;
+  var IPC_PREFIX = ORIGIN + "/__ipc/";
+
+  // Captured now, before any page script can replace them.
+  var post = window.ipc.postMessage;
+  var fetchRaw = window.fetch.bind(window);
+  var stringify = JSON.stringify;
+  var PromiseCtor = Promise;
+  var ErrorCtor = Error;
+
+  var pending = new Map();
+  var nextId = 1;
+  var listeners = new Map();
+  var nextListener = 1;
+
+  function invoke(cmd, args) {
+    return new PromiseCtor(function (resolve, reject) {
+      var id = nextId++;
+      pending.set(id, { resolve: resolve, reject: reject });
+      try {
+        post(stringify({ id: id, key: KEY, cmd: String(cmd), args: args === undefined ? {} : args }));
+      } catch (error) {
+        pending.delete(id);
+        reject(error);
+      }
+    });
+  }
+
+  // Bulk bytes: a fetch to the custom protocol with a raw body, no base64.
+  function invokeBinary(cmd, bytes) {
+    return fetchRaw(IPC_PREFIX + encodeURIComponent(String(cmd)), {
+      method: "POST",
+      headers: { "Millennium-Invoke-Key": KEY, "Content-Type": "application/octet-stream" },
+      body: bytes,
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.text().then(function (text) { throw new ErrorCtor(text); });
+      }
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === 0) {
+        return response.json();
+      }
+      return response.arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+    });
+  }
+
+  function dispatch(event, payload, windowLabel) {
+    var handlers = listeners.get(event);
+    if (!handlers) return;
+    handlers.forEach(function (entry, id) {
+      if (entry.windowLabel !== null && entry.windowLabel !== windowLabel) return;
+      if (entry.once) handlers.delete(id);
+      try {
+        entry.handler({ event: event, windowLabel: windowLabel, payload: payload, id: id });
+      } catch (error) {
+        setTimeout(function () { throw error; });
+      }
+    });
+  }
+
+  // The host calls this with replies and events (through evaluate_script).
+  function receive(message) {
+    if (message.kind === "reply") {
+      var call = pending.get(message.id);
+      if (!call) return;
+      pending.delete(message.id);
+      if (message.ok) call.resolve(message.value);
+      else call.reject(new ErrorCtor(message.error));
+    } else if (message.kind === "event") {
+      dispatch(message.event, message.payload, message.windowLabel);
+    }
+  }
+  Object.defineProperty(window, CALLBACK, { value: receive });
+
+  function addListener(event, handler, once, windowLabel) {
+    if (typeof handler !== "function") {
+      return PromiseCtor.reject(new TypeError("the handler must be a function"));
+    }
+    var id = nextListener++;
+    if (!listeners.has(event)) listeners.set(event, new Map());
+    listeners.get(event).set(id, { handler: handler, once: once, windowLabel: windowLabel });
+    return PromiseCtor.resolve(function unlisten() {
+      var handlers = listeners.get(event);
+      if (handlers) handlers.delete(id);
+    });
+  }
+
+  var event = Object.freeze({
+    listen: function (name, handler) { return addListener(name, handler, false, null); },
+    once: function (name, handler) { return addListener(name, handler, true, null); },
+    emit: function (name, payload) { return invoke("event.emit", { event: name, payload: payload === undefined ? null : payload }); },
+  });
+
+  function LogicalSize(width, height) { this.type = "Logical"; this.width = width; this.height = height; }
+  LogicalSize.prototype.toPhysical = function (scale) { return new PhysicalSize(this.width * scale, this.height * scale); };
+  function PhysicalSize(width, height) { this.type = "Physical"; this.width = width; this.height = height; }
+  PhysicalSize.prototype.toLogical = function (scale) { return new LogicalSize(this.width / scale, this.height / scale); };
+  function LogicalPosition(x, y) { this.type = "Logical"; this.x = x; this.y = y; }
+  LogicalPosition.prototype.toPhysical = function (scale) { return new PhysicalPosition(this.x * scale, this.y * scale); };
+  function PhysicalPosition(x, y) { this.type = "Physical"; this.x = x; this.y = y; }
+  PhysicalPosition.prototype.toLogical = function (scale) { return new LogicalPosition(this.x / scale, this.y / scale); };
+
+  function plainSize(s) { return { type: s.type, width: s.width, height: s.height }; }
+  function plainPosition(p) { return { type: p.type, x: p.x, y: p.y }; }
+
+  function WebviewWindow(label, options) {
+    this.label = label;
+    if (options === INTERNAL) return;
+    var self = this;
+    invoke("window.create", { label: label, options: options || {} }).then(
+      function () { dispatch("millennium://created", null, self.label); },
+      function (error) { dispatch("millennium://error", String(error && error.message || error), self.label); }
+    );
+  }
+  var INTERNAL = {};
+  WebviewWindow.getByLabel = function (label) { return new WebviewWindow(label, INTERNAL); };
+
+  var proto = WebviewWindow.prototype;
+  function call(name, args) {
+    var full = Object.assign({ label: this.label }, args || {});
+    return invoke("window." + name, full);
+  }
+  function simple(name) { return function () { return call.call(this, name); }; }
+  function withValue(name, map) {
+    return function (value) { return call.call(this, name, { value: map ? map(value) : value }); };
+  }
+  [
+    "center", "requestUserAttention", "maximize", "unmaximize", "toggleMaximize", "minimize",
+    "unminimize", "show", "hide", "close", "setFocus", "startDragging", "print", "title",
+    "scaleFactor", "isFullscreen", "isMaximized", "isMinimized", "isFocused", "isDecorated",
+    "isResizable", "isVisible", "theme",
+  ].forEach(function (name) { proto[name] = simple(name); });
+  ["setResizable", "setTitle", "setDecorations", "setAlwaysOnTop", "setFullscreen", "setSkipTaskbar",
+    "setCursorGrab", "setCursorVisible", "setIgnoreCursorEvents"].forEach(function (name) {
+    proto[name] = withValue(name);
+  });
+  proto.setSize = withValue("setSize", plainSize);
+  proto.setMinSize = withValue("setMinSize", function (s) { return s ? plainSize(s) : null; });
+  proto.setMaxSize = withValue("setMaxSize", function (s) { return s ? plainSize(s) : null; });
+  proto.setPosition = withValue("setPosition", plainPosition);
+  proto.setCursorPosition = withValue("setCursorPosition", plainPosition);
+  function sizeGetter(name) {
+    return function () {
+      return call.call(this, name).then(function (s) { return new PhysicalSize(s.width, s.height); });
+    };
+  }
+  function positionGetter(name) {
+    return function () {
+      return call.call(this, name).then(function (p) { return new PhysicalPosition(p.x, p.y); });
+    };
+  }
+  proto.innerSize = sizeGetter("innerSize");
+  proto.outerSize = sizeGetter("outerSize");
+  proto.innerPosition = positionGetter("innerPosition");
+  proto.outerPosition = positionGetter("outerPosition");
+  proto.listen = function (name, handler) { return addListener(name, handler, false, this.label); };
+  proto.once = function (name, handler) { return addListener(name, handler, true, this.label); };
+  proto.emit = function (name, payload) {
+    return invoke("event.emit", { event: name, payload: payload === undefined ? null : payload, target: this.label });
+  };
+  function windowEvent(name, map) {
+    return function (handler) {
+      return this.listen(name, function (e) { handler(map ? Object.assign({}, e, { payload: map(e.payload) }) : e); });
+    };
+  }
+  proto.onResized = windowEvent("millennium://resize", function (p) { return new PhysicalSize(p.width, p.height); });
+  proto.onMoved = windowEvent("millennium://move", function (p) { return new PhysicalPosition(p.x, p.y); });
+  proto.onThemeChanged = windowEvent("millennium://theme-changed");
+  proto.onFocusChanged = function (handler) {
+    var label = this.label;
+    var a = addListener("millennium://focus", function (e) { handler(Object.assign({}, e, { payload: true })); }, false, label);
+    var b = addListener("millennium://blur", function (e) { handler(Object.assign({}, e, { payload: false })); }, false, label);
+    return PromiseCtor.all([a, b]).then(function (fns) { return function () { fns[0](); fns[1](); }; });
+  };
+  proto.onCloseRequested = function (handler) {
+    var self = this;
+    return addListener("millennium://close-requested", function () {
+      var prevented = false;
+      var closeEvent = { event: "millennium://close-requested", windowLabel: self.label,
+        preventDefault: function () { prevented = true; }, isPreventDefault: function () { return prevented; } };
+      PromiseCtor.resolve(handler(closeEvent)).then(function () {
+        if (!prevented) return call.call(self, "confirmClose");
+      });
+    }, false, this.label).then(function (unlisten) {
+      return call.call(self, "interceptClose", { value: true }).then(function () {
+        return function () { unlisten(); call.call(self, "interceptClose", { value: false }); };
+      });
+    });
+  };
+  Object.freeze(proto);
+
+  var current = WebviewWindow.getByLabel(LABEL);
+  var windowApi = Object.freeze({
+    WebviewWindow: WebviewWindow,
+    LogicalSize: LogicalSize,
+    PhysicalSize: PhysicalSize,
+    LogicalPosition: LogicalPosition,
+    PhysicalPosition: PhysicalPosition,
+    appWindow: current,
+    getCurrent: function () { return current; },
+    getAll: function () {
+      return invoke("window.labels").then(function (labels) {
+        return labels.map(function (label) { return WebviewWindow.getByLabel(label); });
+      });
+    },
+  });
+
+  var path = { sep: "/", delimiter: ":" };
+  ["audioDir", "cacheDir", "configDir", "dataDir", "localDataDir", "desktopDir", "documentDir",
+    "downloadDir", "executableDir", "fontDir", "homeDir", "pictureDir", "publicDir", "runtimeDir",
+    "templateDir", "videoDir", "resourceDir", "tempDir", "appConfigDir", "appDataDir",
+    "appLocalDataDir", "appCacheDir", "appLogDir"].forEach(function (name) {
+    path[name] = function () { return invoke("path." + name); };
+  });
+  path.resolve = function () { return invoke("path.resolve", { paths: Array.prototype.slice.call(arguments) }); };
+  path.join = function () { return invoke("path.join", { paths: Array.prototype.slice.call(arguments) }); };
+  ["normalize", "dirname", "extname", "isAbsolute"].forEach(function (name) {
+    path[name] = function (p) { return invoke("path." + name, { path: p }); };
+  });
+  path.basename = function (p, ext) { return invoke("path.basename", { path: p, ext: ext === undefined ? null : ext }); };
+
+  var os = { EOL: "\n" };
+  ["platform", "version", "type", "arch", "tempdir", "locale"].forEach(function (name) {
+    os[name] = function () { return invoke("os." + name); };
+  });
+
+  // Namespaces a later version implements: every call rejects clearly.
+  function notYet(namespace) {
+    return new Proxy({}, {
+      get: function (_target, name) {
+        if (typeof name !== "string" || name === "then") return undefined;
+        return function () {
+          return PromiseCtor.reject(new ErrorCtor("Millennium." + namespace + "." + name + " is not available in this version of Millennium"));
+        };
+      },
+    });
+  }
+
+  var api = {
+    app: Object.freeze({
+      getName: function () { return invoke("app.getName"); },
+      getVersion: function () { return invoke("app.getVersion"); },
+      getMillenniumVersion: function () { return invoke("app.getMillenniumVersion"); },
+      show: function () { return invoke("app.show"); },
+      hide: function () { return invoke("app.hide"); },
+    }),
+    process: Object.freeze({
+      exit: function (code) { return invoke("process.exit", { code: code === undefined ? 0 : code }); },
+      relaunch: function () { return invoke("process.relaunch"); },
+    }),
+    event: event,
+    window: windowApi,
+    os: Object.freeze(os),
+    path: Object.freeze(path),
+    ipc: Object.freeze({ invoke: invoke, invokeBinary: invokeBinary }),
+  };
+  ["fs", "dialog", "shell", "http", "clipboard", "notification", "updater"].forEach(function (ns) {
+    api[ns] = notYet(ns);
+  });
+  Object.defineProperty(window, "Millennium", { value: Object.freeze(api), enumerable: true });
+
+  if (FREEZE_PROTOTYPE) {
+    Object.freeze(Object.prototype);
+  }
+})();

@@ -1,0 +1,376 @@
+// Type declarations for `window.Millennium`, the API the Millennium host
+// injects into the app's own pages (origin `millennium://localhost`).
+//
+// Every function returns a promise. A call the allowlist does not enable
+// rejects with an Error whose message names the key to turn on, e.g.
+// "allowlist.process.exit is not enabled in millennium.toml".
+// Pages of any other origin (remote URLs, iframes) get no `Millennium`.
+
+export {};
+
+declare global {
+  interface Window {
+    readonly Millennium: Millennium.Api;
+  }
+  var Millennium: Millennium.Api;
+
+  namespace Millennium {
+    interface Api {
+      readonly app: App;
+      readonly process: Process;
+      readonly event: EventApi;
+      readonly window: WindowApi;
+      readonly os: Os;
+      readonly path: PathApi;
+      /** Low-level IPC, used by the namespaces above. Still behind the allowlist. */
+      readonly ipc: Ipc;
+      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      readonly fs: Fs;
+      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      readonly dialog: Dialog;
+      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      readonly shell: Shell;
+      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      readonly http: Http;
+      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      readonly clipboard: Clipboard;
+      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      readonly notification: Notification;
+      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      readonly updater: Updater;
+    }
+
+    // ---------------------------------------------------------------- app
+    interface App {
+      /** `[app] name`. Needs no allowlist key. */
+      getName(): Promise<string>;
+      /** `[app] version`. Needs no allowlist key. */
+      getVersion(): Promise<string>;
+      /** The version of the Millennium host. Needs no allowlist key. */
+      getMillenniumVersion(): Promise<string>;
+      /** Shows every window. Needs `allowlist.app.show`. */
+      show(): Promise<void>;
+      /** Hides every window. Needs `allowlist.app.hide`. */
+      hide(): Promise<void>;
+    }
+
+    // ------------------------------------------------------------ process
+    interface Process {
+      /** Exits the app with `code` (default 0). Needs `allowlist.process.exit`. */
+      exit(code?: number): Promise<void>;
+      /** Starts the app again and exits this instance. Needs `allowlist.process.relaunch`. */
+      relaunch(): Promise<void>;
+    }
+
+    // -------------------------------------------------------------- event
+    /** Letters, digits, `-`, `/`, `:`, `_`, `.`; names starting `millennium://` are the host's. */
+    type EventName = string;
+
+    interface Event<T> {
+      /** The event's name. */
+      event: EventName;
+      /** The window the event was sent to, or `null` for a broadcast. */
+      windowLabel: string | null;
+      /** The listener's id. */
+      id: number;
+      /** What the sender passed (JSON). */
+      payload: T;
+    }
+
+    type EventCallback<T> = (event: Event<T>) => void;
+    type UnlistenFn = () => void;
+
+    /** Events between windows and from the host. Needs no allowlist key. */
+    interface EventApi {
+      /** Calls `handler` for every `event` sent to any window or broadcast. */
+      listen<T = unknown>(event: EventName, handler: EventCallback<T>): Promise<UnlistenFn>;
+      /** Like `listen`, for the first occurrence only. */
+      once<T = unknown>(event: EventName, handler: EventCallback<T>): Promise<UnlistenFn>;
+      /** Sends `event` to every window (including this one). */
+      emit(event: EventName, payload?: unknown): Promise<void>;
+    }
+
+    // ------------------------------------------------------------- window
+    interface LogicalSizeConstructor {
+      new (width: number, height: number): LogicalSize;
+    }
+    interface LogicalSize {
+      readonly type: "Logical";
+      width: number;
+      height: number;
+      toPhysical(scaleFactor: number): PhysicalSize;
+    }
+    interface PhysicalSizeConstructor {
+      new (width: number, height: number): PhysicalSize;
+    }
+    interface PhysicalSize {
+      readonly type: "Physical";
+      width: number;
+      height: number;
+      toLogical(scaleFactor: number): LogicalSize;
+    }
+    interface LogicalPositionConstructor {
+      new (x: number, y: number): LogicalPosition;
+    }
+    interface LogicalPosition {
+      readonly type: "Logical";
+      x: number;
+      y: number;
+      toPhysical(scaleFactor: number): PhysicalPosition;
+    }
+    interface PhysicalPositionConstructor {
+      new (x: number, y: number): PhysicalPosition;
+    }
+    interface PhysicalPosition {
+      readonly type: "Physical";
+      x: number;
+      y: number;
+      toLogical(scaleFactor: number): LogicalPosition;
+    }
+
+    type Theme = "light" | "dark";
+
+    /** Options of `new WebviewWindow(label, options)`: the `[[windows]]` fields, in camelCase. */
+    interface WindowOptions {
+      /** A path inside the frontend (`"settings.html"`) or an `https://` URL (which gets no API). */
+      url?: string;
+      title?: string;
+      width?: number;
+      height?: number;
+      minWidth?: number;
+      minHeight?: number;
+      maxWidth?: number;
+      maxHeight?: number;
+      x?: number;
+      y?: number;
+      center?: boolean;
+      resizable?: boolean;
+      maximized?: boolean;
+      fullscreen?: boolean;
+      decorations?: boolean;
+      transparent?: boolean;
+      alwaysOnTop?: boolean;
+      visible?: boolean;
+      focus?: boolean;
+      /** `#rrggbb` or `#rrggbbaa`. */
+      backgroundColor?: string;
+      theme?: Theme;
+    }
+
+    interface CloseRequestedEvent {
+      event: "millennium://close-requested";
+      windowLabel: string;
+      /** Keeps the window open. */
+      preventDefault(): void;
+      isPreventDefault(): boolean;
+    }
+
+    /**
+     * A window. Getters need no allowlist key; each setter needs
+     * `allowlist.window.<kebab-case name>` (e.g. `setTitle` needs `allowlist.window.set-title`).
+     */
+    interface WebviewWindowConstructor {
+      /**
+       * Opens a new window (needs `allowlist.window.create`). Listen for
+       * `millennium://created` or `millennium://error` on it to learn the outcome.
+       */
+      new (label: string, options?: WindowOptions): WebviewWindow;
+      /** A handle on an existing window; nothing is checked until it is used. */
+      getByLabel(label: string): WebviewWindow;
+    }
+
+    interface WebviewWindow {
+      readonly label: string;
+
+      // Getters.
+      title(): Promise<string>;
+      scaleFactor(): Promise<number>;
+      innerSize(): Promise<PhysicalSize>;
+      outerSize(): Promise<PhysicalSize>;
+      innerPosition(): Promise<PhysicalPosition>;
+      outerPosition(): Promise<PhysicalPosition>;
+      isFullscreen(): Promise<boolean>;
+      isMaximized(): Promise<boolean>;
+      isMinimized(): Promise<boolean>;
+      isFocused(): Promise<boolean>;
+      isDecorated(): Promise<boolean>;
+      isResizable(): Promise<boolean>;
+      isVisible(): Promise<boolean>;
+      theme(): Promise<Theme>;
+
+      // Setters.
+      center(): Promise<void>;
+      requestUserAttention(): Promise<void>;
+      setResizable(resizable: boolean): Promise<void>;
+      setTitle(title: string): Promise<void>;
+      maximize(): Promise<void>;
+      unmaximize(): Promise<void>;
+      /** Needs both `allowlist.window.maximize` and `allowlist.window.unmaximize`. */
+      toggleMaximize(): Promise<void>;
+      minimize(): Promise<void>;
+      unminimize(): Promise<void>;
+      show(): Promise<void>;
+      hide(): Promise<void>;
+      close(): Promise<void>;
+      setDecorations(decorations: boolean): Promise<void>;
+      setAlwaysOnTop(alwaysOnTop: boolean): Promise<void>;
+      setSize(size: LogicalSize | PhysicalSize): Promise<void>;
+      setMinSize(size: LogicalSize | PhysicalSize | null): Promise<void>;
+      setMaxSize(size: LogicalSize | PhysicalSize | null): Promise<void>;
+      setPosition(position: LogicalPosition | PhysicalPosition): Promise<void>;
+      setFullscreen(fullscreen: boolean): Promise<void>;
+      setFocus(): Promise<void>;
+      setSkipTaskbar(skip: boolean): Promise<void>;
+      setCursorGrab(grab: boolean): Promise<void>;
+      setCursorVisible(visible: boolean): Promise<void>;
+      setCursorPosition(position: LogicalPosition | PhysicalPosition): Promise<void>;
+      setIgnoreCursorEvents(ignore: boolean): Promise<void>;
+      startDragging(): Promise<void>;
+      print(): Promise<void>;
+
+      // Events sent to this window.
+      listen<T = unknown>(event: EventName, handler: EventCallback<T>): Promise<UnlistenFn>;
+      once<T = unknown>(event: EventName, handler: EventCallback<T>): Promise<UnlistenFn>;
+      /** Sends `event` to this window only. */
+      emit(event: EventName, payload?: unknown): Promise<void>;
+      /** `millennium://resize`. Only delivered to the window itself. */
+      onResized(handler: EventCallback<PhysicalSize>): Promise<UnlistenFn>;
+      /** `millennium://move`. Only delivered to the window itself. */
+      onMoved(handler: EventCallback<PhysicalPosition>): Promise<UnlistenFn>;
+      /** `millennium://focus` / `millennium://blur`. */
+      onFocusChanged(handler: EventCallback<boolean>): Promise<UnlistenFn>;
+      /** `millennium://theme-changed`. */
+      onThemeChanged(handler: EventCallback<Theme>): Promise<UnlistenFn>;
+      /**
+       * The user asked to close the window. While a handler is registered the
+       * host waits for it; the window closes unless it calls `preventDefault()`.
+       */
+      onCloseRequested(handler: (event: CloseRequestedEvent) => void | Promise<void>): Promise<UnlistenFn>;
+    }
+
+    interface WindowApi {
+      WebviewWindow: WebviewWindowConstructor;
+      LogicalSize: LogicalSizeConstructor;
+      PhysicalSize: PhysicalSizeConstructor;
+      LogicalPosition: LogicalPositionConstructor;
+      PhysicalPosition: PhysicalPositionConstructor;
+      /** This page's window. */
+      readonly appWindow: WebviewWindow;
+      /** This page's window. */
+      getCurrent(): WebviewWindow;
+      /** Every open window. */
+      getAll(): Promise<WebviewWindow[]>;
+    }
+
+    // ----------------------------------------------------------------- os
+    /** Needs `allowlist.os.info`. */
+    interface Os {
+      /** The end-of-line marker of the platform. */
+      readonly EOL: "\n" | "\r\n";
+      platform(): Promise<"linux" | "darwin" | "win32" | string>;
+      version(): Promise<string>;
+      type(): Promise<"Linux" | "Darwin" | "Windows_NT">;
+      arch(): Promise<"x86_64" | "aarch64" | string>;
+      tempdir(): Promise<string>;
+      /** BCP-47 tag such as `en-US`, or `null`. */
+      locale(): Promise<string | null>;
+    }
+
+    // --------------------------------------------------------------- path
+    /** Needs `allowlist.path.resolve`. Base directories match the `$VARIABLES` of fs scopes. */
+    interface PathApi {
+      readonly sep: "/" | "\\";
+      readonly delimiter: ":" | ";";
+      /** `$AUDIO` */ audioDir(): Promise<string>;
+      /** `$CACHE` */ cacheDir(): Promise<string>;
+      /** `$CONFIG` */ configDir(): Promise<string>;
+      /** `$DATA` */ dataDir(): Promise<string>;
+      /** `$LOCALDATA` */ localDataDir(): Promise<string>;
+      /** `$DESKTOP` */ desktopDir(): Promise<string>;
+      /** `$DOCUMENT` */ documentDir(): Promise<string>;
+      /** `$DOWNLOAD` */ downloadDir(): Promise<string>;
+      /** `$EXE` */ executableDir(): Promise<string>;
+      /** `$FONT` */ fontDir(): Promise<string>;
+      /** `$HOME` */ homeDir(): Promise<string>;
+      /** `$PICTURE` */ pictureDir(): Promise<string>;
+      /** `$PUBLIC` */ publicDir(): Promise<string>;
+      /** `$RUNTIME` */ runtimeDir(): Promise<string>;
+      /** `$TEMPLATE` */ templateDir(): Promise<string>;
+      /** `$VIDEO` */ videoDir(): Promise<string>;
+      /** `$RESOURCE` */ resourceDir(): Promise<string>;
+      /** `$TEMP` */ tempDir(): Promise<string>;
+      /** `$APPCONFIG` */ appConfigDir(): Promise<string>;
+      /** `$APPDATA` */ appDataDir(): Promise<string>;
+      /** `$APPLOCALDATA` */ appLocalDataDir(): Promise<string>;
+      /** `$APPCACHE` */ appCacheDir(): Promise<string>;
+      /** `$APPLOG` */ appLogDir(): Promise<string>;
+      resolve(...paths: string[]): Promise<string>;
+      normalize(path: string): Promise<string>;
+      join(...paths: string[]): Promise<string>;
+      dirname(path: string): Promise<string>;
+      extname(path: string): Promise<string>;
+      basename(path: string, ext?: string): Promise<string>;
+      isAbsolute(path: string): Promise<boolean>;
+    }
+
+    // ---------------------------------------------------------------- ipc
+    interface Ipc {
+      /** Calls a command by name (`"namespace.function"`) with JSON arguments. */
+      invoke<T = unknown>(cmd: string, args?: Record<string, unknown>): Promise<T>;
+      /** Sends raw bytes to a command over the binary channel (no base64). */
+      invokeBinary(cmd: string, bytes: BufferSource | Blob): Promise<Uint8Array | unknown>;
+    }
+
+    // ------------------------------------------- later release (not implemented yet)
+    /** @remarks Not implemented yet. Scoped by `allowlist.fs.scope`. */
+    interface Fs {
+      readTextFile(path: string, options?: { dir?: string }): Promise<string>;
+      readBinaryFile(path: string, options?: { dir?: string }): Promise<Uint8Array>;
+      writeTextFile(path: string, contents: string, options?: { dir?: string }): Promise<void>;
+      writeBinaryFile(path: string, contents: Uint8Array, options?: { dir?: string }): Promise<void>;
+      readDir(path: string, options?: { dir?: string; recursive?: boolean }): Promise<Array<{ path: string; name?: string; children?: unknown[] }>>;
+      createDir(path: string, options?: { dir?: string; recursive?: boolean }): Promise<void>;
+      removeDir(path: string, options?: { dir?: string; recursive?: boolean }): Promise<void>;
+      removeFile(path: string, options?: { dir?: string }): Promise<void>;
+      renameFile(oldPath: string, newPath: string, options?: { dir?: string }): Promise<void>;
+      copyFile(source: string, destination: string, options?: { dir?: string }): Promise<void>;
+      exists(path: string, options?: { dir?: string }): Promise<boolean>;
+    }
+    /** @remarks Not implemented yet. */
+    interface Dialog {
+      open(options?: { multiple?: boolean; directory?: boolean; defaultPath?: string; title?: string; filters?: Array<{ name: string; extensions: string[] }> }): Promise<string | string[] | null>;
+      save(options?: { defaultPath?: string; title?: string; filters?: Array<{ name: string; extensions: string[] }> }): Promise<string | null>;
+      message(message: string, options?: { title?: string; type?: "info" | "warning" | "error" }): Promise<void>;
+      ask(message: string, options?: { title?: string; type?: "info" | "warning" | "error" }): Promise<boolean>;
+      confirm(message: string, options?: { title?: string; type?: "info" | "warning" | "error" }): Promise<boolean>;
+    }
+    /** @remarks Not implemented yet. */
+    interface Shell {
+      open(path: string, openWith?: string): Promise<void>;
+      Command: new (name: string, args?: string | string[]) => {
+        execute(): Promise<{ code: number | null; signal: number | null; stdout: string; stderr: string }>;
+      };
+    }
+    /** @remarks Not implemented yet. Scoped by `allowlist.http.scope`. */
+    interface Http {
+      fetch<T = unknown>(url: string, options?: { method?: string; headers?: Record<string, string>; body?: unknown; timeout?: number }): Promise<{ url: string; status: number; ok: boolean; headers: Record<string, string>; data: T }>;
+    }
+    /** @remarks Not implemented yet. */
+    interface Clipboard {
+      writeText(text: string): Promise<void>;
+      readText(): Promise<string | null>;
+    }
+    /** @remarks Not implemented yet. */
+    interface Notification {
+      isPermissionGranted(): Promise<boolean>;
+      requestPermission(): Promise<"granted" | "denied" | "default">;
+      sendNotification(options: string | { title: string; body?: string; icon?: string }): void;
+    }
+    /** @remarks Not implemented yet. Policy comes only from `[updater]`. */
+    interface Updater {
+      checkUpdate(): Promise<{ shouldUpdate: boolean; manifest?: { version: string; date?: string; body?: string } }>;
+      installUpdate(): Promise<void>;
+      onUpdaterEvent(handler: (status: { status: "PENDING" | "ERROR" | "DONE" | "UPTODATE"; error?: string }) => void): Promise<UnlistenFn>;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+//! Command handlers that need no window: `app`, `os`, `path`. Each returns
+//! the JSON value the promise resolves with, or the message it rejects with.
+//! Window, event and process commands need the event loop and live in
+//! [`crate::runtime`].
+
+pub mod os;
+pub mod path;

@@ -1,0 +1,206 @@
+//! `Millennium.path`: the base directories behind `$APPDATA`-style variables,
+//! and lexical path helpers (no file system access, like Node's `path`).
+
+use std::path::{Component, Path, PathBuf};
+
+use millennium_config::BaseDirectory;
+use serde_json::{Value, json};
+
+use crate::ipc::command::PathCommand;
+
+/// What the base directories depend on besides the user's environment.
+#[derive(Debug, Clone)]
+pub struct PathContext {
+    /// `[app] identifier`, naming the app's own directories.
+    pub identifier: String,
+    /// The app's resources (`$RESOURCE`): its directory in the generic host.
+    pub resource_dir: PathBuf,
+}
+
+impl PathContext {
+    /// Where a base directory is on this machine, if it has one.
+    pub fn base_dir(&self, dir: BaseDirectory) -> Option<PathBuf> {
+        let app = |base: Option<PathBuf>| base.map(|b| b.join(&self.identifier));
+        match dir {
+            BaseDirectory::Audio => dirs::audio_dir(),
+            BaseDirectory::Cache => dirs::cache_dir(),
+            BaseDirectory::Config => dirs::config_dir(),
+            BaseDirectory::Data => dirs::data_dir(),
+            BaseDirectory::LocalData => dirs::data_local_dir(),
+            BaseDirectory::Desktop => dirs::desktop_dir(),
+            BaseDirectory::Document => dirs::document_dir(),
+            BaseDirectory::Download => dirs::download_dir(),
+            BaseDirectory::Executable => dirs::executable_dir(),
+            BaseDirectory::Font => dirs::font_dir(),
+            BaseDirectory::Home => dirs::home_dir(),
+            BaseDirectory::Picture => dirs::picture_dir(),
+            BaseDirectory::Public => dirs::public_dir(),
+            BaseDirectory::Runtime => dirs::runtime_dir(),
+            BaseDirectory::Template => dirs::template_dir(),
+            BaseDirectory::Video => dirs::video_dir(),
+            BaseDirectory::Resource => Some(self.resource_dir.clone()),
+            BaseDirectory::Temp => Some(std::env::temp_dir()),
+            BaseDirectory::AppConfig => app(dirs::config_dir()),
+            BaseDirectory::AppData => app(dirs::data_dir()),
+            BaseDirectory::AppLocalData => app(dirs::data_local_dir()),
+            BaseDirectory::AppCache => app(dirs::cache_dir()),
+            BaseDirectory::AppLog => app(dirs::data_dir()).map(|d| d.join("logs")),
+        }
+    }
+
+    /// Answers one `path` command.
+    pub fn handle(&self, command: &PathCommand) -> Result<Value, String> {
+        Ok(match command {
+            PathCommand::BaseDir(dir) => match self.base_dir(*dir) {
+                Some(path) => json!(path),
+                None => {
+                    return Err(format!(
+                        "${} has no directory on this system",
+                        dir.variable()
+                    ));
+                }
+            },
+            PathCommand::Resolve(paths) => {
+                let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+                let mut joined = cwd;
+                for p in paths {
+                    joined.push(p);
+                }
+                json!(normalize(&joined))
+            }
+            PathCommand::Join(paths) => {
+                let mut joined = PathBuf::new();
+                for p in paths {
+                    // Node's join concatenates; an absolute part does not reset it.
+                    joined.push(p.trim_start_matches('/'));
+                }
+                json!(normalize(&joined))
+            }
+            PathCommand::Normalize(p) => json!(normalize(Path::new(p))),
+            PathCommand::Dirname(p) => json!(
+                Path::new(p)
+                    .parent()
+                    .map_or_else(|| ".".to_owned(), |d| d.display().to_string())
+            ),
+            PathCommand::Extname(p) => json!(
+                Path::new(p)
+                    .extension()
+                    .map(|e| format!(".{}", e.to_string_lossy()))
+                    .unwrap_or_default()
+            ),
+            PathCommand::Basename(p, ext) => {
+                let name = Path::new(p)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let name = match ext {
+                    Some(ext) if name.len() > ext.len() => {
+                        name.strip_suffix(ext.as_str()).unwrap_or(&name).to_owned()
+                    }
+                    _ => name,
+                };
+                json!(name)
+            }
+            PathCommand::IsAbsolute(p) => json!(Path::new(p).is_absolute()),
+        })
+    }
+}
+
+/// Resolves `.` and `..` lexically; `..` above the root stays at the root,
+/// above a relative start it is kept.
+pub fn normalize(path: &Path) -> String {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(component),
+            },
+            other => out.push(other),
+        }
+    }
+    let joined: PathBuf = out.iter().collect();
+    let text = joined.display().to_string();
+    if text.is_empty() {
+        ".".to_owned()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> PathContext {
+        PathContext {
+            identifier: "com.example.notes".to_owned(),
+            resource_dir: PathBuf::from("/opt/notes"),
+        }
+    }
+
+    #[test]
+    fn every_base_directory_is_covered_and_app_dirs_use_the_identifier() {
+        let ctx = ctx();
+        for dir in BaseDirectory::ALL {
+            // Some (e.g. $RUNTIME, $PUBLIC) may be absent on a bare system;
+            // those present must be absolute.
+            if let Some(path) = ctx.base_dir(*dir) {
+                assert!(path.is_absolute(), "{dir:?}: {}", path.display());
+            }
+        }
+        if let Some(data) = dirs::data_dir() {
+            assert_eq!(
+                ctx.base_dir(BaseDirectory::AppData),
+                Some(data.join("com.example.notes"))
+            );
+            assert_eq!(
+                ctx.base_dir(BaseDirectory::AppLog),
+                Some(data.join("com.example.notes/logs"))
+            );
+        }
+        assert_eq!(
+            ctx.base_dir(BaseDirectory::Resource),
+            Some(PathBuf::from("/opt/notes"))
+        );
+    }
+
+    #[test]
+    fn lexical_helpers_follow_node() {
+        let ctx = ctx();
+        let run = |c: PathCommand| ctx.handle(&c).unwrap();
+        assert_eq!(
+            run(PathCommand::Normalize("/a/./b/../c".into())),
+            json!("/a/c")
+        );
+        assert_eq!(run(PathCommand::Normalize("/../x".into())), json!("/x"));
+        assert_eq!(run(PathCommand::Normalize("../x".into())), json!("../x"));
+        assert_eq!(
+            run(PathCommand::Join(vec![
+                "a".into(),
+                "/b".into(),
+                "../c".into()
+            ])),
+            json!("a/c")
+        );
+        assert_eq!(run(PathCommand::Dirname("/a/b.txt".into())), json!("/a"));
+        assert_eq!(
+            run(PathCommand::Extname("/a/b.tar.gz".into())),
+            json!(".gz")
+        );
+        assert_eq!(
+            run(PathCommand::Basename(
+                "/a/b.txt".into(),
+                Some(".txt".into())
+            )),
+            json!("b")
+        );
+        assert_eq!(run(PathCommand::IsAbsolute("a/b".into())), json!(false));
+        let resolved = run(PathCommand::Resolve(vec!["x".into()]));
+        assert!(resolved.as_str().unwrap().starts_with('/'));
+    }
+}

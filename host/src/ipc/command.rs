@@ -1,0 +1,300 @@
+//! The commands the bridge can send, fully typed, and the allowlist key each
+//! one needs. Adding a command means adding a variant here; the compiler then
+//! forces a key decision in [`Command::required_keys`].
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A decoded IPC command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// `Millennium.app.*`.
+    App(AppCommand),
+    /// `Millennium.process.*`.
+    Process(ProcessCommand),
+    /// `Millennium.event.emit` and `WebviewWindow.emit`.
+    Emit(Emit),
+    /// `Millennium.os.*`.
+    Os(OsCommand),
+    /// `Millennium.path.*`.
+    Path(PathCommand),
+    /// `Millennium.window.*` on the window labelled `target` (the caller's when `None`).
+    Window {
+        /// Which window.
+        target: Option<String>,
+        /// What to do.
+        op: WindowOp,
+    },
+    /// A no-op round trip; the fetch channel echoes the body back. For benchmarks.
+    Ping,
+}
+
+/// `Millennium.app`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppCommand {
+    /// `getName()`.
+    GetName,
+    /// `getVersion()`.
+    GetVersion,
+    /// `getMillenniumVersion()`: the host's version.
+    GetMillenniumVersion,
+    /// `show()`.
+    Show,
+    /// `hide()`.
+    Hide,
+}
+
+/// `Millennium.process`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessCommand {
+    /// `exit(code)`.
+    Exit(i32),
+    /// `relaunch()`.
+    Relaunch,
+}
+
+/// An event sent from a page to every window, or to one.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Emit {
+    /// Event name: letters, digits, `-`, `/`, `:`, `_`; `millennium://` is reserved.
+    pub event: String,
+    /// Any JSON.
+    #[serde(default)]
+    pub payload: Value,
+    /// Only this window's listeners receive it.
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+/// `Millennium.os`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsCommand {
+    /// `platform()`: `linux`, `darwin`, `win32`.
+    Platform,
+    /// `version()`: the kernel release.
+    Version,
+    /// `type()`: `Linux`, `Darwin`, `Windows_NT`.
+    Type,
+    /// `arch()`: `x86_64`, `aarch64`, ...
+    Arch,
+    /// `tempdir()`.
+    Tempdir,
+    /// `locale()`: BCP-47 tag or `null`.
+    Locale,
+    /// `eol()`.
+    Eol,
+}
+
+/// `Millennium.path`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathCommand {
+    /// `appDataDir()`, `homeDir()`, ...: one base directory.
+    BaseDir(millennium_config::BaseDirectory),
+    /// `resolve(...paths)`: absolute, normalised.
+    Resolve(Vec<String>),
+    /// `normalize(path)`.
+    Normalize(String),
+    /// `join(...paths)`.
+    Join(Vec<String>),
+    /// `dirname(path)`.
+    Dirname(String),
+    /// `extname(path)`.
+    Extname(String),
+    /// `basename(path, ext?)`.
+    Basename(String, Option<String>),
+    /// `isAbsolute(path)`.
+    IsAbsolute(String),
+}
+
+/// A size or position unit, as in Tauri's `LogicalSize` / `PhysicalSize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Unit {
+    /// Logical (scale-independent) pixels.
+    Logical,
+    /// Physical pixels.
+    Physical,
+}
+
+/// `{ type: "Logical", width, height }`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Size {
+    /// Unit.
+    #[serde(rename = "type")]
+    pub unit: Unit,
+    /// Width.
+    pub width: f64,
+    /// Height.
+    pub height: f64,
+}
+
+/// `{ type: "Logical", x, y }`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    /// Unit.
+    #[serde(rename = "type")]
+    pub unit: Unit,
+    /// Horizontal.
+    pub x: f64,
+    /// Vertical.
+    pub y: f64,
+}
+
+/// Options of `new WebviewWindow(label, options)`; the same fields as a
+/// `[[windows]]` entry, in camelCase.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct WindowOptions {
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub width: Option<f64>,
+    pub height: Option<f64>,
+    pub min_width: Option<f64>,
+    pub min_height: Option<f64>,
+    pub max_width: Option<f64>,
+    pub max_height: Option<f64>,
+    pub x: Option<f64>,
+    pub y: Option<f64>,
+    pub center: Option<bool>,
+    pub resizable: Option<bool>,
+    pub maximized: Option<bool>,
+    pub fullscreen: Option<bool>,
+    pub decorations: Option<bool>,
+    pub transparent: Option<bool>,
+    pub always_on_top: Option<bool>,
+    pub visible: Option<bool>,
+    pub focus: Option<bool>,
+    pub background_color: Option<String>,
+    pub theme: Option<millennium_config::model::Theme>,
+}
+
+/// What to do to (or learn about) a window.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub enum WindowOp {
+    Create {
+        label: String,
+        options: Box<WindowOptions>,
+    },
+    // Getters: no key needed, as in Tauri v1.
+    Labels,
+    Title,
+    InnerSize,
+    OuterSize,
+    InnerPosition,
+    OuterPosition,
+    ScaleFactor,
+    IsFullscreen,
+    IsMaximized,
+    IsMinimized,
+    IsFocused,
+    IsDecorated,
+    IsResizable,
+    IsVisible,
+    Theme,
+    // Setters.
+    Center,
+    RequestUserAttention,
+    SetResizable(bool),
+    SetTitle(String),
+    Maximize,
+    Unmaximize,
+    ToggleMaximize,
+    Minimize,
+    Unminimize,
+    Show,
+    Hide,
+    Close,
+    SetDecorations(bool),
+    SetAlwaysOnTop(bool),
+    SetSize(Size),
+    SetMinSize(Option<Size>),
+    SetMaxSize(Option<Size>),
+    SetPosition(Position),
+    SetFullscreen(bool),
+    SetFocus,
+    SetSkipTaskbar(bool),
+    SetCursorGrab(bool),
+    SetCursorVisible(bool),
+    SetCursorPosition(Position),
+    SetIgnoreCursorEvents(bool),
+    StartDragging,
+    Print,
+    /// The page has a close-requested listener: the host waits for it.
+    InterceptClose(bool),
+    /// The page's close-requested listeners did not prevent the close.
+    ConfirmClose,
+}
+
+/// An allowlist key, `allowlist.<category>.<command>`.
+pub type Key = (&'static str, &'static str);
+
+impl Command {
+    /// Every key that must be enabled for this command; empty for commands
+    /// that need none (events, app name and version, window getters).
+    pub fn required_keys(&self) -> &'static [Key] {
+        use WindowOp as W;
+        match self {
+            Command::App(AppCommand::GetName | AppCommand::GetVersion)
+            | Command::App(AppCommand::GetMillenniumVersion)
+            | Command::Emit(_)
+            | Command::Ping => &[],
+            Command::App(AppCommand::Show) => &[("app", "show")],
+            Command::App(AppCommand::Hide) => &[("app", "hide")],
+            Command::Process(ProcessCommand::Exit(_)) => &[("process", "exit")],
+            Command::Process(ProcessCommand::Relaunch) => &[("process", "relaunch")],
+            Command::Os(_) => &[("os", "info")],
+            Command::Path(_) => &[("path", "resolve")],
+            Command::Window { op, .. } => match op {
+                W::Labels
+                | W::Title
+                | W::InnerSize
+                | W::OuterSize
+                | W::InnerPosition
+                | W::OuterPosition
+                | W::ScaleFactor
+                | W::IsFullscreen
+                | W::IsMaximized
+                | W::IsMinimized
+                | W::IsFocused
+                | W::IsDecorated
+                | W::IsResizable
+                | W::IsVisible
+                | W::Theme
+                | W::InterceptClose(_)
+                | W::ConfirmClose => &[],
+                W::Create { .. } => &[("window", "create")],
+                W::Center => &[("window", "center")],
+                W::RequestUserAttention => &[("window", "request-user-attention")],
+                W::SetResizable(_) => &[("window", "set-resizable")],
+                W::SetTitle(_) => &[("window", "set-title")],
+                W::Maximize => &[("window", "maximize")],
+                W::Unmaximize => &[("window", "unmaximize")],
+                W::ToggleMaximize => &[("window", "maximize"), ("window", "unmaximize")],
+                W::Minimize => &[("window", "minimize")],
+                W::Unminimize => &[("window", "unminimize")],
+                W::Show => &[("window", "show")],
+                W::Hide => &[("window", "hide")],
+                W::Close => &[("window", "close")],
+                W::SetDecorations(_) => &[("window", "set-decorations")],
+                W::SetAlwaysOnTop(_) => &[("window", "set-always-on-top")],
+                W::SetSize(_) => &[("window", "set-size")],
+                W::SetMinSize(_) => &[("window", "set-min-size")],
+                W::SetMaxSize(_) => &[("window", "set-max-size")],
+                W::SetPosition(_) => &[("window", "set-position")],
+                W::SetFullscreen(_) => &[("window", "set-fullscreen")],
+                W::SetFocus => &[("window", "set-focus")],
+                W::SetSkipTaskbar(_) => &[("window", "set-skip-taskbar")],
+                W::SetCursorGrab(_) => &[("window", "set-cursor-grab")],
+                W::SetCursorVisible(_) => &[("window", "set-cursor-visible")],
+                W::SetCursorPosition(_) => &[("window", "set-cursor-position")],
+                W::SetIgnoreCursorEvents(_) => &[("window", "set-ignore-cursor-events")],
+                W::StartDragging => &[("window", "start-dragging")],
+                W::Print => &[("window", "print")],
+            },
+        }
+    }
+}

@@ -1,0 +1,643 @@
+//! Decoding IPC messages: text (or a name, headers and a body) in, a typed
+//! [`Command`] or a specific [`DecodeError`] out. Pure and panic-free on any
+//! input; the fuzz target in `host/fuzz` drives [`decode_message`].
+//!
+//! Message format on the `postMessage` channel (one JSON object):
+//! `{"id": <u53>, "key": "<invoke key>", "cmd": "<namespace>.<function>", "args": {...}}`.
+//! The fetch channel carries the same `cmd` in the URL, the key in a header,
+//! and the `args` object as the body.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::command::*;
+use millennium_config::BaseDirectory;
+
+/// Largest `postMessage` text or fetch body accepted.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Longest event name.
+pub const MAX_EVENT_NAME: usize = 256;
+
+/// A message before its command is decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// The caller's id for the promise to settle.
+    pub id: u64,
+    /// The invoke key the caller presented.
+    pub key: String,
+    /// `namespace.function`.
+    pub cmd: String,
+    /// The arguments object (`null` when absent).
+    pub args: Value,
+}
+
+/// Why a message could not be decoded. `id` is kept when known so the caller's
+/// promise can still be rejected.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DecodeError {
+    /// Bigger than [`MAX_MESSAGE_BYTES`].
+    #[error("IPC message of {len} bytes exceeds the limit of {MAX_MESSAGE_BYTES} bytes")]
+    TooLarge {
+        /// Its size.
+        len: usize,
+    },
+    /// Not JSON, or not the envelope shape.
+    #[error("malformed IPC message: {0}")]
+    Malformed(String),
+    /// No such command.
+    #[error("unknown command `{0}`")]
+    UnknownCommand(String),
+    /// The command exists; its arguments are wrong.
+    #[error("invalid arguments for `{cmd}`: {reason}")]
+    BadArgs {
+        /// The command.
+        cmd: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnvelope {
+    id: u64,
+    key: String,
+    cmd: String,
+    #[serde(default)]
+    args: Value,
+}
+
+/// Parses a `postMessage` text into its envelope. On error, also returns the
+/// `id` when it could be read, so the caller can still be answered.
+pub fn decode_envelope(text: &str) -> Result<Envelope, (Option<u64>, DecodeError)> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err((None, DecodeError::TooLarge { len: text.len() }));
+    }
+    match serde_json::from_str::<RawEnvelope>(text) {
+        Ok(raw) => Ok(Envelope {
+            id: raw.id,
+            key: raw.key,
+            cmd: raw.cmd,
+            args: raw.args,
+        }),
+        Err(error) => {
+            let id = serde_json::from_str::<Value>(text)
+                .ok()
+                .and_then(|v| v.get("id").and_then(Value::as_u64));
+            Err((id, DecodeError::Malformed(error.to_string())))
+        }
+    }
+}
+
+/// Decodes a whole `postMessage` text: envelope, then command.
+pub fn decode_message(text: &str) -> Result<(Envelope, Command), (Option<u64>, DecodeError)> {
+    let envelope = decode_envelope(text)?;
+    let command =
+        decode_command(&envelope.cmd, envelope.args.clone()).map_err(|e| (Some(envelope.id), e))?;
+    Ok((envelope, command))
+}
+
+/// Decodes a fetch-channel body (a JSON object or empty) for `cmd`.
+pub fn decode_body(cmd: &str, body: &[u8]) -> Result<Command, DecodeError> {
+    if body.len() > MAX_MESSAGE_BYTES {
+        return Err(DecodeError::TooLarge { len: body.len() });
+    }
+    if cmd == "ping" {
+        return Ok(Command::Ping);
+    }
+    let args = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(body).map_err(|e| DecodeError::Malformed(e.to_string()))?
+    };
+    decode_command(cmd, args)
+}
+
+/// Turns a command name and its arguments into a [`Command`].
+pub fn decode_command(cmd: &str, args: Value) -> Result<Command, DecodeError> {
+    let args = match args {
+        Value::Null => Value::Object(Default::default()),
+        object @ Value::Object(_) => object,
+        _ => return Err(bad(cmd, "arguments must be an object")),
+    };
+    let (namespace, function) = cmd
+        .split_once('.')
+        .ok_or_else(|| DecodeError::UnknownCommand(cmd.to_owned()))?;
+    let unknown = || DecodeError::UnknownCommand(cmd.to_owned());
+    let command = match namespace {
+        "app" => Command::App(match function {
+            "getName" => AppCommand::GetName,
+            "getVersion" => AppCommand::GetVersion,
+            "getMillenniumVersion" => AppCommand::GetMillenniumVersion,
+            "show" => AppCommand::Show,
+            "hide" => AppCommand::Hide,
+            _ => return Err(unknown()),
+        }),
+        "process" => Command::Process(match function {
+            "exit" => {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct A {
+                    #[serde(default)]
+                    code: i32,
+                }
+                ProcessCommand::Exit(parse::<A>(cmd, args)?.code)
+            }
+            "relaunch" => ProcessCommand::Relaunch,
+            _ => return Err(unknown()),
+        }),
+        "event" if function == "emit" => {
+            let emit: Emit = parse(cmd, args)?;
+            check_event_name(cmd, &emit.event)?;
+            Command::Emit(emit)
+        }
+        "os" => Command::Os(match function {
+            "platform" => OsCommand::Platform,
+            "version" => OsCommand::Version,
+            "type" => OsCommand::Type,
+            "arch" => OsCommand::Arch,
+            "tempdir" => OsCommand::Tempdir,
+            "locale" => OsCommand::Locale,
+            "eol" => OsCommand::Eol,
+            _ => return Err(unknown()),
+        }),
+        "path" => Command::Path(decode_path(cmd, function, args)?),
+        "window" => decode_window(cmd, function, args)?,
+        "ipc" if function == "ping" => Command::Ping,
+        _ => return Err(unknown()),
+    };
+    Ok(command)
+}
+
+fn bad(cmd: &str, reason: impl Into<String>) -> DecodeError {
+    DecodeError::BadArgs {
+        cmd: cmd.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn parse<T: DeserializeOwned>(cmd: &str, args: Value) -> Result<T, DecodeError> {
+    serde_json::from_value(args).map_err(|e| bad(cmd, e.to_string()))
+}
+
+fn check_event_name(cmd: &str, name: &str) -> Result<(), DecodeError> {
+    let valid_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | ':' | '_' | '.'));
+    if name.is_empty() || name.len() > MAX_EVENT_NAME || !valid_chars {
+        return Err(bad(
+            cmd,
+            "an event name is 1 to 256 letters, digits, `-`, `/`, `:`, `_` or `.`",
+        ));
+    }
+    if name.starts_with("millennium://") {
+        return Err(bad(
+            cmd,
+            "event names starting with `millennium://` are reserved",
+        ));
+    }
+    Ok(())
+}
+
+/// Base directory functions, named as in Tauri v1's `path` module.
+const BASE_DIR_FUNCTIONS: &[(&str, BaseDirectory)] = &[
+    ("audioDir", BaseDirectory::Audio),
+    ("cacheDir", BaseDirectory::Cache),
+    ("configDir", BaseDirectory::Config),
+    ("dataDir", BaseDirectory::Data),
+    ("localDataDir", BaseDirectory::LocalData),
+    ("desktopDir", BaseDirectory::Desktop),
+    ("documentDir", BaseDirectory::Document),
+    ("downloadDir", BaseDirectory::Download),
+    ("executableDir", BaseDirectory::Executable),
+    ("fontDir", BaseDirectory::Font),
+    ("homeDir", BaseDirectory::Home),
+    ("pictureDir", BaseDirectory::Picture),
+    ("publicDir", BaseDirectory::Public),
+    ("runtimeDir", BaseDirectory::Runtime),
+    ("templateDir", BaseDirectory::Template),
+    ("videoDir", BaseDirectory::Video),
+    ("resourceDir", BaseDirectory::Resource),
+    ("tempDir", BaseDirectory::Temp),
+    ("appConfigDir", BaseDirectory::AppConfig),
+    ("appDataDir", BaseDirectory::AppData),
+    ("appLocalDataDir", BaseDirectory::AppLocalData),
+    ("appCacheDir", BaseDirectory::AppCache),
+    ("appLogDir", BaseDirectory::AppLog),
+];
+
+fn decode_path(cmd: &str, function: &str, args: Value) -> Result<PathCommand, DecodeError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct One {
+        path: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Many {
+        paths: Vec<String>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Base {
+        path: String,
+        #[serde(default)]
+        ext: Option<String>,
+    }
+    if let Some((_, dir)) = BASE_DIR_FUNCTIONS.iter().find(|(f, _)| *f == function) {
+        return Ok(PathCommand::BaseDir(*dir));
+    }
+    Ok(match function {
+        "resolve" => PathCommand::Resolve(parse::<Many>(cmd, args)?.paths),
+        "join" => PathCommand::Join(parse::<Many>(cmd, args)?.paths),
+        "normalize" => PathCommand::Normalize(parse::<One>(cmd, args)?.path),
+        "dirname" => PathCommand::Dirname(parse::<One>(cmd, args)?.path),
+        "extname" => PathCommand::Extname(parse::<One>(cmd, args)?.path),
+        "isAbsolute" => PathCommand::IsAbsolute(parse::<One>(cmd, args)?.path),
+        "basename" => {
+            let a = parse::<Base>(cmd, args)?;
+            PathCommand::Basename(a.path, a.ext)
+        }
+        _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
+    })
+}
+
+fn decode_window(cmd: &str, function: &str, mut args: Value) -> Result<Command, DecodeError> {
+    // Every window command may name its target; the rest is per command.
+    let target = match args.as_object_mut().and_then(|o| o.remove("label")) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(label)) => Some(label),
+        Some(_) => return Err(bad(cmd, "`label` must be a string")),
+    };
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Flag {
+        value: bool,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Text {
+        value: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SizeArg {
+        value: Size,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct OptSize {
+        #[serde(default)]
+        value: Option<Size>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PosArg {
+        value: Position,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Create {
+        #[serde(default)]
+        options: WindowOptions,
+    }
+    let flag = |args| parse::<Flag>(cmd, args).map(|f| f.value);
+    let no_args = |args: &Value| match args.as_object() {
+        Some(o) if o.is_empty() => Ok(()),
+        _ => Err(bad(cmd, "this command takes no arguments")),
+    };
+    use WindowOp as W;
+    let op = match function {
+        "create" => {
+            let label = target
+                .clone()
+                .ok_or_else(|| bad(cmd, "a new window needs a `label`"))?;
+            let create = parse::<Create>(cmd, args)?;
+            return Ok(Command::Window {
+                target: None,
+                op: W::Create {
+                    label,
+                    options: Box::new(create.options),
+                },
+            });
+        }
+        "setResizable" => W::SetResizable(flag(args)?),
+        "setTitle" => W::SetTitle(parse::<Text>(cmd, args)?.value),
+        "setDecorations" => W::SetDecorations(flag(args)?),
+        "setAlwaysOnTop" => W::SetAlwaysOnTop(flag(args)?),
+        "setSize" => W::SetSize(check_size(cmd, parse::<SizeArg>(cmd, args)?.value)?),
+        "setMinSize" => W::SetMinSize(match parse::<OptSize>(cmd, args)?.value {
+            Some(s) => Some(check_size(cmd, s)?),
+            None => None,
+        }),
+        "setMaxSize" => W::SetMaxSize(match parse::<OptSize>(cmd, args)?.value {
+            Some(s) => Some(check_size(cmd, s)?),
+            None => None,
+        }),
+        "setPosition" => W::SetPosition(check_position(cmd, parse::<PosArg>(cmd, args)?.value)?),
+        "setCursorPosition" => {
+            W::SetCursorPosition(check_position(cmd, parse::<PosArg>(cmd, args)?.value)?)
+        }
+        "setFullscreen" => W::SetFullscreen(flag(args)?),
+        "setSkipTaskbar" => W::SetSkipTaskbar(flag(args)?),
+        "setCursorGrab" => W::SetCursorGrab(flag(args)?),
+        "setCursorVisible" => W::SetCursorVisible(flag(args)?),
+        "setIgnoreCursorEvents" => W::SetIgnoreCursorEvents(flag(args)?),
+        "interceptClose" => W::InterceptClose(flag(args)?),
+        other => {
+            no_args(&args)?;
+            match other {
+                "labels" => W::Labels,
+                "title" => W::Title,
+                "innerSize" => W::InnerSize,
+                "outerSize" => W::OuterSize,
+                "innerPosition" => W::InnerPosition,
+                "outerPosition" => W::OuterPosition,
+                "scaleFactor" => W::ScaleFactor,
+                "isFullscreen" => W::IsFullscreen,
+                "isMaximized" => W::IsMaximized,
+                "isMinimized" => W::IsMinimized,
+                "isFocused" => W::IsFocused,
+                "isDecorated" => W::IsDecorated,
+                "isResizable" => W::IsResizable,
+                "isVisible" => W::IsVisible,
+                "theme" => W::Theme,
+                "center" => W::Center,
+                "requestUserAttention" => W::RequestUserAttention,
+                "maximize" => W::Maximize,
+                "unmaximize" => W::Unmaximize,
+                "toggleMaximize" => W::ToggleMaximize,
+                "minimize" => W::Minimize,
+                "unminimize" => W::Unminimize,
+                "show" => W::Show,
+                "hide" => W::Hide,
+                "close" => W::Close,
+                "setFocus" => W::SetFocus,
+                "startDragging" => W::StartDragging,
+                "print" => W::Print,
+                "confirmClose" => W::ConfirmClose,
+                _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
+            }
+        }
+    };
+    Ok(Command::Window { target, op })
+}
+
+/// Sizes must be finite, positive and below the largest window we accept.
+fn check_size(cmd: &str, size: Size) -> Result<Size, DecodeError> {
+    let ok = |v: f64| v.is_finite() && (1.0..=16384.0 * 8.0).contains(&v);
+    if ok(size.width) && ok(size.height) {
+        Ok(size)
+    } else {
+        Err(bad(cmd, "width and height must be between 1 and 131072"))
+    }
+}
+
+fn check_position(cmd: &str, pos: Position) -> Result<Position, DecodeError> {
+    let ok = |v: f64| v.is_finite() && v.abs() <= 1_048_576.0;
+    if ok(pos.x) && ok(pos.y) {
+        Ok(pos)
+    } else {
+        Err(bad(cmd, "x and y must be finite and within ±1048576"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(cmd: &str, args: &str) -> String {
+        format!(r#"{{"id":7,"key":"k","cmd":"{cmd}","args":{args}}}"#)
+    }
+
+    #[test]
+    fn decodes_common_commands() {
+        let cases: Vec<(String, Command)> = vec![
+            (msg("app.getName", "{}"), Command::App(AppCommand::GetName)),
+            (
+                msg("process.exit", r#"{"code":3}"#),
+                Command::Process(ProcessCommand::Exit(3)),
+            ),
+            (
+                msg("process.exit", "null"),
+                Command::Process(ProcessCommand::Exit(0)),
+            ),
+            (
+                msg("path.appDataDir", "{}"),
+                Command::Path(PathCommand::BaseDir(BaseDirectory::AppData)),
+            ),
+            (
+                msg("window.setTitle", r#"{"label":"main","value":"Hi"}"#),
+                Command::Window {
+                    target: Some("main".into()),
+                    op: WindowOp::SetTitle("Hi".into()),
+                },
+            ),
+            (
+                msg(
+                    "window.setSize",
+                    r#"{"value":{"type":"Logical","width":300,"height":200}}"#,
+                ),
+                Command::Window {
+                    target: None,
+                    op: WindowOp::SetSize(Size {
+                        unit: Unit::Logical,
+                        width: 300.0,
+                        height: 200.0,
+                    }),
+                },
+            ),
+            (
+                msg("event.emit", r#"{"event":"ping","payload":{"n":1}}"#),
+                Command::Emit(Emit {
+                    event: "ping".into(),
+                    payload: serde_json::json!({"n": 1}),
+                    target: None,
+                }),
+            ),
+        ];
+        for (text, expected) in cases {
+            let (envelope, command) = decode_message(&text).unwrap();
+            assert_eq!(envelope.id, 7);
+            assert_eq!(envelope.key, "k");
+            assert_eq!(command, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn window_create_takes_label_and_options() {
+        let text = msg(
+            "window.create",
+            r#"{"label":"second","options":{"url":"second.html","width":300,"alwaysOnTop":true}}"#,
+        );
+        let (_, command) = decode_message(&text).unwrap();
+        let Command::Window {
+            op: WindowOp::Create { label, options },
+            ..
+        } = command
+        else {
+            panic!("not a create: {command:?}");
+        };
+        assert_eq!(label, "second");
+        assert_eq!(options.url.as_deref(), Some("second.html"));
+        assert_eq!(options.always_on_top, Some(true));
+    }
+
+    #[test]
+    fn malformed_messages_are_specific_errors() {
+        let long = "x".repeat(MAX_MESSAGE_BYTES + 1);
+        let cases: Vec<(&str, Option<u64>, &str)> = vec![
+            ("", None, "malformed"),
+            ("not json", None, "malformed"),
+            ("[]", None, "malformed"),
+            (r#"{"id":1}"#, Some(1), "malformed"),
+            (
+                r#"{"id":-1,"key":"k","cmd":"app.getName"}"#,
+                None,
+                "malformed",
+            ),
+            (
+                r#"{"id":1,"key":5,"cmd":"app.getName"}"#,
+                Some(1),
+                "malformed",
+            ),
+            (
+                r#"{"id":1,"key":"k","cmd":"app.getName","extra":1}"#,
+                Some(1),
+                "malformed",
+            ),
+            (
+                r#"{"id":2,"key":"k","cmd":"nope"}"#,
+                Some(2),
+                "unknown command",
+            ),
+            (
+                r#"{"id":2,"key":"k","cmd":"app.nope"}"#,
+                Some(2),
+                "unknown command",
+            ),
+            (
+                r#"{"id":2,"key":"k","cmd":"fs.readFile"}"#,
+                Some(2),
+                "unknown command",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"app.getName","args":5}"#,
+                Some(3),
+                "must be an object",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"process.exit","args":{"code":"x"}}"#,
+                Some(3),
+                "invalid arguments",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"process.exit","args":{"code":1e20}}"#,
+                Some(3),
+                "invalid arguments",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"window.setTitle","args":{}}"#,
+                Some(3),
+                "invalid arguments",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"window.setTitle","args":{"label":1,"value":"x"}}"#,
+                Some(3),
+                "label",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"window.show","args":{"x":1}}"#,
+                Some(3),
+                "no arguments",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"window.setSize","args":{"value":{"type":"Logical","width":-1,"height":2}}}"#,
+                Some(3),
+                "between",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"window.setSize","args":{"value":{"type":"Furlong","width":1,"height":2}}}"#,
+                Some(3),
+                "invalid arguments",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"window.create","args":{"options":{}}}"#,
+                Some(3),
+                "needs a `label`",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"window.create","args":{"label":"a","options":{"bogus":1}}}"#,
+                Some(3),
+                "unknown field",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"event.emit","args":{"event":"millennium://resize"}}"#,
+                Some(3),
+                "reserved",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"event.emit","args":{"event":"a b"}}"#,
+                Some(3),
+                "event name",
+            ),
+            (
+                r#"{"id":3,"key":"k","cmd":"event.emit","args":{"event":""}}"#,
+                Some(3),
+                "event name",
+            ),
+            (&long, None, "exceeds"),
+        ];
+        for (text, id, needle) in cases {
+            let (got_id, error) = decode_message(text).expect_err(text);
+            assert_eq!(got_id, id, "{text}");
+            assert!(
+                error.to_string().contains(needle),
+                "{text}: `{error}` lacks `{needle}`"
+            );
+        }
+    }
+
+    #[test]
+    fn body_channel_decodes_json_and_refuses_garbage() {
+        assert_eq!(decode_body("ping", b"\xff\x00").unwrap(), Command::Ping);
+        assert_eq!(
+            decode_body("app.getVersion", b"").unwrap(),
+            Command::App(AppCommand::GetVersion)
+        );
+        assert!(matches!(
+            decode_body("app.getVersion", b"\xff").unwrap_err(),
+            DecodeError::Malformed(_)
+        ));
+    }
+
+    #[test]
+    fn every_gated_key_exists_in_the_config_model() {
+        let allowlist = millennium_config::model::Allowlist::default();
+        let samples = [
+            msg("window.toggleMaximize", "{}"),
+            msg("window.print", "{}"),
+            msg(
+                "window.setCursorPosition",
+                r#"{"value":{"type":"Physical","x":1,"y":2}}"#,
+            ),
+            msg("window.create", r#"{"label":"a"}"#),
+            msg("os.arch", "{}"),
+            msg("path.join", r#"{"paths":["a"]}"#),
+            msg("app.show", "{}"),
+            msg("process.relaunch", "{}"),
+        ];
+        for text in samples {
+            let (_, command) = decode_message(&text).unwrap();
+            for (category, name) in command.required_keys() {
+                assert_eq!(
+                    allowlist.allows(category, name),
+                    Some(false),
+                    "allowlist.{category}.{name}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Linux: GTK containers for the webview, kernel and locale facts.
+
+use tao::platform::unix::WindowExtUnix;
+use tao::window::Window;
+use wry::{WebView, WebViewBuilder, WebViewBuilderExtUnix};
+
+/// Builds the webview inside the window's GTK box, which works on X11 and
+/// Wayland alike (a raw window handle works only on X11).
+pub fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> wry::Result<WebView> {
+    match window.default_vbox() {
+        Some(vbox) => builder.build_gtk(vbox),
+        None => builder.build(window),
+    }
+}
+
+/// `setSkipTaskbar`.
+pub fn set_skip_taskbar(window: &Window, skip: bool) -> Result<(), String> {
+    window.set_skip_taskbar(skip).map_err(|e| e.to_string())
+}
+
+/// The kernel release, as `uname -r` prints it.
+pub fn kernel_release() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// The user's locale as a BCP-47 tag (`en-US`), from the POSIX variables.
+pub fn locale() -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .and_then(|value| {
+            let tag = value.split(['.', '@']).next().unwrap_or("");
+            match tag {
+                "" | "C" | "POSIX" => None,
+                tag => Some(tag.replace('_', "-")),
+            }
+        })
+}

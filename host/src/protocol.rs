@@ -1,0 +1,190 @@
+//! The `millennium://localhost/` custom protocol: the app's assets (with the
+//! CSP header on HTML), and the IPC fetch channel under `/__ipc/`. Runs on a
+//! worker thread per request, never on the UI thread.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+use tao::event_loop::EventLoopProxy;
+use wry::RequestAsyncResponder;
+use wry::http::{HeaderValue, Method, Request, Response, StatusCode, header};
+
+use crate::APP_ORIGIN;
+use crate::context::HostContext;
+use crate::ipc::decode::{DecodeError, decode_body};
+use crate::ipc::{Command, FETCH_PREFIX, KEY_HEADER, Refusal};
+use crate::runtime::{Reply, UserEvent};
+
+/// Answers one request. `label` is the window whose page made it.
+pub fn serve(
+    ctx: &Arc<HostContext>,
+    proxy: &EventLoopProxy<UserEvent>,
+    label: String,
+    request: Request<Vec<u8>>,
+    responder: RequestAsyncResponder,
+) {
+    let path = request.uri().path().to_owned();
+    if path.starts_with(FETCH_PREFIX) {
+        fetch_ipc(ctx, proxy, label, request, responder);
+    } else {
+        responder.respond(asset(ctx, request.method(), &path));
+    }
+}
+
+fn asset(ctx: &HostContext, method: &Method, path: &str) -> Response<Cow<'static, [u8]>> {
+    if method != Method::GET && method != Method::HEAD {
+        return text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD are served",
+        );
+    }
+    match ctx.assets().resolve(path) {
+        Ok(asset) => {
+            let csp = asset.is_html().then_some(ctx.csp.as_str());
+            let mut response = Response::new(asset.bytes);
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, header_value(&asset.mime));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            if let Some(csp) = csp {
+                // A policy that is not a valid header value must not be
+                // dropped silently: refuse to serve the page instead.
+                match HeaderValue::from_str(csp) {
+                    Ok(value) => {
+                        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+                    }
+                    Err(_) => {
+                        return text(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "[security] csp is not a valid header value",
+                        );
+                    }
+                }
+            }
+            response
+        }
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::NOT_FOUND);
+            text(status, &error.to_string())
+        }
+    }
+}
+
+fn fetch_ipc(
+    ctx: &Arc<HostContext>,
+    proxy: &EventLoopProxy<UserEvent>,
+    label: String,
+    request: Request<Vec<u8>>,
+    responder: RequestAsyncResponder,
+) {
+    if request.method() != Method::POST {
+        return responder.respond(text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "IPC requests are POST",
+        ));
+    }
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    if let Some(origin) = origin
+        && origin != APP_ORIGIN
+    {
+        return responder.respond(refusal(&Refusal::ForeignOrigin(origin)));
+    }
+    let key = request
+        .headers()
+        .get(KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let raw_cmd = &request.uri().path()[FETCH_PREFIX.len()..];
+    let cmd = match percent_decode_str(raw_cmd).decode_utf8() {
+        Ok(cmd) => cmd.into_owned(),
+        Err(_) => {
+            let error = Refusal::Decode(DecodeError::UnknownCommand(raw_cmd.to_owned()));
+            return responder.respond(refusal(&error));
+        }
+    };
+    let body = request.into_body();
+    let command = match decode_body(&cmd, &body) {
+        Ok(command) => command,
+        Err(error) => return responder.respond(refusal(&Refusal::Decode(error))),
+    };
+    let command = match ctx.admit(&key, command) {
+        Ok(command) => command,
+        Err(error) => return responder.respond(refusal(&error)),
+    };
+    if command == Command::Ping {
+        let mut response = Response::new(Cow::Owned(body));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        );
+        return responder.respond(response);
+    }
+    if let Some(result) = ctx.run_local(&command) {
+        return responder.respond(json_result(result));
+    }
+    let event = UserEvent::Invoke {
+        label,
+        command,
+        reply: Reply::Http(responder),
+    };
+    if let Err(error) = proxy.send_event(event) {
+        // The loop is gone (the app is exiting); answer so the page is not left waiting.
+        if let UserEvent::Invoke {
+            reply: Reply::Http(responder),
+            ..
+        } = error.0
+        {
+            responder.respond(text(StatusCode::SERVICE_UNAVAILABLE, "the app is exiting"));
+        }
+    }
+}
+
+/// The HTTP answer to a command's result.
+pub fn json_result(result: Result<Value, String>) -> Response<Cow<'static, [u8]>> {
+    match result {
+        Ok(value) => {
+            let mut response = Response::new(Cow::Owned(value.to_string().into_bytes()));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Err(message) => text(StatusCode::UNPROCESSABLE_ENTITY, &message),
+    }
+}
+
+fn refusal(error: &Refusal) -> Response<Cow<'static, [u8]>> {
+    let status = match error {
+        Refusal::Decode(DecodeError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+        Refusal::Decode(DecodeError::UnknownCommand(_)) => StatusCode::NOT_FOUND,
+        Refusal::Decode(_) => StatusCode::BAD_REQUEST,
+        Refusal::BadKey | Refusal::ForeignOrigin(_) | Refusal::Denied { .. } => {
+            StatusCode::FORBIDDEN
+        }
+    };
+    text(status, &error.to_string())
+}
+
+fn text(status: StatusCode, message: &str) -> Response<Cow<'static, [u8]>> {
+    let mut response = Response::new(Cow::Owned(message.as_bytes().to_vec()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("application/octet-stream"))
+}

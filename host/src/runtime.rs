@@ -1,0 +1,713 @@
+//! The event loop: opens the windows, owns them and their webviews, runs the
+//! commands that need them, and forwards window events to the pages.
+//!
+//! IPC arrives here already admitted by the gate ([`HostContext::admit`]):
+//! the postMessage handler and the protocol handler decode, check the key and
+//! the allowlist, and only then send a [`UserEvent::Invoke`].
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use millennium_config::model::WindowConfig;
+use serde_json::{Value, json};
+use tao::dpi::{LogicalPosition, LogicalSize, PhysicalPosition, PhysicalSize, Position, Size};
+use tao::event::{Event, WindowEvent};
+use tao::event_loop::{
+    ControlFlow, EventLoop, EventLoopBuilder, EventLoopProxy, EventLoopWindowTarget,
+};
+use tao::window::{Window, WindowId};
+use wry::http::Request;
+use wry::{NewWindowResponse, RequestAsyncResponder, WebContext, WebView, WebViewBuilder};
+
+use crate::bridge::{self, BridgeParams};
+use crate::context::HostContext;
+use crate::ipc::Command;
+use crate::ipc::command::{AppCommand, Emit, ProcessCommand, Unit, WindowOp};
+use crate::ipc::decode::decode_message;
+use crate::{APP_ORIGIN, SCHEME, platform, protocol, window};
+
+/// Environment variable that turns on WebKit automation (WebDriver).
+pub const AUTOMATION_ENV: &str = "MILLENNIUM_AUTOMATION";
+
+/// Messages to the event loop.
+pub enum UserEvent {
+    /// An admitted command from the page in window `label`.
+    Invoke {
+        /// The calling window.
+        label: String,
+        /// What to run.
+        command: Command,
+        /// Where the result goes.
+        reply: Reply,
+    },
+    /// A refused or malformed postMessage call whose promise must be rejected.
+    Reject {
+        /// The calling window.
+        label: String,
+        /// The promise.
+        id: u64,
+        /// Why.
+        error: String,
+    },
+}
+
+/// Where a command's result goes.
+pub enum Reply {
+    /// The promise `id` of the postMessage channel, settled with `evaluate_script`.
+    Script(u64),
+    /// The pending fetch of the protocol channel.
+    Http(RequestAsyncResponder),
+}
+
+/// Why the host could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    /// tao could not open a window.
+    #[error("cannot open window `{label}`: {source}")]
+    Window {
+        /// The window.
+        label: String,
+        /// tao's error.
+        #[source]
+        source: tao::error::OsError,
+    },
+    /// wry could not create a webview.
+    #[error("cannot create the webview of window `{label}`: {source}")]
+    WebView {
+        /// The window.
+        label: String,
+        /// wry's error.
+        #[source]
+        source: wry::Error,
+    },
+    /// The window's `url` cannot be loaded.
+    #[error("window `{label}`: {reason}")]
+    Url {
+        /// The window.
+        label: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Run-time switches that do not come from the config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Allow WebKitWebDriver to drive the app.
+    pub automation: bool,
+    /// Devtools for windows that do not set `devtools` (`millennium dev`).
+    pub devtools_default: bool,
+}
+
+impl RunOptions {
+    /// Reads [`AUTOMATION_ENV`]: only the exact value `1` turns it on.
+    pub fn from_env() -> RunOptions {
+        RunOptions {
+            automation: std::env::var(AUTOMATION_ENV).is_ok_and(|v| v == "1"),
+            devtools_default: false,
+        }
+    }
+}
+
+/// A window and its webview. The webview is declared first so it is dropped
+/// before the window that contains it.
+struct AppWindow {
+    webview: WebView,
+    window: Window,
+    /// The page listens for close requests and decides itself.
+    intercept_close: bool,
+    /// A close was requested and the page has not answered yet.
+    close_pending: bool,
+}
+
+struct Runtime {
+    ctx: Arc<HostContext>,
+    proxy: EventLoopProxy<UserEvent>,
+    options: RunOptions,
+    web_context: WebContext,
+    windows: HashMap<String, AppWindow>,
+    labels: HashMap<WindowId, String>,
+    protocol_registered: bool,
+}
+
+/// Opens the app's windows and runs until the last one closes or the page
+/// calls `process.exit`. Returns only on a start-up error.
+pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostError> {
+    let event_loop: EventLoop<UserEvent> = EventLoopBuilder::with_user_event().build();
+    let mut web_context = WebContext::new(
+        dirs::data_local_dir().map(|d| d.join(&ctx.config.app.identifier).join("webview")),
+    );
+    if options.automation {
+        web_context.set_allows_automation(true);
+    }
+    let mut runtime = Runtime {
+        ctx: Arc::new(ctx),
+        proxy: event_loop.create_proxy(),
+        options,
+        web_context,
+        windows: HashMap::new(),
+        labels: HashMap::new(),
+        protocol_registered: false,
+    };
+    let configs = runtime.ctx.config.windows.clone();
+    for config in &configs {
+        runtime.open(&event_loop, config)?;
+    }
+    event_loop.run(move |event, target, control_flow| {
+        if *control_flow != ControlFlow::Exit {
+            *control_flow = ControlFlow::Wait;
+        }
+        match event {
+            Event::UserEvent(UserEvent::Invoke {
+                label,
+                command,
+                reply,
+            }) => {
+                let result = match runtime.ctx.run_local(&command) {
+                    Some(result) => result,
+                    None => runtime.execute(target, &label, command, control_flow),
+                };
+                runtime.reply(&label, reply, result);
+            }
+            Event::UserEvent(UserEvent::Reject { label, id, error }) => {
+                runtime.reply(&label, Reply::Script(id), Err(error));
+            }
+            Event::WindowEvent {
+                window_id, event, ..
+            } => runtime.on_window_event(window_id, event, control_flow),
+            _ => {}
+        }
+    })
+}
+
+impl Runtime {
+    /// Opens one window with its webview.
+    fn open(
+        &mut self,
+        target: &EventLoopWindowTarget<UserEvent>,
+        config: &WindowConfig,
+    ) -> Result<(), HostError> {
+        let label = config.label.clone();
+        let url = window::start_url(&config.url).map_err(|reason| HostError::Url {
+            label: label.clone(),
+            reason,
+        })?;
+        let window = window::builder(config, &self.ctx.config.app.name)
+            .build(target)
+            .map_err(|source| HostError::Window {
+                label: label.clone(),
+                source,
+            })?;
+        if !config.visible && !config.resizable {
+            // tao applies `resizable` on the first configure event, which a
+            // hidden window does not get until it is shown.
+            window.set_resizable(false);
+        }
+        if config.center {
+            window::center(&window, Some(LogicalSize::new(config.width, config.height)));
+        }
+        let script = bridge::script(&BridgeParams {
+            key: self.ctx.key.as_str(),
+            label: &label,
+            callback: &self.ctx.callback,
+            freeze_prototype: self.ctx.config.security.freeze_prototype,
+        });
+        let navigation = navigation_rule(&self.ctx, &url);
+        let ipc = ipc_handler(self.ctx.clone(), self.proxy.clone(), label.clone());
+        let devtools = config.devtools.unwrap_or(self.options.devtools_default);
+        let register_protocol = !self.protocol_registered;
+        let protocol_ctx = self.ctx.clone();
+        let protocol_proxy = self.proxy.clone();
+
+        let mut builder = WebViewBuilder::new_with_web_context(&mut self.web_context)
+            .with_id(&label)
+            .with_url(url)
+            .with_initialization_script(script)
+            .with_ipc_handler(ipc)
+            .with_navigation_handler(navigation)
+            .with_new_window_req_handler(|url, _| {
+                eprintln!("millennium-host: refused to open a popup for {url}");
+                NewWindowResponse::Deny
+            })
+            .with_devtools(devtools)
+            .with_transparent(config.transparent)
+            .with_focused(config.focus);
+        if let Some(color) = config
+            .background_color
+            .as_deref()
+            .and_then(window::parse_color)
+        {
+            builder = builder.with_background_color(color);
+        }
+        if register_protocol {
+            // One handler per web context serves every window; the webview id
+            // (the label) tells them apart.
+            builder = builder.with_asynchronous_custom_protocol(
+                SCHEME.to_owned(),
+                move |webview_id, request, responder| {
+                    let ctx = protocol_ctx.clone();
+                    let proxy = protocol_proxy.clone();
+                    let label = webview_id.to_owned();
+                    std::thread::spawn(move || {
+                        protocol::serve(&ctx, &proxy, label, request, responder);
+                    });
+                },
+            );
+        }
+        let webview =
+            platform::build_webview(builder, &window).map_err(|source| HostError::WebView {
+                label: label.clone(),
+                source,
+            })?;
+        self.protocol_registered = true;
+        self.labels.insert(window.id(), label.clone());
+        self.windows.insert(
+            label,
+            AppWindow {
+                webview,
+                window,
+                intercept_close: false,
+                close_pending: false,
+            },
+        );
+        Ok(())
+    }
+
+    fn close(&mut self, label: &str, control_flow: &mut ControlFlow) {
+        if let Some(closed) = self.windows.remove(label) {
+            self.labels.remove(&closed.window.id());
+            drop(closed);
+        }
+        if self.windows.is_empty() {
+            *control_flow = ControlFlow::Exit;
+        }
+    }
+
+    /// Sends a result back to the page (or fetch) that asked.
+    fn reply(&self, label: &str, reply: Reply, result: Result<Value, String>) {
+        match reply {
+            Reply::Http(responder) => responder.respond(protocol::json_result(result)),
+            Reply::Script(id) => {
+                let message = match result {
+                    Ok(value) => json!({"kind": "reply", "id": id, "ok": true, "value": value}),
+                    Err(error) => json!({"kind": "reply", "id": id, "ok": false, "error": error}),
+                };
+                self.post(label, &message);
+            }
+        }
+    }
+
+    /// Calls the bridge's callback in window `label`, but only while it shows
+    /// an app page: a window that navigated elsewhere gets nothing.
+    fn post(&self, label: &str, message: &Value) {
+        let Some(entry) = self.windows.get(label) else {
+            return;
+        };
+        if !entry
+            .webview
+            .url()
+            .is_ok_and(|url| window::is_app_url(&url))
+        {
+            return;
+        }
+        let callback = json!(self.ctx.callback);
+        let script = format!("window[{callback}] && window[{callback}]({message})");
+        if let Err(error) = entry.webview.evaluate_script(&script) {
+            eprintln!("millennium-host: cannot reach window `{label}`: {error}");
+        }
+    }
+
+    fn emit(&self, label: &str, event: &str, payload: Value, window_label: Option<&str>) {
+        let message = json!({
+            "kind": "event",
+            "event": event,
+            "payload": payload,
+            "windowLabel": window_label,
+        });
+        self.post(label, &message);
+    }
+
+    fn on_window_event(
+        &mut self,
+        id: WindowId,
+        event: WindowEvent,
+        control_flow: &mut ControlFlow,
+    ) {
+        let Some(label) = self.labels.get(&id).cloned() else {
+            return;
+        };
+        let l = Some(label.as_str());
+        match event {
+            WindowEvent::CloseRequested => {
+                let intercept = self.windows.get(&label).is_some_and(|w| w.intercept_close);
+                if intercept {
+                    if let Some(w) = self.windows.get_mut(&label) {
+                        w.close_pending = true;
+                    }
+                    self.emit(&label, "millennium://close-requested", Value::Null, l);
+                } else {
+                    self.close(&label, control_flow);
+                }
+            }
+            WindowEvent::Resized(size) => {
+                let payload = json!({"width": size.width, "height": size.height});
+                self.emit(&label, "millennium://resize", payload, l);
+            }
+            WindowEvent::Moved(pos) => {
+                self.emit(
+                    &label,
+                    "millennium://move",
+                    json!({"x": pos.x, "y": pos.y}),
+                    l,
+                );
+            }
+            WindowEvent::Focused(focused) => {
+                let name = if focused {
+                    "millennium://focus"
+                } else {
+                    "millennium://blur"
+                };
+                self.emit(&label, name, Value::Null, l);
+            }
+            WindowEvent::ThemeChanged(theme) => {
+                self.emit(
+                    &label,
+                    "millennium://theme-changed",
+                    json!(theme_name(theme)),
+                    l,
+                );
+            }
+            WindowEvent::Destroyed => self.close(&label, control_flow),
+            _ => {}
+        }
+    }
+
+    /// Runs a command that needs the event loop.
+    fn execute(
+        &mut self,
+        target: &EventLoopWindowTarget<UserEvent>,
+        caller: &str,
+        command: Command,
+        control_flow: &mut ControlFlow,
+    ) -> Result<Value, String> {
+        match command {
+            Command::App(AppCommand::Show | AppCommand::Hide) => {
+                let visible = command == Command::App(AppCommand::Show);
+                for w in self.windows.values() {
+                    w.window.set_visible(visible);
+                }
+                Ok(Value::Null)
+            }
+            Command::Process(ProcessCommand::Exit(code)) => {
+                *control_flow = ControlFlow::ExitWithCode(code);
+                Ok(Value::Null)
+            }
+            Command::Process(ProcessCommand::Relaunch) => {
+                let exe = std::env::current_exe().map_err(|e| format!("cannot relaunch: {e}"))?;
+                std::process::Command::new(exe)
+                    .args(std::env::args_os().skip(1))
+                    .spawn()
+                    .map_err(|e| format!("cannot relaunch: {e}"))?;
+                *control_flow = ControlFlow::ExitWithCode(0);
+                Ok(Value::Null)
+            }
+            Command::Emit(emit) => self.emit_from_page(emit),
+            Command::Window { target: win, op } => {
+                let label = win.unwrap_or_else(|| caller.to_owned());
+                self.window_op(target, &label, op, control_flow)
+            }
+            // Handled by `run_local`; kept exhaustive so a new variant is a compile error.
+            Command::App(_) | Command::Os(_) | Command::Path(_) | Command::Ping => {
+                self.ctx.run_local(&command).unwrap_or(Ok(Value::Null))
+            }
+        }
+    }
+
+    fn emit_from_page(&self, emit: Emit) -> Result<Value, String> {
+        match &emit.target {
+            Some(target) => {
+                if !self.windows.contains_key(target) {
+                    return Err(format!("no window labelled `{target}`"));
+                }
+                self.emit(target, &emit.event, emit.payload, Some(target));
+            }
+            None => {
+                for label in self.windows.keys() {
+                    self.emit(label, &emit.event, emit.payload.clone(), None);
+                }
+            }
+        }
+        Ok(Value::Null)
+    }
+
+    fn window_op(
+        &mut self,
+        target: &EventLoopWindowTarget<UserEvent>,
+        label: &str,
+        op: WindowOp,
+        control_flow: &mut ControlFlow,
+    ) -> Result<Value, String> {
+        use WindowOp as W;
+        if let W::Create { label, options } = &op {
+            if !window::is_valid_label(label) {
+                return Err(format!(
+                    "`{label}` is not a valid window label (1 to 64 of A-Z a-z 0-9 _ : / -)"
+                ));
+            }
+            if self.windows.contains_key(label) {
+                return Err(format!("a window labelled `{label}` already exists"));
+            }
+            let config = window::from_options(label, options);
+            self.open(target, &config).map_err(|e| e.to_string())?;
+            return Ok(Value::Null);
+        }
+        if let W::Labels = op {
+            let mut labels: Vec<&String> = self.windows.keys().collect();
+            labels.sort();
+            return Ok(json!(labels));
+        }
+        if let W::Close = op {
+            if !self.windows.contains_key(label) {
+                return Err(format!("no window labelled `{label}`"));
+            }
+            self.close(label, control_flow);
+            return Ok(Value::Null);
+        }
+        if let W::ConfirmClose = op {
+            if self.windows.get(label).is_some_and(|w| w.close_pending) {
+                self.close(label, control_flow);
+            }
+            return Ok(Value::Null);
+        }
+        let entry = self
+            .windows
+            .get_mut(label)
+            .ok_or_else(|| format!("no window labelled `{label}`"))?;
+        let w = &entry.window;
+        let null = Ok(Value::Null);
+        match op {
+            W::Create { .. } | W::Labels | W::Close | W::ConfirmClose => null,
+            W::Title => Ok(json!(w.title())),
+            W::InnerSize => Ok(size_json(w.inner_size())),
+            W::OuterSize => Ok(size_json(w.outer_size())),
+            W::InnerPosition => w
+                .inner_position()
+                .map(position_json)
+                .map_err(|e| e.to_string()),
+            W::OuterPosition => w
+                .outer_position()
+                .map(position_json)
+                .map_err(|e| e.to_string()),
+            W::ScaleFactor => Ok(json!(w.scale_factor())),
+            W::IsFullscreen => Ok(json!(w.fullscreen().is_some())),
+            W::IsMaximized => Ok(json!(w.is_maximized())),
+            W::IsMinimized => Ok(json!(w.is_minimized())),
+            W::IsFocused => Ok(json!(w.is_focused())),
+            W::IsDecorated => Ok(json!(w.is_decorated())),
+            W::IsResizable => Ok(json!(w.is_resizable())),
+            W::IsVisible => Ok(json!(w.is_visible())),
+            W::Theme => Ok(json!(theme_name(w.theme()))),
+            W::Center => {
+                window::center(w, None);
+                null
+            }
+            W::RequestUserAttention => {
+                w.request_user_attention(Some(tao::window::UserAttentionType::Informational));
+                null
+            }
+            W::SetResizable(v) => {
+                w.set_resizable(v);
+                null
+            }
+            W::SetTitle(title) => {
+                w.set_title(&title);
+                null
+            }
+            W::Maximize => {
+                w.set_maximized(true);
+                null
+            }
+            W::Unmaximize => {
+                w.set_maximized(false);
+                null
+            }
+            W::ToggleMaximize => {
+                w.set_maximized(!w.is_maximized());
+                null
+            }
+            W::Minimize => {
+                w.set_minimized(true);
+                null
+            }
+            W::Unminimize => {
+                w.set_minimized(false);
+                null
+            }
+            W::Show => {
+                w.set_visible(true);
+                null
+            }
+            W::Hide => {
+                w.set_visible(false);
+                null
+            }
+            W::SetDecorations(v) => {
+                w.set_decorations(v);
+                null
+            }
+            W::SetAlwaysOnTop(v) => {
+                w.set_always_on_top(v);
+                null
+            }
+            W::SetSize(s) => {
+                w.set_inner_size(to_size(s.unit, s.width, s.height));
+                null
+            }
+            W::SetMinSize(s) => {
+                w.set_min_inner_size(s.map(|s| to_size(s.unit, s.width, s.height)));
+                null
+            }
+            W::SetMaxSize(s) => {
+                w.set_max_inner_size(s.map(|s| to_size(s.unit, s.width, s.height)));
+                null
+            }
+            W::SetPosition(p) => {
+                w.set_outer_position(to_position(p.unit, p.x, p.y));
+                null
+            }
+            W::SetFullscreen(v) => {
+                w.set_fullscreen(v.then_some(tao::window::Fullscreen::Borderless(None)));
+                null
+            }
+            W::SetFocus => {
+                w.set_focus();
+                null
+            }
+            W::SetSkipTaskbar(v) => platform::set_skip_taskbar(w, v).map(|()| Value::Null),
+            W::SetCursorGrab(v) => w
+                .set_cursor_grab(v)
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string()),
+            W::SetCursorVisible(v) => {
+                w.set_cursor_visible(v);
+                null
+            }
+            W::SetCursorPosition(p) => w
+                .set_cursor_position(to_position(p.unit, p.x, p.y))
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string()),
+            W::SetIgnoreCursorEvents(v) => w
+                .set_ignore_cursor_events(v)
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string()),
+            W::StartDragging => w
+                .drag_window()
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string()),
+            W::Print => entry
+                .webview
+                .print()
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string()),
+            W::InterceptClose(v) => {
+                entry.intercept_close = v;
+                null
+            }
+        }
+    }
+}
+
+/// The postMessage handler of one window: checks where the message comes
+/// from, decodes it, passes it through the gate, and hands it to the loop.
+fn ipc_handler(
+    ctx: Arc<HostContext>,
+    proxy: EventLoopProxy<UserEvent>,
+    label: String,
+) -> impl Fn(Request<String>) + 'static {
+    move |request: Request<String>| {
+        // WebKitGTK reports the main frame's URL here.
+        let source = request.uri().to_string();
+        if !window::is_app_url(&source) {
+            eprintln!(
+                "millennium-host: refused IPC from {source}: not the app origin {APP_ORIGIN}"
+            );
+            return;
+        }
+        let event = match decode_message(request.body()) {
+            Ok((envelope, command)) => match ctx.admit(&envelope.key, command) {
+                Ok(command) => UserEvent::Invoke {
+                    label: label.clone(),
+                    command,
+                    reply: Reply::Script(envelope.id),
+                },
+                Err(refusal) => UserEvent::Reject {
+                    label: label.clone(),
+                    id: envelope.id,
+                    error: refusal.to_string(),
+                },
+            },
+            Err((Some(id), error)) => UserEvent::Reject {
+                label: label.clone(),
+                id,
+                error: error.to_string(),
+            },
+            Err((None, error)) => {
+                eprintln!("millennium-host: dropped an IPC message from `{label}`: {error}");
+                return;
+            }
+        };
+        // Fails only while the app exits.
+        let _ = proxy.send_event(event);
+    }
+}
+
+/// Which navigations a window may make: the app's pages, its own start URL,
+/// and `[security] allowed-navigation`.
+fn navigation_rule(ctx: &HostContext, start_url: &str) -> impl Fn(String) -> bool + 'static {
+    let allowed = ctx.config.security.allowed_navigation.clone();
+    let start = start_url.to_owned();
+    move |url: String| {
+        let ok = window::is_app_url(&url)
+            || url == start
+            || url == "about:blank"
+            || allowed
+                .iter()
+                .any(|glob| window::wildcard_match(glob, &url));
+        if !ok {
+            eprintln!(
+                "millennium-host: refused navigation to {url} (not in [security] allowed-navigation)"
+            );
+        }
+        ok
+    }
+}
+
+fn theme_name(theme: tao::window::Theme) -> &'static str {
+    match theme {
+        tao::window::Theme::Dark => "dark",
+        _ => "light",
+    }
+}
+
+fn size_json(size: PhysicalSize<u32>) -> Value {
+    json!({"type": "Physical", "width": size.width, "height": size.height})
+}
+
+fn position_json(pos: PhysicalPosition<i32>) -> Value {
+    json!({"type": "Physical", "x": pos.x, "y": pos.y})
+}
+
+fn to_size(unit: Unit, width: f64, height: f64) -> Size {
+    match unit {
+        Unit::Logical => Size::Logical(LogicalSize::new(width, height)),
+        Unit::Physical => Size::Physical(PhysicalSize::new(width as u32, height as u32)),
+    }
+}
+
+fn to_position(unit: Unit, x: f64, y: f64) -> Position {
+    match unit {
+        Unit::Logical => Position::Logical(LogicalPosition::new(x, y)),
+        Unit::Physical => Position::Physical(PhysicalPosition::new(x as i32, y as i32)),
+    }
+}

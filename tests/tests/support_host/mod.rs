@@ -1,0 +1,394 @@
+//! Helpers for the host end-to-end tests: find the binary, write an app,
+//! run WebKitWebDriver under `dbus-run-session -- xvfb-run -a`, and speak the
+//! WebDriver protocol over plain HTTP/1.1 on 127.0.0.1 (std only, so the
+//! tests need no client crate). Every wait is bounded.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// GUI tests run one at a time: each starts an X server and a WebKit process
+/// tree, and the CI box has two cores.
+static GUI: Mutex<()> = Mutex::new(());
+
+/// Serialises GUI tests.
+pub fn gui_lock() -> MutexGuard<'static, ()> {
+    GUI.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `target/<profile>/millennium-host`, next to this test's `deps/` directory.
+pub fn host_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test executable lives in target/<profile>/deps");
+    let binary = profile_dir.join("millennium-host");
+    assert!(
+        binary.is_file(),
+        "{} is missing: build it first with `cargo build -p millennium-host` \
+         (these tests run the real binary and build nothing themselves)",
+        binary.display()
+    );
+    binary
+}
+
+/// The system programs the GUI tests need; `Err` names the missing ones.
+pub fn gui_prerequisites() -> Result<(), String> {
+    let needed = ["WebKitWebDriver", "xvfb-run", "dbus-run-session", "convert"];
+    let missing: Vec<&str> = needed.into_iter().filter(|p| !on_path(p)).collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing.join(", "))
+    }
+}
+
+/// Skips (with a loud message) when the system packages are missing.
+#[macro_export]
+macro_rules! require_gui {
+    () => {
+        if let Err(missing) = support_host::gui_prerequisites() {
+            eprintln!(
+                "\n\n!!!! SKIPPED: {} needs {} (Debian: xvfb dbus webkit2gtk-driver imagemagick) !!!!\n\n",
+                module_path!(),
+                missing
+            );
+            return;
+        }
+    };
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// A directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A fresh, empty directory.
+    pub fn new(tag: &str) -> TempDir {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("millennium-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    /// Writes `contents` at `relative`, creating directories.
+    pub fn write(&self, relative: &str, contents: &str) -> PathBuf {
+        let path = self.0.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create dirs");
+        }
+        std::fs::write(&path, contents).expect("write file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// One HTTP/1.1 exchange; returns the status and the body.
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+    timeout: Duration,
+) -> Result<(u16, Vec<u8>), String> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut stream =
+        TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    let payload = body.map(Value::to_string).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("{method} {path}: {e}"))?;
+    let split = find(&raw, b"\r\n\r\n").ok_or("no header end in the response")?;
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut body = raw[split + 4..].to_vec();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("bad status line in {head:?}"))?;
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body)?;
+    }
+    Ok((status, body))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = find(data, b"\r\n").ok_or("bad chunk")?;
+        let size_text = String::from_utf8_lossy(&data[..line_end]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .map_err(|e| format!("bad chunk size: {e}"))?;
+        data = &data[line_end + 2..];
+        if size == 0 {
+            return Ok(out);
+        }
+        out.extend_from_slice(data.get(..size).ok_or("short chunk")?);
+        data = data.get(size + 2..).ok_or("short chunk")?;
+    }
+}
+
+/// Standard base64 (screenshots), padding optional.
+pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+    let value = |c: u8| -> Result<u32, String> {
+        Ok(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return Err(format!("bad base64 byte {c}")),
+        } as u32)
+    };
+    let clean: Vec<u8> = text
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace() && *b != b'=')
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= value(c)? << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Ok(out)
+}
+
+/// A running WebKitWebDriver (under its own Xvfb and session bus) with one
+/// session driving the host on an app.
+pub struct Driven {
+    driver: Child,
+    port: u16,
+    session: String,
+    _home: TempDir,
+}
+
+impl Driven {
+    /// Starts the driver and a session running `millennium-host <app>`.
+    pub fn launch(app: &Path) -> Driven {
+        let binary = host_binary();
+        let home = TempDir::new("host-e2e-home");
+        let port = free_port();
+        let mut command = Command::new("dbus-run-session");
+        command
+            .args([
+                "--",
+                "xvfb-run",
+                "-a",
+                "-s",
+                "-screen 0 1280x1024x24",
+                "WebKitWebDriver",
+            ])
+            .arg(format!("--port={port}"))
+            .arg("--host=127.0.0.1")
+            .env("MILLENNIUM_AUTOMATION", "1")
+            .env("XDG_DATA_HOME", home.0.join("data"))
+            .env("XDG_CONFIG_HOME", home.0.join("config"))
+            .env("XDG_CACHE_HOME", home.0.join("cache"))
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        let driver = command.spawn().expect("spawn dbus-run-session");
+        let mut driven = Driven {
+            driver,
+            port,
+            session: String::new(),
+            _home: home,
+        };
+        driven.wait_ready(Duration::from_secs(30));
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "webkitgtk:browserOptions": {"binary": binary, "args": [app]}
+        }}});
+        let response = driven.call("POST", "/session", Some(&capabilities));
+        driven.session = response["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session id in {response}"))
+            .to_owned();
+        driven.wait_for_bridge(Duration::from_secs(30));
+        driven
+    }
+
+    fn wait_ready(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Ok((200, _)) = http(self.port, "GET", "/status", None, Duration::from_secs(2)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "WebKitWebDriver did not answer on 127.0.0.1:{} within {limit:?}",
+            self.port
+        );
+    }
+
+    /// Waits until the page finished loading and `window.Millennium` exists.
+    fn wait_for_bridge(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut last = Value::Null;
+        while Instant::now() < deadline {
+            last = self.execute("return document.readyState + '|' + (typeof window.Millennium)");
+            if last == "complete|object" {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the page did not load with the bridge within {limit:?}: {last}");
+    }
+
+    /// A WebDriver command; returns `value`, panics on a WebDriver error.
+    pub fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        let (status, bytes) = http(self.port, method, path, body, Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let value: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            panic!("{method} {path}: {e}: {}", String::from_utf8_lossy(&bytes))
+        });
+        assert_eq!(status, 200, "{method} {path}: {value}");
+        value["value"].clone()
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session)
+    }
+
+    /// Runs synchronous JS in the current page.
+    pub fn execute(&self, script: &str) -> Value {
+        let body = json!({"script": script, "args": []});
+        self.call("POST", &self.session_path("/execute/sync"), Some(&body))
+    }
+
+    /// Runs an async JS function body (it may `await`); returns `Ok(value)`
+    /// or `Err(message)` of a thrown error or rejected promise.
+    pub fn run(&self, body: &str) -> Result<Value, String> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\n\
+             (async () => {{ {body} }})().then(\n\
+               (v) => done({{ ok: v === undefined ? null : v }}),\n\
+               (e) => done({{ err: String(e && e.message || e) }}));"
+        );
+        let body = json!({"script": script, "args": []});
+        let value = self.call("POST", &self.session_path("/execute/async"), Some(&body));
+        match value.get("err") {
+            Some(err) => Err(err.as_str().unwrap_or_default().to_owned()),
+            None => Ok(value["ok"].clone()),
+        }
+    }
+
+    /// The document title.
+    pub fn title(&self) -> String {
+        self.call("GET", &self.session_path("/title"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// A PNG of the current page.
+    pub fn screenshot(&self) -> Vec<u8> {
+        let value = self.call("GET", &self.session_path("/screenshot"), None);
+        base64_decode(value.as_str().expect("base64 screenshot")).expect("valid base64")
+    }
+}
+
+impl Drop for Driven {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = http(
+                self.port,
+                "DELETE",
+                &self.session_path(""),
+                None,
+                Duration::from_secs(10),
+            );
+        }
+        // The driver was started in its own process group: end that group
+        // (driver, Xvfb, bus and the app), then reap our child.
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.driver.id())])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.driver.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
+        let _ = self.driver.wait();
+    }
+}
+
+/// How many distinct colours a PNG has (ImageMagick's `%k`).
+pub fn distinct_colours(png: &[u8], dir: &Path) -> u64 {
+    let file = dir.join("screenshot.png");
+    std::fs::write(&file, png).expect("write screenshot");
+    let output = Command::new("convert")
+        .arg(&file)
+        .args(["-format", "%k", "info:"])
+        .output()
+        .expect("run convert");
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim().parse().unwrap_or_else(|_| {
+        panic!(
+            "convert printed {text:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}

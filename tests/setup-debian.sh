@@ -14,8 +14,10 @@ packages=(
   libayatana-appindicator3-dev
   xvfb dbus webkit2gtk-driver imagemagick  # headless GUI tests and screenshots
 )
-if [ "${1:-}" = "--test" ]; then
-  packages+=(nodejs npm)                # the Taplo CLI checks our schema
+if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
+  # The Taplo CLI checks our schema. A Node.js from elsewhere (with its own
+  # npm) conflicts with Debian's npm package, so only install when absent.
+  packages+=(nodejs npm)
 fi
 
 missing=()

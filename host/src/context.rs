@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::api::path::PathContext;
 use crate::assets::{AssetResolver, DirectorySource, SourceError};
 use crate::ipc::command::AppCommand;
-use crate::ipc::{self, AllowlistGate, Command, InvokeKey, Refusal};
+use crate::ipc::{self, Admitted, AllowlistGate, Command, InvokeKey, Refusal};
 
 /// Why an app could not be prepared.
 #[derive(Debug, thiserror::Error)]
@@ -96,15 +96,14 @@ impl HostContext {
     }
 
     /// The gate every command passes: key, then allowlist.
-    pub fn admit(&self, presented_key: &str, command: Command) -> Result<Command, Refusal> {
-        ipc::authorize(&self.key, presented_key, &self.gate, &command)?;
-        Ok(command)
+    pub fn admit(&self, presented_key: &str, command: Command) -> Result<Admitted, Refusal> {
+        ipc::authorize(&self.key, presented_key, &self.gate, command)
     }
 
     /// Runs an admitted command that needs no window or event loop; `None`
     /// when the event loop must handle it.
-    pub fn run_local(&self, command: &Command) -> Option<Result<Value, String>> {
-        Some(match command {
+    pub fn run_local(&self, admitted: &Admitted) -> Option<Result<Value, String>> {
+        Some(match admitted.command() {
             Command::App(AppCommand::GetName) => Ok(json!(self.config.app.name)),
             Command::App(AppCommand::GetVersion) => Ok(json!(self.config.app.version)),
             Command::App(AppCommand::GetMillenniumVersion) => Ok(json!(env!("CARGO_PKG_VERSION"))),

@@ -120,7 +120,7 @@ fn fetch_ipc(
         Ok(command) => command,
         Err(error) => return responder.respond(refusal(&error)),
     };
-    if command == Command::Ping {
+    if *command.command() == Command::Ping {
         let mut response = Response::new(Cow::Owned(body));
         response.headers_mut().insert(
             header::CONTENT_TYPE,

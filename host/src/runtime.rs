@@ -22,9 +22,9 @@ use wry::{NewWindowResponse, RequestAsyncResponder, WebContext, WebView, WebView
 
 use crate::bridge::{self, BridgeParams};
 use crate::context::HostContext;
-use crate::ipc::Command;
 use crate::ipc::command::{AppCommand, Emit, ProcessCommand, Unit, WindowOp};
 use crate::ipc::decode::decode_message;
+use crate::ipc::{Admitted, Command};
 use crate::{APP_ORIGIN, SCHEME, platform, protocol, window};
 
 /// Environment variable that turns on WebKit automation (WebDriver).
@@ -36,8 +36,8 @@ pub enum UserEvent {
     Invoke {
         /// The calling window.
         label: String,
-        /// What to run.
-        command: Command,
+        /// What to run; only the gate makes an [`Admitted`].
+        command: Admitted,
         /// Where the result goes.
         reply: Reply,
     },
@@ -388,9 +388,10 @@ impl Runtime {
         &mut self,
         target: &EventLoopWindowTarget<UserEvent>,
         caller: &str,
-        command: Command,
+        admitted: Admitted,
         control_flow: &mut ControlFlow,
     ) -> Result<Value, String> {
+        let command = admitted.command().clone();
         match command {
             Command::App(AppCommand::Show | AppCommand::Hide) => {
                 let visible = command == Command::App(AppCommand::Show);
@@ -419,7 +420,7 @@ impl Runtime {
             }
             // Handled by `run_local`; kept exhaustive so a new variant is a compile error.
             Command::App(_) | Command::Os(_) | Command::Path(_) | Command::Ping => {
-                self.ctx.run_local(&command).unwrap_or(Ok(Value::Null))
+                self.ctx.run_local(&admitted).unwrap_or(Ok(Value::Null))
             }
         }
     }

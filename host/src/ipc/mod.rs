@@ -104,17 +104,31 @@ impl AllowlistGate {
     }
 }
 
+/// A command that passed the gate. Its field is private and only
+/// [`authorize`] builds one, so every handler, which takes an `Admitted`,
+/// is unreachable without the invoke key and the allowlist check.
+#[derive(Debug, PartialEq)]
+pub struct Admitted(Command);
+
+impl Admitted {
+    /// The admitted command.
+    pub fn command(&self) -> &Command {
+        &self.0
+    }
+}
+
 /// The one entry to command handlers: key first, then the allowlist.
 pub fn authorize(
     key: &InvokeKey,
     presented: &str,
     gate: &AllowlistGate,
-    command: &Command,
-) -> Result<(), Refusal> {
+    command: Command,
+) -> Result<Admitted, Refusal> {
     if !key.matches(presented) {
         return Err(Refusal::BadKey);
     }
-    gate.check(command)
+    gate.check(&command)?;
+    Ok(Admitted(command))
 }
 
 #[cfg(test)]
@@ -127,13 +141,16 @@ mod tests {
         let key = InvokeKey::generate().unwrap();
         let gate = AllowlistGate::new(Allowlist::default());
         let exit = Command::Process(ProcessCommand::Exit(0));
-        let error = authorize(&key, key.as_str(), &gate, &exit).unwrap_err();
+        let error = authorize(&key, key.as_str(), &gate, exit.clone()).unwrap_err();
         assert_eq!(
             error.to_string(),
             "allowlist.process.exit is not enabled in millennium.toml"
         );
         let name = Command::App(AppCommand::GetName);
-        assert_eq!(authorize(&key, key.as_str(), &gate, &name), Ok(()));
+        assert_eq!(
+            authorize(&key, key.as_str(), &gate, name.clone()).map(|a| a.command().clone()),
+            Ok(name)
+        );
     }
 
     #[test]
@@ -144,10 +161,13 @@ mod tests {
             ..Allowlist::default()
         });
         let name = Command::App(AppCommand::GetName);
-        assert_eq!(authorize(&key, "", &gate, &name), Err(Refusal::BadKey));
+        assert_eq!(
+            authorize(&key, "", &gate, name.clone()),
+            Err(Refusal::BadKey)
+        );
         let other = InvokeKey::generate().unwrap();
         assert_eq!(
-            authorize(&key, other.as_str(), &gate, &name),
+            authorize(&key, other.as_str(), &gate, name.clone()),
             Err(Refusal::BadKey)
         );
         assert_eq!(key.as_str().len(), 32);

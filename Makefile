@@ -1,7 +1,7 @@
 # Entry points for people and CI. Each target installs what it needs first.
 #   make run    build and launch the flagship sample app
 #   make test   the whole test suite (what CI runs)
-#   make fuzz   fuzz the config loader for FUZZ_SECONDS (needs nightly + cargo-fuzz)
+#   make fuzz   fuzz the config loader and the IPC decoder, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
 #   make schema regenerate millennium.schema.json from the config types
 
 CARGO ?= cargo
@@ -31,6 +31,7 @@ lint:
 fuzz:
 	mkdir -p config-schema/fuzz/corpus/load
 	cd config-schema/fuzz && $(CARGO) +nightly fuzz run load corpus/load ../../tests/fixtures/config/valid ../../tests/fixtures/config/invalid -- -max_total_time=$(FUZZ_SECONDS)
+	cd host/fuzz && $(CARGO) +nightly fuzz run ipc_decode -- -max_total_time=$(FUZZ_SECONDS)
 
 schema:
 	UPDATE_SCHEMA=1 $(CARGO) test -q -p millennium-config --test schema_fresh

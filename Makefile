@@ -1,6 +1,7 @@
 # Entry points for people and CI. Each target installs what it needs first.
 #   make run    build and launch the flagship sample app
 #   make test   the whole test suite (what CI runs)
+#   make bench  millennium-host against a bare wry + tao program (release builds, Xvfb)
 #   make fuzz   fuzz the config loader and the IPC decoder, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
 #   make schema regenerate millennium.schema.json from the config types
 
@@ -8,7 +9,7 @@ CARGO ?= cargo
 APP ?= sample-apps/hello
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build fuzz schema lint
+.PHONY: run test build bench fuzz schema lint
 
 build:
 	tests/setup-debian.sh
@@ -22,6 +23,11 @@ test:
 	tests/setup-debian.sh --test
 	$(CARGO) build --workspace --bins
 	$(CARGO) test --workspace
+
+bench:
+	tests/setup-debian.sh
+	$(CARGO) build --release --workspace --bins
+	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) bench -p millennium-e2e --bench host_vs_wry
 
 lint:
 	tests/setup-debian.sh

@@ -17,6 +17,9 @@ use millennium_config::BaseDirectory;
 /// Largest `postMessage` text or fetch body accepted.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
+/// Largest raw body of a bulk-bytes command (fetch channel, no JSON).
+pub const MAX_BINARY_BYTES: usize = 512 * 1024 * 1024;
+
 /// Longest event name.
 pub const MAX_EVENT_NAME: usize = 256;
 
@@ -101,11 +104,16 @@ pub fn decode_message(text: &str) -> Result<(Envelope, Command), (Option<u64>, D
 
 /// Decodes a fetch-channel body (a JSON object or empty) for `cmd`.
 pub fn decode_body(cmd: &str, body: &[u8]) -> Result<Command, DecodeError> {
+    // Raw-byte commands carry their payload as is and get the larger cap;
+    // JSON bodies are parsed, so they keep the small one.
+    if cmd == "ping" {
+        if body.len() > MAX_BINARY_BYTES {
+            return Err(DecodeError::TooLarge { len: body.len() });
+        }
+        return Ok(Command::Ping);
+    }
     if body.len() > MAX_MESSAGE_BYTES {
         return Err(DecodeError::TooLarge { len: body.len() });
-    }
-    if cmd == "ping" {
-        return Ok(Command::Ping);
     }
     let args = if body.is_empty() {
         Value::Null

@@ -1,0 +1,418 @@
+//! `make bench`: `millennium-host` against the floor of its stack, a bare
+//! wry + tao program (`bare-wry`) doing the same work, both built in the same
+//! run. Prints medians and the ratio host / bare for each measure, never an
+//! assertion: the machine is shared and noisy.
+//!
+//! Needs a display and a session bus: `make bench` runs it under
+//! `dbus-run-session -- xvfb-run -a`. Release binaries must be built first
+//! (`cargo build --release --workspace --bins`; `make bench` does it).
+
+#[path = "../tests/support_host/mod.rs"]
+mod support_host;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support_host::{TempDir, free_port, http};
+
+const STARTUP_RUNS: usize = 15;
+const MEMORY_RUNS: usize = 5;
+const NOOP_CALLS: usize = 2000;
+const BULK_RUNS: usize = 5;
+const BULK_BYTES: usize = 64 * 1024 * 1024;
+
+fn main() {
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return; // `cargo test --benches` probes; this is not a test.
+    }
+    if std::env::var_os("DISPLAY").is_none() {
+        eprintln!(
+            "host_vs_wry needs a display: run `make bench`, or \
+             `dbus-run-session -- xvfb-run -a cargo bench -p millennium-e2e`"
+        );
+        std::process::exit(2);
+    }
+    let bins = millennium_e2e::target_dir();
+    let host = bins.join("millennium-host");
+    let bare = bins.join("bare-wry");
+    for binary in [&host, &bare] {
+        assert!(
+            binary.is_file(),
+            "{} is missing: run `cargo build --release --workspace --bins` first",
+            binary.display()
+        );
+    }
+    let fixtures = millennium_e2e::repo_root().join("tests/fixtures/bench");
+    let dist = fixtures.join("dist");
+    let home = TempDir::new("bench-home");
+
+    let host_startup = |h: &TempDir| run_to_exit(&host, &[fixtures.join("startup").as_os_str()], h);
+    let bare_startup =
+        |h: &TempDir| run_to_exit(&bare, &[dist.as_os_str(), "bare-startup.html".as_ref()], h);
+    let mut rows = Vec::new();
+
+    // Exec to first script, which exits at once. Alternate the two programs
+    // so drift on a shared machine hits both alike; the first run of each
+    // warms the page cache and is dropped.
+    let _ = (host_startup(&home), bare_startup(&home));
+    let (mut h, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..STARTUP_RUNS {
+        h.push(host_startup(&home));
+        b.push(bare_startup(&home));
+    }
+    rows.push(Row::time(
+        "exec to first script, then exit",
+        median(&h),
+        median(&b),
+        "<= 1.05x",
+    ));
+
+    // Resident memory of the whole process tree (the app and WebKit's web
+    // and network processes) two seconds after start, on an idle page.
+    let (mut h, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..MEMORY_RUNS {
+        h.push(tree_rss_after_load(
+            &host,
+            &[fixtures.join("idle").as_os_str()],
+            &home,
+        ));
+        b.push(tree_rss_after_load(
+            &bare,
+            &[dist.as_os_str(), "idle.html".as_ref()],
+            &home,
+        ));
+    }
+    rows.push(Row::memory(
+        "resident memory after load (tree)",
+        median(&h),
+        median(&b),
+        "<= 1.10x",
+    ));
+
+    // IPC, measured in the page with performance.now(); WebDriver only
+    // starts the loop and collects the figure.
+    let host_session = Session::start(
+        &host,
+        &[fixtures.join("idle").to_string_lossy().as_ref()],
+        &home,
+    );
+    let bare_session = Session::start(
+        &bare,
+        &[dist.to_string_lossy().as_ref(), "idle.html"],
+        &home,
+    );
+    let noop_host = host_session.measure(&format!(
+        "const call = () => Millennium.ipc.invoke('ipc.ping');
+         for (let i = 0; i < 200; i++) await call();
+         const t0 = performance.now();
+         for (let i = 0; i < {NOOP_CALLS}; i++) await call();
+         return (performance.now() - t0) / {NOOP_CALLS};"
+    ));
+    let noop_bare = bare_session.measure(&format!(
+        "const call = () => fetch('bare://localhost/echo', {{ method: 'POST' }}).then(r => r.arrayBuffer());
+         for (let i = 0; i < 200; i++) await call();
+         const t0 = performance.now();
+         for (let i = 0; i < {NOOP_CALLS}; i++) await call();
+         return (performance.now() - t0) / {NOOP_CALLS};"
+    ));
+    rows.push(Row::millis(
+        "no-op IPC round trip vs raw custom-protocol fetch",
+        noop_host,
+        noop_bare,
+        "<= 0.60x",
+    ));
+
+    let bulk = |session: &Session, call: &str| {
+        let mut runs = Vec::new();
+        for _ in 0..BULK_RUNS {
+            runs.push(session.measure(&format!(
+                "const bytes = new Uint8Array({BULK_BYTES});
+                 for (let i = 0; i < bytes.length; i += 4096) bytes[i] = i & 255;
+                 const t0 = performance.now();
+                 const back = new Uint8Array(await {call});
+                 const ms = performance.now() - t0;
+                 if (back.length !== bytes.length || back[4096] !== bytes[4096]) throw new Error('echo mismatch: ' + back.length);
+                 return ms;"
+            )));
+        }
+        median(&runs)
+    };
+    let bulk_host = bulk(&host_session, "Millennium.ipc.invokeBinary('ping', bytes)");
+    let bulk_bare = bulk(
+        &bare_session,
+        "fetch('bare://localhost/echo', { method: 'POST', body: bytes }).then(r => r.arrayBuffer())",
+    );
+    rows.push(Row::millis(
+        "64 MiB each way through IPC (echo)",
+        bulk_host,
+        bulk_bare,
+        "<= 1.05x",
+    ));
+    drop(host_session);
+    drop(bare_session);
+
+    print_table(&rows);
+}
+
+struct Row {
+    what: &'static str,
+    host: String,
+    bare: String,
+    ratio: f64,
+    goal: &'static str,
+}
+
+impl Row {
+    fn time(what: &'static str, host: f64, bare: f64, goal: &'static str) -> Row {
+        Row::millis(what, host * 1000.0, bare * 1000.0, goal)
+    }
+
+    fn millis(what: &'static str, host: f64, bare: f64, goal: &'static str) -> Row {
+        Row {
+            what,
+            host: format!("{host:.3} ms"),
+            bare: format!("{bare:.3} ms"),
+            ratio: host / bare,
+            goal,
+        }
+    }
+
+    fn memory(what: &'static str, host: f64, bare: f64, goal: &'static str) -> Row {
+        let mib = |kib: f64| format!("{:.1} MiB", kib / 1024.0);
+        Row {
+            what,
+            host: mib(host),
+            bare: mib(bare),
+            ratio: host / bare,
+            goal,
+        }
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!();
+    println!("| measure | millennium-host | bare wry | ratio | goal |");
+    println!("|---|---:|---:|---:|---|");
+    for row in rows {
+        println!(
+            "| {} | {} | {} | {:.2}x | {} |",
+            row.what, row.host, row.bare, row.ratio, row.goal
+        );
+    }
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    sorted[sorted.len() / 2]
+}
+
+fn isolated(binary: &Path, args: &[&std::ffi::OsStr], home: &TempDir) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .args(args)
+        .env("XDG_DATA_HOME", home.0.join("data"))
+        .env("XDG_CACHE_HOME", home.0.join("cache"))
+        .env("XDG_CONFIG_HOME", home.0.join("config"))
+        .env("NO_AT_BRIDGE", "1")
+        .env_remove("MILLENNIUM_AUTOMATION")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(stderr_log(home)).expect("stderr log"));
+    command
+}
+
+fn stderr_log(home: &TempDir) -> PathBuf {
+    home.0.join("last-run.stderr")
+}
+
+fn last_stderr(home: &TempDir) -> String {
+    let text = std::fs::read_to_string(stderr_log(home)).unwrap_or_default();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.contains("dbus-daemon"))
+        .collect();
+    lines[lines.len().saturating_sub(15)..].join("\n")
+}
+
+/// Seconds from exec to exit.
+fn run_to_exit(binary: &Path, args: &[&std::ffi::OsStr], home: &TempDir) -> f64 {
+    let start = Instant::now();
+    let mut child = isolated(binary, args, home).spawn().expect("spawn");
+    let status = wait_with_timeout(&mut child, Duration::from_secs(60))
+        .unwrap_or_else(|| panic!("{} did not exit within 60 s", binary.display()));
+    let elapsed = start.elapsed().as_secs_f64();
+    assert!(
+        status.success(),
+        "{} exited with {status}:\n{}",
+        binary.display(),
+        last_stderr(home)
+    );
+    elapsed
+}
+
+fn wait_with_timeout(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// KiB of resident memory of a process and all its descendants, two seconds
+/// after it starts on an idle page.
+fn tree_rss_after_load(binary: &Path, args: &[&std::ffi::OsStr], home: &TempDir) -> f64 {
+    let mut child = isolated(binary, args, home).spawn().expect("spawn");
+    std::thread::sleep(Duration::from_secs(2));
+    let kib = descendants(child.id())
+        .iter()
+        .map(|pid| rss_kib(*pid))
+        .sum::<u64>();
+    let _ = child.kill();
+    let _ = child.wait();
+    kib as f64
+}
+
+fn descendants(root: u32) -> Vec<u32> {
+    let mut all = vec![root];
+    let mut index = 0;
+    while index < all.len() {
+        let pid = all[index];
+        if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+            for task in tasks.flatten() {
+                let children =
+                    std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+                all.extend(
+                    children
+                        .split_whitespace()
+                        .filter_map(|c| c.parse::<u32>().ok()),
+                );
+            }
+        }
+        index += 1;
+    }
+    all
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A WebKitWebDriver session driving one program.
+struct Session {
+    driver: Child,
+    port: u16,
+    id: String,
+}
+
+impl Session {
+    fn start(binary: &Path, args: &[&str], home: &TempDir) -> Session {
+        let port = free_port();
+        let driver = Command::new("WebKitWebDriver")
+            .arg(format!("--port={port}"))
+            .arg("--host=127.0.0.1")
+            .env("MILLENNIUM_AUTOMATION", "1")
+            .env("XDG_DATA_HOME", home.0.join("data"))
+            .env("XDG_CACHE_HOME", home.0.join("cache"))
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("WebKitWebDriver runs (package webkit2gtk-driver)");
+        let mut session = Session {
+            driver,
+            port,
+            id: String::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http(port, "GET", "/status", None, Duration::from_secs(2)).map(|r| r.0) != Ok(200) {
+            assert!(Instant::now() < deadline, "WebKitWebDriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let binary: PathBuf = binary.to_owned();
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "webkitgtk:browserOptions": {"binary": binary, "args": args}
+        }}});
+        let created = session.call("POST", "/session", Some(&capabilities));
+        session.id = created["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_owned();
+        session.call(
+            "POST",
+            &format!("/session/{}/timeouts", session.id),
+            Some(&json!({"script": 600_000})),
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let state = session.execute("return document.readyState");
+            if state == "complete" {
+                break;
+            }
+            assert!(Instant::now() < deadline, "page did not load: {state}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        session
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        let (status, bytes) = http(self.port, method, path, body, Duration::from_secs(600))
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let value: Value = serde_json::from_slice(&bytes).expect("WebDriver answers JSON");
+        assert_eq!(status, 200, "{method} {path}: {value}");
+        value["value"].clone()
+    }
+
+    fn execute(&self, script: &str) -> Value {
+        let body = json!({"script": script, "args": []});
+        self.call(
+            "POST",
+            &format!("/session/{}/execute/sync", self.id),
+            Some(&body),
+        )
+    }
+
+    /// Runs an async function body in the page and returns its number.
+    fn measure(&self, body: &str) -> f64 {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             (async () => {{ {body} }})().then(done, e => done('error: ' + e));"
+        );
+        let value = self.call(
+            "POST",
+            &format!("/session/{}/execute/async", self.id),
+            Some(&json!({"script": script, "args": []})),
+        );
+        value
+            .as_f64()
+            .unwrap_or_else(|| panic!("the page measured nothing: {value}"))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = http(
+            self.port,
+            "DELETE",
+            &format!("/session/{}", self.id),
+            None,
+            Duration::from_secs(10),
+        );
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

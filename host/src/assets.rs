@@ -138,6 +138,17 @@ pub enum Entry {
     Directory,
     /// Nothing.
     Missing,
+    /// A complete HTTP answer from a source that asks a server itself (the
+    /// dev-server proxy of `millennium dev`): status and `Content-Type` are
+    /// passed through, and there is no `index.html` fallback.
+    Response {
+        /// The HTTP status.
+        status: u16,
+        /// The server's `Content-Type`; guessed from the path when absent.
+        content_type: Option<String>,
+        /// The body.
+        body: Vec<u8>,
+    },
 }
 
 /// Why a source could not answer.
@@ -166,6 +177,17 @@ pub enum SourceError {
 pub trait AssetSource: Send + Sync {
     /// Looks `path` up.
     fn entry(&self, path: &AssetPath) -> Result<Entry, SourceError>;
+
+    /// Looks up a request whose URI has a query string (`?v=3`). Files
+    /// ignore it; a source that forwards requests to a server keeps it.
+    fn entry_with_query(
+        &self,
+        path: &AssetPath,
+        query: Option<&str>,
+    ) -> Result<Entry, SourceError> {
+        let _ = query;
+        self.entry(path)
+    }
 }
 
 /// Assets read from a directory on disk.
@@ -238,12 +260,18 @@ pub struct Asset {
     pub mime: String,
     /// The path that was actually served (after the `index.html` fallback).
     pub path: AssetPath,
+    /// The HTTP status: 200, except what a proxying source passed through.
+    pub status: u16,
 }
 
 impl Asset {
     /// Whether the response gets a Content-Security-Policy header.
+    /// Case-insensitive, because a proxying source passes a server's
+    /// `Content-Type` through as it came.
     pub fn is_html(&self) -> bool {
-        self.mime.starts_with("text/html")
+        let essence = self.mime.split(';').next().unwrap_or("").trim();
+        essence.eq_ignore_ascii_case("text/html")
+            || essence.eq_ignore_ascii_case("application/xhtml+xml")
     }
 }
 
@@ -293,31 +321,66 @@ impl AssetResolver {
     /// The asset for the path part of a request URI, with `index.html`
     /// served for the root and for directories.
     pub fn resolve(&self, raw_path: &str) -> Result<Asset, AssetError> {
+        self.resolve_request(raw_path, None)
+    }
+
+    /// [`resolve`](Self::resolve) for a request URI that also has a query
+    /// string, which only sources that forward requests look at.
+    pub fn resolve_request(
+        &self,
+        raw_path: &str,
+        query: Option<&str>,
+    ) -> Result<Asset, AssetError> {
         let path = AssetPath::parse(raw_path)?;
         let path = if path.is_root() {
             path.child(INDEX_FILE)
         } else {
             path
         };
-        match self.source.entry(&path)? {
+        match self.source.entry_with_query(&path, query)? {
             Entry::File(bytes) => Ok(asset(bytes, path)),
             Entry::Directory => {
                 let index = path.child(INDEX_FILE);
                 match self.source.entry(&index)? {
                     Entry::File(bytes) => Ok(asset(bytes, index)),
+                    Entry::Response {
+                        status,
+                        content_type,
+                        body,
+                    } => Ok(response(status, content_type, body, index)),
                     Entry::Directory | Entry::Missing => {
                         Err(AssetError::NotFound(index.to_string()))
                     }
                 }
             }
             Entry::Missing => Err(AssetError::NotFound(path.to_string())),
+            Entry::Response {
+                status,
+                content_type,
+                body,
+            } => Ok(response(status, content_type, body, path)),
         }
     }
 }
 
 fn asset(bytes: Cow<'static, [u8]>, path: AssetPath) -> Asset {
     let mime = mime_for(path.file_name());
-    Asset { bytes, mime, path }
+    Asset {
+        bytes,
+        mime,
+        path,
+        status: 200,
+    }
+}
+
+fn response(status: u16, content_type: Option<String>, body: Vec<u8>, path: AssetPath) -> Asset {
+    let mime = content_type.unwrap_or_else(|| mime_for(path.file_name()));
+    Asset {
+        bytes: Cow::Owned(body),
+        mime,
+        path,
+        status,
+    }
 }
 
 /// The `Content-Type` for a file name: text types get `charset=utf-8`, unknown

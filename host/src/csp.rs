@@ -3,6 +3,9 @@
 //! The policy is the author's `[security] csp` or [`DEFAULT_CSP`]; the host
 //! only ever *adds* the app origin to `connect-src` so the IPC fetch channel
 //! keeps working under a strict policy. `script-src` is never touched.
+//! `millennium dev` with a `dev-url` also adds the dev server's origins to
+//! `connect-src` (through [`with_connect_sources`]), so HMR websockets work;
+//! packaged apps never do.
 
 use millennium_config::model::{DEFAULT_CSP, SecurityConfig};
 
@@ -14,13 +17,14 @@ pub fn policy_header(security: &SecurityConfig) -> String {
         .csp
         .as_ref()
         .map_or_else(|| DEFAULT_CSP.to_owned(), |csp| csp.to_header());
-    with_ipc_origin(&base)
+    with_connect_sources(&base, &[APP_ORIGIN])
 }
 
-/// Adds [`APP_ORIGIN`] to `connect-src`. When the policy has no `connect-src`,
+/// Adds `extra` to `connect-src`. When the policy has no `connect-src`,
 /// fetches fall back to `default-src`, so we copy its sources (or allow
-/// nothing else when there is none) to keep the author's intent.
-fn with_ipc_origin(policy: &str) -> String {
+/// nothing else when there is none) to keep the author's intent. Nothing
+/// else in the policy changes.
+pub fn with_connect_sources(policy: &str, extra: &[&str]) -> String {
     let directives: Vec<&str> = policy
         .split(';')
         .map(str::trim)
@@ -37,7 +41,7 @@ fn with_ipc_origin(policy: &str) -> String {
     for directive in &directives {
         if name_of(directive) == "connect-src" && !found {
             found = true;
-            out.push(add_source(directive));
+            out.push(add_sources(directive, extra));
         } else {
             out.push((*directive).to_owned());
         }
@@ -53,15 +57,20 @@ fn with_ipc_origin(policy: &str) -> String {
             .unwrap_or_else(|| "connect-src".to_owned());
         // Without any restriction on connect-src there is nothing to add.
         if directives.iter().any(|d| name_of(d) == "default-src") {
-            out.push(add_source(&fallback));
+            out.push(add_sources(&fallback, extra));
         }
     }
     out.join("; ")
 }
 
-fn add_source(directive: &str) -> String {
+fn add_sources(directive: &str, extra: &[&str]) -> String {
     let sources: Vec<&str> = directive.split_ascii_whitespace().skip(1).collect();
-    if sources.contains(&APP_ORIGIN) || sources.contains(&"*") {
+    let missing: Vec<&str> = extra
+        .iter()
+        .copied()
+        .filter(|e| !sources.contains(e))
+        .collect();
+    if missing.is_empty() || sources.contains(&"*") {
         return directive.to_owned();
     }
     // `'none'` cannot be combined with other sources.
@@ -71,7 +80,7 @@ fn add_source(directive: &str) -> String {
         .collect();
     let mut parts = vec!["connect-src"];
     parts.extend(kept);
-    parts.push(APP_ORIGIN);
+    parts.extend(missing);
     parts.join(" ")
 }
 
@@ -128,6 +137,33 @@ mod tests {
     fn existing_origin_is_not_duplicated() {
         let p = "default-src 'self'; connect-src millennium://localhost";
         assert_eq!(header(Some(p)), p);
+    }
+
+    #[test]
+    fn dev_sources_are_added_once_and_only_to_connect_src() {
+        let base = header(None);
+        let dev = with_connect_sources(&base, &["http://127.0.0.1:5173", "ws://127.0.0.1:5173"]);
+        let connect = dev
+            .split(';')
+            .find(|d| d.trim().starts_with("connect-src"))
+            .unwrap()
+            .trim();
+        assert_eq!(
+            connect,
+            "connect-src 'self' millennium://localhost http://127.0.0.1:5173 ws://127.0.0.1:5173"
+        );
+        fn others(p: &str) -> Vec<&str> {
+            p.split(';')
+                .filter(|d| !d.trim().starts_with("connect-src"))
+                .map(str::trim)
+                .collect()
+        }
+        assert_eq!(others(&dev), others(&base));
+        assert_eq!(
+            with_connect_sources(&dev, &["ws://127.0.0.1:5173"]),
+            dev,
+            "already there"
+        );
     }
 
     #[test]

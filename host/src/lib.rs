@@ -3,6 +3,8 @@
 //! protocol, its CSP enforced, and its JS calls behind the allowlist.
 //!
 //! - [`context`]: the shared, read-only state of a running app, and the gate.
+//! - [`dev`]: what `millennium dev` adds (devtools, reload, restart); no
+//!   switch of the `millennium-host` binary reaches it.
 //! - [`assets`]: request path to file, never outside the frontend root.
 //! - [`csp`]: the Content-Security-Policy header of HTML responses.
 //! - [`protocol`]: `millennium://localhost/`: assets and the IPC fetch channel.
@@ -20,6 +22,7 @@ pub mod assets;
 pub mod bridge;
 pub mod context;
 pub mod csp;
+pub mod dev;
 pub mod ipc;
 mod platform;
 pub mod protocol;

@@ -29,21 +29,28 @@ pub fn serve(
     if path.starts_with(FETCH_PREFIX) {
         fetch_ipc(ctx, proxy, label, request, responder);
     } else {
-        responder.respond(asset(ctx, request.method(), &path));
+        let query = request.uri().query();
+        responder.respond(asset(ctx, request.method(), &path, query));
     }
 }
 
-fn asset(ctx: &HostContext, method: &Method, path: &str) -> Response<Cow<'static, [u8]>> {
+fn asset(
+    ctx: &HostContext,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+) -> Response<Cow<'static, [u8]>> {
     if method != Method::GET && method != Method::HEAD {
         return text(
             StatusCode::METHOD_NOT_ALLOWED,
             "only GET and HEAD are served",
         );
     }
-    match ctx.assets().resolve(path) {
+    match ctx.assets().resolve_request(path, query) {
         Ok(asset) => {
             let csp = asset.is_html().then_some(ctx.csp.as_str());
             let mut response = Response::new(asset.bytes);
+            *response.status_mut() = StatusCode::from_u16(asset.status).unwrap_or(StatusCode::OK);
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, header_value(&asset.mime));
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

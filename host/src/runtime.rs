@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use millennium_config::model::WindowConfig;
 use serde_json::{Value, json};
@@ -22,6 +22,7 @@ use wry::{NewWindowResponse, RequestAsyncResponder, WebContext, WebView, WebView
 
 use crate::bridge::{self, BridgeParams};
 use crate::context::HostContext;
+use crate::dev::{DevEvent, DevHandle, DevOptions};
 use crate::ipc::command::{AppCommand, Emit, ProcessCommand, Unit, WindowOp};
 use crate::ipc::decode::decode_message;
 use crate::ipc::{Admitted, Command};
@@ -50,6 +51,8 @@ pub enum UserEvent {
         /// Why.
         error: String,
     },
+    /// A request of `millennium dev` (never sent by the shipped host).
+    Dev(DevEvent),
 }
 
 /// Where a command's result goes.
@@ -92,23 +95,33 @@ pub enum HostError {
 }
 
 /// Run-time switches that do not come from the config.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Default)]
 pub struct RunOptions {
     /// Allow WebKitWebDriver to drive the app.
     pub automation: bool,
-    /// Devtools for windows that do not set `devtools` (`millennium dev`).
-    pub devtools_default: bool,
+    /// Development mode (`millennium dev`): devtools on by default, live
+    /// reload. Invariant: only library callers set this; [`from_env`]
+    /// (what the shipped `millennium-host` uses) never does, and no flag or
+    /// environment variable can. See [`crate::dev`].
+    ///
+    /// [`from_env`]: RunOptions::from_env
+    pub dev: Option<DevOptions>,
 }
 
 impl RunOptions {
     /// Reads [`AUTOMATION_ENV`]: only the exact value `1` turns it on.
+    /// Never enables dev mode.
     pub fn from_env() -> RunOptions {
         RunOptions {
             automation: std::env::var(AUTOMATION_ENV).is_ok_and(|v| v == "1"),
-            devtools_default: false,
+            dev: None,
         }
     }
 }
+
+/// The context the protocol handler serves from. It is registered once per
+/// web context, so a dev restart swaps what it points to.
+type SharedContext = Arc<RwLock<Arc<HostContext>>>;
 
 /// A window and its webview. The webview is declared first so it is dropped
 /// before the window that contains it.
@@ -123,8 +136,10 @@ struct AppWindow {
 
 struct Runtime {
     ctx: Arc<HostContext>,
+    protocol_ctx: SharedContext,
     proxy: EventLoopProxy<UserEvent>,
-    options: RunOptions,
+    /// Devtools for windows that do not set `devtools` (dev mode only).
+    devtools_default: bool,
     web_context: WebContext,
     windows: HashMap<String, AppWindow>,
     labels: HashMap<WindowId, String>,
@@ -141,15 +156,20 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
     if options.automation {
         web_context.set_allows_automation(true);
     }
+    let ctx = Arc::new(ctx);
     let mut runtime = Runtime {
-        ctx: Arc::new(ctx),
+        protocol_ctx: Arc::new(RwLock::new(ctx.clone())),
+        ctx,
         proxy: event_loop.create_proxy(),
-        options,
+        devtools_default: options.dev.is_some(),
         web_context,
         windows: HashMap::new(),
         labels: HashMap::new(),
         protocol_registered: false,
     };
+    if let Some(DevOptions { on_start }) = options.dev {
+        on_start(DevHandle::new(event_loop.create_proxy()));
+    }
     let configs = runtime.ctx.config.windows.clone();
     for config in &configs {
         runtime.open(&event_loop, config)?;
@@ -173,6 +193,10 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
             Event::UserEvent(UserEvent::Reject { label, id, error }) => {
                 runtime.reply(&label, Reply::Script(id), Err(error));
             }
+            Event::UserEvent(UserEvent::Dev(DevEvent::Reload)) => runtime.reload_all(),
+            Event::UserEvent(UserEvent::Dev(DevEvent::Restart(ctx))) => {
+                runtime.restart(target, *ctx, control_flow);
+            }
             Event::WindowEvent {
                 window_id, event, ..
             } => runtime.on_window_event(window_id, event, control_flow),
@@ -188,6 +212,72 @@ impl Runtime {
         target: &EventLoopWindowTarget<UserEvent>,
         config: &WindowConfig,
     ) -> Result<(), HostError> {
+        let opened = self.build(target, config)?;
+        self.insert(config.label.clone(), opened);
+        Ok(())
+    }
+
+    fn insert(&mut self, label: String, opened: AppWindow) {
+        self.labels.insert(opened.window.id(), label.clone());
+        self.windows.insert(label, opened);
+    }
+
+    /// Dev mode: reloads every page (the frontend changed on disk).
+    fn reload_all(&self) {
+        for (label, entry) in &self.windows {
+            if let Err(error) = entry.webview.reload() {
+                eprintln!("millennium: cannot reload window `{label}`: {error}");
+            }
+        }
+    }
+
+    /// Dev mode: the new context's windows open first; only when all of them
+    /// did are the old ones closed, so a failure leaves the app as it was.
+    fn restart(
+        &mut self,
+        target: &EventLoopWindowTarget<UserEvent>,
+        ctx: HostContext,
+        control_flow: &mut ControlFlow,
+    ) {
+        let previous = std::mem::replace(&mut self.ctx, Arc::new(ctx));
+        self.set_protocol_ctx(self.ctx.clone());
+        let configs = self.ctx.config.windows.clone();
+        let mut opened = Vec::with_capacity(configs.len());
+        for config in &configs {
+            match self.build(target, config) {
+                Ok(window) => opened.push((config.label.clone(), window)),
+                Err(error) => {
+                    eprintln!("millennium: keeping the running app: {error}");
+                    drop(opened);
+                    self.ctx = previous;
+                    self.set_protocol_ctx(self.ctx.clone());
+                    return;
+                }
+            }
+        }
+        self.labels.clear();
+        drop(std::mem::take(&mut self.windows));
+        for (label, window) in opened {
+            self.insert(label, window);
+        }
+        if self.windows.is_empty() {
+            *control_flow = ControlFlow::Exit;
+        }
+    }
+
+    fn set_protocol_ctx(&self, ctx: Arc<HostContext>) {
+        *self
+            .protocol_ctx
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = ctx;
+    }
+
+    /// Builds one window with its webview, without registering it.
+    fn build(
+        &mut self,
+        target: &EventLoopWindowTarget<UserEvent>,
+        config: &WindowConfig,
+    ) -> Result<AppWindow, HostError> {
         let label = config.label.clone();
         let url = window::start_url(&config.url).map_err(|reason| HostError::Url {
             label: label.clone(),
@@ -215,9 +305,9 @@ impl Runtime {
         });
         let navigation = navigation_rule(&self.ctx, &url);
         let ipc = ipc_handler(self.ctx.clone(), self.proxy.clone(), label.clone());
-        let devtools = config.devtools.unwrap_or(self.options.devtools_default);
+        let devtools = config.devtools.unwrap_or(self.devtools_default);
         let register_protocol = !self.protocol_registered;
-        let protocol_ctx = self.ctx.clone();
+        let protocol_ctx = self.protocol_ctx.clone();
         let protocol_proxy = self.proxy.clone();
 
         let mut builder = WebViewBuilder::new_with_web_context(&mut self.web_context)
@@ -246,7 +336,10 @@ impl Runtime {
             builder = builder.with_asynchronous_custom_protocol(
                 SCHEME.to_owned(),
                 move |webview_id, request, responder| {
-                    let ctx = protocol_ctx.clone();
+                    let ctx = protocol_ctx
+                        .read()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clone();
                     let proxy = protocol_proxy.clone();
                     let label = webview_id.to_owned();
                     std::thread::spawn(move || {
@@ -261,17 +354,12 @@ impl Runtime {
                 source,
             })?;
         self.protocol_registered = true;
-        self.labels.insert(window.id(), label.clone());
-        self.windows.insert(
-            label,
-            AppWindow {
-                webview,
-                window,
-                intercept_close: false,
-                close_pending: false,
-            },
-        );
-        Ok(())
+        Ok(AppWindow {
+            webview,
+            window,
+            intercept_close: false,
+            close_pending: false,
+        })
     }
 
     fn close(&mut self, label: &str, control_flow: &mut ControlFlow) {

@@ -30,6 +30,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
         color: ColorWhen,
     },
+    /// Run an app from its directory: devtools on, live reload of the
+    /// frontend and the toml, or a proxied `dev-url`; the same CSP and
+    /// allowlist as production.
+    Dev {
+        /// An app directory or a millennium.toml.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Ignored: WebKitWebDriver adds it when it launches the app; the
+        /// environment (MILLENNIUM_AUTOMATION=1) decides about automation.
+        #[arg(long, hide = true)]
+        automation: bool,
+    },
     /// Print the JSON schema of millennium.toml.
     Schema,
 }
@@ -90,6 +102,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(crate::check::run(&path, format, color.into()))
         }
+        Command::Dev { path, .. } => crate::dev::run(&path),
         Command::Schema => {
             print!("{}", millennium_config::schema::schema_json());
             Ok(ExitCode::SUCCESS)

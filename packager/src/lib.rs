@@ -2,6 +2,9 @@
 //!
 //! - [`cli`]: argument parsing (clap) and the subcommands.
 //! - [`check`]: `millennium check`, config validation with diagnostics.
+//! - [`dev`]: `millennium dev`, the app through the host library with
+//!   devtools, live reload and the `dev-url` proxy.
 
 pub mod check;
 pub mod cli;
+pub mod dev;

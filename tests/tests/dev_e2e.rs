@@ -1,0 +1,478 @@
+//! End-to-end tests of `millennium dev` in a real WebKitGTK, driven over
+//! WebDriver (WebKitWebDriver launches `millennium dev APP`) under
+//! `dbus-run-session -- xvfb-run -a`: live reload of the frontend, a broken
+//! toml that leaves the app running, a fixed toml that applies, and a
+//! `dev-url` proxied under the app origin.
+//!
+//! They run the already-built binary (`cargo build -p millennium-packager
+//! --bin millennium`); every wait is bounded; only 127.0.0.1 is used.
+
+mod support_host;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support_host::{TempDir, free_port, gui_lock, http};
+
+/// `target/<profile>/millennium`, next to this test's `deps/` directory.
+fn cli_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let binary = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test executable lives in target/<profile>/deps")
+        .join("millennium");
+    assert!(
+        binary.is_file(),
+        "{} is missing: build it first with `cargo build -p millennium-packager --bin millennium`",
+        binary.display()
+    );
+    binary
+}
+
+/// WebKitWebDriver running `millennium dev <app>`, with everything the
+/// process tree writes to standard error kept in a file.
+struct DevSession {
+    driver: Child,
+    port: u16,
+    session: String,
+    stderr_file: PathBuf,
+    _home: TempDir,
+}
+
+impl DevSession {
+    fn launch(app: &Path) -> DevSession {
+        let home = TempDir::new("dev-e2e-home");
+        let stderr_file = home.0.join("stderr.log");
+        let port = free_port();
+        let mut command = Command::new("dbus-run-session");
+        command
+            .args([
+                "--",
+                "xvfb-run",
+                "-a",
+                "-s",
+                "-screen 0 1280x1024x24",
+                "WebKitWebDriver",
+            ])
+            .arg(format!("--port={port}"))
+            .arg("--host=127.0.0.1")
+            .env("MILLENNIUM_AUTOMATION", "1")
+            .env("NO_COLOR", "1")
+            .env("XDG_DATA_HOME", home.0.join("data"))
+            .env("XDG_CONFIG_HOME", home.0.join("config"))
+            .env("XDG_CACHE_HOME", home.0.join("cache"))
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(File::create(&stderr_file).expect("stderr file"));
+        {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        let driver = command.spawn().expect("spawn dbus-run-session");
+        let mut dev = DevSession {
+            driver,
+            port,
+            session: String::new(),
+            stderr_file,
+            _home: home,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http(port, "GET", "/status", None, Duration::from_secs(2)).map(|r| r.0) != Ok(200) {
+            assert!(
+                Instant::now() < deadline,
+                "WebKitWebDriver did not start: {}",
+                dev.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "webkitgtk:browserOptions": {"binary": cli_binary(), "args": ["dev", app]}
+        }}});
+        let response = dev
+            .call("POST", "/session", Some(&capabilities))
+            .unwrap_or_else(|e| panic!("new session: {e}\n{}", dev.stderr()));
+        dev.session = response["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session id in {response}"))
+            .to_owned();
+        dev.wait_for(
+            "the first page with the bridge",
+            Duration::from_secs(30),
+            "return document.readyState + '|' + (typeof window.Millennium)",
+            &json!("complete|object"),
+        );
+        dev
+    }
+
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr_file).unwrap_or_default()
+    }
+
+    /// One WebDriver command; `Err` for transport or WebDriver errors, so
+    /// polls can ride out a window being replaced.
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+        let (status, bytes) = http(self.port, method, path, body, Duration::from_secs(20))?;
+        let value: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&bytes)))?;
+        if status != 200 {
+            return Err(format!("{method} {path}: {status} {value}"));
+        }
+        Ok(value["value"].clone())
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session)
+    }
+
+    fn execute(&self, script: &str) -> Result<Value, String> {
+        let body = json!({"script": script, "args": []});
+        self.call("POST", &self.session_path("/execute/sync"), Some(&body))
+    }
+
+    /// Runs an async function body; the value it returns, or the error.
+    fn run(&self, body: &str) -> Result<Value, String> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\n\
+             (async () => {{ {body} }})().then(\n\
+               (v) => done({{ ok: v === undefined ? null : v }}),\n\
+               (e) => done({{ err: String(e && e.message || e) }}));"
+        );
+        let body = json!({"script": script, "args": []});
+        let value = self.call("POST", &self.session_path("/execute/async"), Some(&body))?;
+        match value.get("err") {
+            Some(err) => Err(err.as_str().unwrap_or_default().to_owned()),
+            None => Ok(value["ok"].clone()),
+        }
+    }
+
+    /// Polls `script` until it returns `expected`.
+    fn wait_for(&self, what: &str, limit: Duration, script: &str, expected: &Value) {
+        let deadline = Instant::now() + limit;
+        let mut last = Err(String::new());
+        while Instant::now() < deadline {
+            last = self.execute(script);
+            if last.as_ref() == Ok(expected) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        panic!(
+            "{what}: not there within {limit:?}; last: {last:?}\n--- stderr\n{}",
+            self.stderr()
+        );
+    }
+
+    /// Polls until standard error contains every one of `needles` after
+    /// byte `from`; returns the new text.
+    fn wait_stderr(&self, from: usize, needles: &[&str], limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let all = self.stderr();
+            let new = all.get(from..).unwrap_or("").to_owned();
+            if needles.iter().all(|n| new.contains(n)) {
+                return new;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "stderr did not show {needles:?} within {limit:?}:\n{new}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// After a restart the old webview is gone: switch to whichever window
+    /// answers `script` with `expected`.
+    fn switch_to_window_where(&self, limit: Duration, script: &str, expected: &Value) {
+        let deadline = Instant::now() + limit;
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            let handles = self
+                .call("GET", &self.session_path("/window/handles"), None)
+                .ok()
+                .and_then(|v| v.as_array().cloned())
+                .unwrap_or_default();
+            for handle in handles {
+                let body = json!({"handle": handle});
+                if self
+                    .call("POST", &self.session_path("/window"), Some(&body))
+                    .is_err()
+                {
+                    continue;
+                }
+                let got = self.execute(script);
+                if got.as_ref() == Ok(expected) {
+                    return;
+                }
+                seen.push(format!("{handle}: {got:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!(
+            "no window answered {expected} within {limit:?}; seen: {seen:?}\n--- stderr\n{}",
+            self.stderr()
+        );
+    }
+}
+
+impl Drop for DevSession {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = http(
+                self.port,
+                "DELETE",
+                &self.session_path(""),
+                None,
+                Duration::from_secs(10),
+            );
+        }
+        // The driver runs in its own process group: end the group (driver,
+        // Xvfb, bus and the app), then reap our child.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.driver.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.driver.wait();
+    }
+}
+
+fn toml(name: &str, title: &str, extra_app: &str) -> String {
+    format!(
+        r##"[app]
+name = "{name}"
+identifier = "dev.millennium.deve2e"
+version = "0.1.0"
+frontend = "dist"
+{extra_app}
+
+[[windows]]
+label = "main"
+title = "{title}"
+width = 480
+height = 320
+"##
+    )
+}
+
+/// Replaces `path` the way many editors save: write a temporary file
+/// beside it, then rename it over the original.
+fn save_via_rename(path: &Path, contents: &str) {
+    let temp = path.with_extension("tmp-save");
+    std::fs::write(&temp, contents).expect("write temp");
+    std::fs::rename(&temp, path).expect("rename over");
+}
+
+#[test]
+fn dev_e2e_live_reload_broken_and_fixed_toml() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = TempDir::new("dev-e2e-app");
+    let toml_path = app.write("millennium.toml", &toml("Dev One", "Dev Window One", ""));
+    let index = app.write(
+        "dist/index.html",
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>one</title></head>
+<body><h1 id="v">version one</h1></body></html>"#,
+    );
+    let dev = DevSession::launch(&app.0);
+    dev.wait_stderr(0, &["millennium dev: watching"], Duration::from_secs(10));
+    let text = "return document.getElementById('v') && document.getElementById('v').textContent";
+    assert_eq!(dev.execute(text), Ok(json!("version one")));
+
+    // A frontend edit (saved through a rename) reloads the page in place.
+    save_via_rename(
+        &index,
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>two</title></head>
+<body><h1 id="v">version two</h1></body></html>"#,
+    );
+    dev.wait_for(
+        "the edited index.html",
+        Duration::from_secs(15),
+        text,
+        &json!("version two"),
+    );
+    assert_eq!(
+        dev.run("return await Millennium.app.getName();"),
+        Ok(json!("Dev One"))
+    );
+
+    // A broken toml: the diagnostics of `millennium check`, and the app as it was.
+    let mark = dev.stderr().len();
+    std::fs::write(
+        &toml_path,
+        toml("Dev One", "Dev Window One", "").replace("width = 480", "widht = 480"),
+    )
+    .expect("write broken toml");
+    let shown = dev.wait_stderr(
+        mark,
+        &[
+            "unknown key `widht`",
+            "millennium.toml:",
+            "keeping the running app",
+        ],
+        Duration::from_secs(15),
+    );
+    assert!(shown.contains("did you mean `width`?"), "{shown}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(dev.execute(text), Ok(json!("version two")), "still running");
+    assert_eq!(
+        dev.run("return await Millennium.app.getName();"),
+        Ok(json!("Dev One")),
+        "the old config still applies"
+    );
+
+    // Fixed (and changed): it applies without restarting `millennium dev`.
+    let mark = dev.stderr().len();
+    save_via_rename(&toml_path, &toml("Dev Two", "Dev Window Two", ""));
+    dev.wait_stderr(
+        mark,
+        &["is valid; restarting Dev Two"],
+        Duration::from_secs(15),
+    );
+    dev.switch_to_window_where(
+        Duration::from_secs(30),
+        "return typeof window.Millennium === 'object' && document.readyState === 'complete'",
+        &json!(true),
+    );
+    assert_eq!(
+        dev.run(
+            "const w = Millennium.window.getCurrent();
+             return [await Millennium.app.getName(), await w.title()];"
+        ),
+        Ok(json!(["Dev Two", "Dev Window Two"]))
+    );
+    assert_eq!(dev.execute(text), Ok(json!("version two")));
+
+    // A clean rebuild deletes the frontend directory and writes it again:
+    // the lost watch is replaced and the page follows.
+    let dist = app.0.join("dist");
+    std::fs::remove_dir_all(&dist).expect("remove dist");
+    std::thread::sleep(Duration::from_millis(300));
+    app.write(
+        "dist/index.html",
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>three</title></head>
+<body><h1 id="v">version three</h1></body></html>"#,
+    );
+    dev.wait_for(
+        "index.html in a recreated dist/",
+        Duration::from_secs(15),
+        text,
+        &json!("version three"),
+    );
+    let log = dev.stderr();
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// A tiny dev server: an HTML page, its script, and `/ping`, counted.
+fn dev_server() -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let pings = Arc::new(AtomicUsize::new(0));
+    let counter = pings.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut reader = BufReader::new(&stream);
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut header = String::new();
+                match reader.read_line(&mut header) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if header == "\r\n" => break,
+                    Ok(_) => {}
+                }
+            }
+            let target = line.split_whitespace().nth(1).unwrap_or("");
+            let (status, content_type, body) = match target {
+                "/index.html" => (
+                    200,
+                    "text/html",
+                    r#"<!doctype html><html><head><meta charset="utf-8"><title>vite-ish</title>
+<script type="module" src="/src/main.js?import"></script></head>
+<body><h1 id="v">served by the dev server</h1></body></html>"#,
+                ),
+                "/src/main.js?import" => (
+                    200,
+                    "text/javascript",
+                    "document.documentElement.dataset.module = 'ran';",
+                ),
+                "/ping" => {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    (200, "text/plain", "pong")
+                }
+                _ => (404, "text/plain", "not here"),
+            };
+            let mut stream = &stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, pings)
+}
+
+#[test]
+fn dev_e2e_dev_url_is_served_under_the_app_origin() {
+    require_gui!();
+    let _gui = gui_lock();
+    let (port, pings) = dev_server();
+    let app = TempDir::new("dev-e2e-devurl");
+    app.write(
+        "millennium.toml",
+        &toml(
+            "Dev Url",
+            "Dev Url Window",
+            &format!("dev-url = \"http://127.0.0.1:{port}\""),
+        ),
+    );
+    app.write("dist/index.html", "<h1 id=\"v\">from disk</h1>");
+    let dev = DevSession::launch(&app.0);
+    dev.wait_for(
+        "the module script from the dev server",
+        Duration::from_secs(15),
+        "return document.documentElement.dataset.module || null",
+        &json!("ran"),
+    );
+    assert_eq!(
+        dev.execute(
+            "return [location.origin, document.getElementById('v').textContent, typeof window.Millennium]"
+        ),
+        Ok(json!([
+            "millennium://localhost",
+            "served by the dev server",
+            "object"
+        ]))
+    );
+    assert_eq!(
+        dev.run("return await Millennium.app.getName();"),
+        Ok(json!("Dev Url"))
+    );
+    // connect-src lets the page reach the dev server (HMR needs it).
+    let fetched = dev.run(&format!(
+        "await fetch('http://127.0.0.1:{port}/ping', {{ mode: 'no-cors' }}); return true;"
+    ));
+    assert_eq!(fetched, Ok(json!(true)));
+    assert_eq!(pings.load(Ordering::SeqCst), 1);
+    // ...and nothing else.
+    let other = free_port();
+    let blocked = dev.run(&format!(
+        "await fetch('http://127.0.0.1:{other}/x', {{ mode: 'no-cors' }}); return true;"
+    ));
+    assert!(blocked.is_err(), "{blocked:?}");
+}

@@ -313,10 +313,24 @@ fn host_e2e_flagship_screenshot_is_not_blank() {
          return document.getElementById('who').textContent;",
     );
     assert_eq!(who, Ok(json!("Hello is served from inside the app.")));
-    let png = driven.screenshot();
-    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    // The DOM can be updated a frame before it is painted: wait for two
+    // animation frames, and give a slow machine a few more tries. A blank
+    // page never reaches the threshold, however long we wait.
+    let _ = driven.run(
+        "await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); return 0;",
+    );
     let out = TempDir::new("host-e2e-shot");
-    let colours = distinct_colours(&png, &out.0);
+    let mut png = driven.screenshot();
+    let mut colours = distinct_colours(&png, &out.0);
+    for _ in 0..10 {
+        if colours > 10 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        png = driven.screenshot();
+        colours = distinct_colours(&png, &out.0);
+    }
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
     assert!(
         colours > 10,
         "screenshot has only {colours} colour(s): blank page?"

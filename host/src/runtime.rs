@@ -66,6 +66,9 @@ pub enum Reply {
 /// Why the host could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
+    /// There is no graphical session to open windows on.
+    #[error("{0}")]
+    Display(String),
     /// tao could not open a window.
     #[error("cannot open window `{label}`: {source}")]
     Window {
@@ -149,6 +152,8 @@ struct Runtime {
 /// Opens the app's windows and runs until the last one closes or the page
 /// calls `process.exit`. Returns only on a start-up error.
 pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostError> {
+    // tao panics when GTK cannot start; find out first, and say why.
+    platform::open_display().map_err(HostError::Display)?;
     let event_loop: EventLoop<UserEvent> = EventLoopBuilder::with_user_event().build();
     let mut web_context = WebContext::new(
         dirs::data_local_dir().map(|d| d.join(&ctx.config.app.identifier).join("webview")),

@@ -84,3 +84,14 @@ fn host_missing_frontend_dir_is_a_clear_error() {
     assert_eq!(code, Some(1), "stderr: {stderr}");
     assert!(stderr.contains("dist"), "{stderr}");
 }
+
+/// Regression: with no display, tao used to panic ("Failed to initialize gtk
+/// backend!", exit 101); the host now says what is missing and exits 1.
+#[test]
+fn host_without_display_is_a_clear_error_not_a_panic() {
+    let hello = millennium_e2e::repo_root().join("sample-apps/hello");
+    let (code, stderr) = run_host(&[hello.as_os_str()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("no graphical display"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -13,6 +13,26 @@ pub fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> wry::Resul
     }
 }
 
+/// Initialises GTK on this (the main) thread, so that a missing or
+/// unreachable display is an error message instead of tao's panic. tao's
+/// own initialisation then finds GTK ready.
+pub fn open_display() -> Result<(), String> {
+    if gtk::init().is_ok() {
+        return Ok(());
+    }
+    let display = std::env::var("WAYLAND_DISPLAY")
+        .ok()
+        .filter(|d| !d.is_empty())
+        .map(|d| format!("the Wayland display `{d}`"))
+        .or_else(|| std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()).map(|d| format!("the X display `{d}`")));
+    Err(match display {
+        Some(display) => format!("cannot open {display}: is the desktop session still running?"),
+        None => "no graphical display: neither DISPLAY nor WAYLAND_DISPLAY is set \
+                 (run it from a desktop session, or under `xvfb-run` for tests)"
+            .to_owned(),
+    })
+}
+
 /// `setSkipTaskbar`.
 pub fn set_skip_taskbar(window: &Window, skip: bool) -> Result<(), String> {
     window.set_skip_taskbar(skip).map_err(|e| e.to_string())

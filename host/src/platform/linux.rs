@@ -24,7 +24,12 @@ pub fn open_display() -> Result<(), String> {
         .ok()
         .filter(|d| !d.is_empty())
         .map(|d| format!("the Wayland display `{d}`"))
-        .or_else(|| std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()).map(|d| format!("the X display `{d}`")));
+        .or_else(|| {
+            std::env::var("DISPLAY")
+                .ok()
+                .filter(|d| !d.is_empty())
+                .map(|d| format!("the X display `{d}`"))
+        });
     Err(match display {
         Some(display) => format!("cannot open {display}: is the desktop session still running?"),
         None => "no graphical display: neither DISPLAY nor WAYLAND_DISPLAY is set \

@@ -20,7 +20,10 @@ mod validate;
 pub use base_dir::BaseDirectory;
 pub use csp::{CspProblem, check as check_csp, parse_policy as parse_csp};
 pub use diagnostic::{Diagnostic, Format, SourceFile, Stage, emit_to_stderr, render};
-pub use load::{CONFIG_FILE, LoadError, LoadedConfig, config_path, load, load_str};
+pub use load::{
+    CONFIG_FILE, LoadError, LoadedConfig, Purpose, config_path, load, load_for, load_str,
+    load_str_for,
+};
 pub use model::Config;
 pub use source::{MAX_DEPTH, MAX_SIZE};
 

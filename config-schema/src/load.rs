@@ -80,8 +80,25 @@ pub fn config_path(path: &Path) -> Result<PathBuf, LoadError> {
     }
 }
 
+/// What a config is loaded for; it decides which file-system rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Serving the frontend directory (running, packaging, `check`): the
+    /// directory and every window page must exist.
+    Frontend,
+    /// `millennium dev` with `[app] dev-url`: the pages come from the dev
+    /// server, so the frontend directory may not have been built yet. Every
+    /// other rule still applies.
+    DevServer,
+}
+
 /// Loads and fully validates the config at `path` (an app directory or a toml).
 pub fn load(path: &Path) -> Result<LoadedConfig, LoadError> {
+    load_for(path, Purpose::Frontend)
+}
+
+/// [`load`], for a given [`Purpose`].
+pub fn load_for(path: &Path, purpose: Purpose) -> Result<LoadedConfig, LoadError> {
     let file = config_path(path)?;
     let base_dir = file.parent().map(Path::to_owned).unwrap_or_default();
     let name = file.display().to_string();
@@ -101,7 +118,7 @@ pub fn load(path: &Path) -> Result<LoadedConfig, LoadError> {
             });
         }
     };
-    match load_str(&text, &base_dir) {
+    match load_str_for(&text, &base_dir, purpose) {
         Ok(config) => Ok(LoadedConfig {
             config,
             path: file,
@@ -133,6 +150,15 @@ fn read_limited(file: &Path) -> Result<Vec<u8>, LoadError> {
 
 /// Validates config text whose relative paths start at `base_dir`.
 pub fn load_str(text: &str, base_dir: &Path) -> Result<Config, Vec<Diagnostic>> {
+    load_str_for(text, base_dir, Purpose::Frontend)
+}
+
+/// [`load_str`], for a given [`Purpose`].
+pub fn load_str_for(
+    text: &str,
+    base_dir: &Path,
+    purpose: Purpose,
+) -> Result<Config, Vec<Diagnostic>> {
     let (value, map) = source::parse(text)?;
     let mut diagnostics = validate::validate(&value, &map);
     if !diagnostics.is_empty() {
@@ -149,7 +175,8 @@ pub fn load_str(text: &str, base_dir: &Path) -> Result<Config, Vec<Diagnostic>> 
             .with_hint("please report this with your millennium.toml"),
         ]
     })?;
-    let mut diagnostics = semantic::check(&config, base_dir, &map);
+    let pages_on_disk = purpose == Purpose::Frontend || config.app.dev_url.is_none();
+    let mut diagnostics = semantic::check(&config, base_dir, &map, pages_on_disk);
     if diagnostics.is_empty() {
         Ok(config)
     } else {

@@ -12,13 +12,20 @@ use crate::model::{Config, Csp, ENDPOINT_VARIABLES, FsScope, ShellArg, ShellArgs
 use crate::source::{SourceMap, escape};
 
 /// Runs every rule. `base_dir` is the directory of the `millennium.toml`.
-pub fn check(config: &Config, base_dir: &Path, map: &SourceMap) -> Vec<Diagnostic> {
+/// `pages_on_disk` is false when a dev server serves the pages, so the
+/// frontend directory and window pages need not exist.
+pub fn check(
+    config: &Config,
+    base_dir: &Path,
+    map: &SourceMap,
+    pages_on_disk: bool,
+) -> Vec<Diagnostic> {
     let mut checker = Checker {
         map,
         out: Vec::new(),
     };
-    checker.app(config, base_dir);
-    checker.windows(config, base_dir);
+    checker.app(config, base_dir, pages_on_disk);
+    checker.windows(config, base_dir, pages_on_disk);
     checker.allowlist(config);
     checker.security(config);
     checker.updater(config);
@@ -43,7 +50,7 @@ impl Checker<'_> {
         self.out.push(diagnostic);
     }
 
-    fn app(&mut self, config: &Config, base_dir: &Path) {
+    fn app(&mut self, config: &Config, base_dir: &Path, pages_on_disk: bool) {
         let app = &config.app;
         if let Err(error) = semver::Version::parse(&app.version) {
             self.report(
@@ -61,7 +68,7 @@ impl Checker<'_> {
                 "absolute path",
                 Some(format!("write it relative to {}", display_dir(base_dir))),
             );
-        } else if !frontend.is_dir() {
+        } else if pages_on_disk && !frontend.is_dir() {
             let what = if frontend.exists() {
                 "is not a directory"
             } else {
@@ -99,7 +106,7 @@ impl Checker<'_> {
         }
     }
 
-    fn windows(&mut self, config: &Config, base_dir: &Path) {
+    fn windows(&mut self, config: &Config, base_dir: &Path, pages_on_disk: bool) {
         let frontend = base_dir.join(&config.app.frontend);
         let mut labels: HashSet<&str> = HashSet::new();
         for (index, window) in config.windows.iter().enumerate() {
@@ -112,7 +119,11 @@ impl Checker<'_> {
                     Some("every window needs its own label".to_owned()),
                 );
             }
-            self.window_url(&window.url, &at("url"), &frontend);
+            self.window_url(
+                &window.url,
+                &at("url"),
+                pages_on_disk.then_some(frontend.as_path()),
+            );
             for (axis, min, max, size) in [
                 ("width", window.min_width, window.max_width, window.width),
                 (
@@ -177,7 +188,8 @@ impl Checker<'_> {
         }
     }
 
-    fn window_url(&mut self, url: &str, pointer: &str, frontend: &Path) {
+    /// `frontend` is `None` when a dev server serves the pages.
+    fn window_url(&mut self, url: &str, pointer: &str, frontend: Option<&Path>) {
         if url.contains("://") {
             self.remote_url(url, pointer, "window url");
             return;
@@ -192,9 +204,9 @@ impl Checker<'_> {
             );
             return;
         }
-        if !frontend.is_dir() {
-            return; // already reported on `app.frontend`
-        }
+        let Some(frontend) = frontend.filter(|dir| dir.is_dir()) else {
+            return; // served by a dev server, or already reported on `app.frontend`
+        };
         let target = frontend.join(path);
         let page = if path.is_empty() || path.ends_with('/') || target.is_dir() {
             target.join("index.html")

@@ -24,7 +24,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use millennium_config::{ColorChoice, Format, LoadError, LoadedConfig};
+use millennium_config::{ColorChoice, Format, LoadError, LoadedConfig, Purpose};
 use millennium_host::assets::AssetResolver;
 use millennium_host::dev::{AppExited, DevHandle, DevOptions};
 use millennium_host::{HostContext, RunOptions};
@@ -41,7 +41,7 @@ const REPLACED_CHECK: Duration = Duration::from_millis(500);
 /// it cannot start: an invalid config (after printing its diagnostics) or a
 /// start-up error.
 pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
-    let loaded = match millennium_config::load(path) {
+    let loaded = match millennium_config::load_for(path, Purpose::DevServer) {
         Ok(loaded) => loaded,
         Err(LoadError::Invalid { file, diagnostics }) => {
             millennium_config::emit_to_stderr(
@@ -297,7 +297,7 @@ impl LiveReload {
 
     /// Re-validates the toml; `Ok(true)` when the app was restarted with it.
     fn reload_config(&mut self) -> Result<bool, AppExited> {
-        let loaded = match millennium_config::load(&self.toml) {
+        let loaded = match millennium_config::load_for(&self.toml, Purpose::DevServer) {
             Ok(loaded) => loaded,
             Err(LoadError::Invalid { file, diagnostics }) => {
                 millennium_config::emit_to_stderr(

@@ -1,12 +1,13 @@
 # Entry points for people and CI. Each target installs what it needs first.
-#   make run    build and launch the flagship sample app
+#   make run    build, package and launch the flagship sample app (out/hello)
 #   make test   the whole test suite (what CI runs)
 #   make bench  millennium-host against a bare wry + tao program (release builds, Xvfb)
-#   make fuzz   fuzz the config loader and the IPC decoder, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
+#   make fuzz   fuzz the config loader, the IPC decoder and the payload reader, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
 #   make schema regenerate millennium.schema.json from the config types
 
 CARGO ?= cargo
 APP ?= sample-apps/hello
+APP_EXE ?= hello
 FUZZ_SECONDS ?= 60
 
 .PHONY: run test build bench fuzz schema lint
@@ -16,8 +17,8 @@ build:
 	$(CARGO) build --workspace --bins
 
 run: build
-	$(CARGO) run -q -p millennium-packager --bin millennium -- check $(APP)
-	./target/debug/millennium-host $(APP)
+	./target/debug/millennium build $(APP) -o out --host target/debug/millennium-host
+	./out/$(APP_EXE)
 
 test:
 	tests/setup-debian.sh --test
@@ -38,6 +39,7 @@ fuzz:
 	mkdir -p config-schema/fuzz/corpus/load
 	cd config-schema/fuzz && $(CARGO) +nightly fuzz run load corpus/load ../../tests/fixtures/config/valid ../../tests/fixtures/config/invalid -- -max_total_time=$(FUZZ_SECONDS)
 	cd host/fuzz && $(CARGO) +nightly fuzz run ipc_decode -- -max_total_time=$(FUZZ_SECONDS)
+	cd host/fuzz && $(CARGO) +nightly fuzz run payload_find -- -max_total_time=$(FUZZ_SECONDS)
 
 schema:
 	UPDATE_SCHEMA=1 $(CARGO) test -q -p millennium-config --test schema_fresh

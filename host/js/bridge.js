@@ -1,14 +1,29 @@
 // window.Millennium: injected by the host as an initialisation script into the
 // main frame of every window. The host replaces the __NAME__ placeholders with
 // JSON literals before injection. Pages of any other origin stop at the first
-// check below and never see the invoke key or the API.
+// checks below and never see an invoke key or the API, except the remote
+// pages this window grants (`[security] dangerous-remote-domain-ipc-access`):
+// they get their grant's own key, and the API or only window.__MILLENNIUM_IPC__.
 (function () {
   "use strict";
   var ORIGIN = __ORIGIN__;
-  if (window.location.origin !== ORIGIN || window.top !== window || window.Millennium) {
+  if (window.top !== window || window.Millennium || window.__MILLENNIUM_IPC__) {
     return;
   }
-  var KEY = __KEY__;
+  var KEY;
+  var API = true;
+  if (window.location.origin === ORIGIN) {
+    KEY = __KEY__;
+  } else {
+    var grants = __REMOTE__.filter(function (g) {
+      return g.schemes.indexOf(window.location.protocol) >= 0 && window.location.hostname === g.domain;
+    });
+    if (grants.length === 0) {
+      return;
+    }
+    KEY = grants[0].key;
+    API = grants[0].api;
+  }
   var LABEL = __LABEL__;
   var CALLBACK = __CALLBACK__;
   var FREEZE_PROTOTYPE = __FREEZE_PROTOTYPE__;
@@ -85,6 +100,17 @@
   }
   Object.defineProperty(window, CALLBACK, { value: receive });
 
+  if (!API) {
+    // A granted remote page without `enable-millennium-api`: the raw channel only.
+    Object.defineProperty(window, "__MILLENNIUM_IPC__", {
+      value: Object.freeze({ invoke: function (cmd, args) { return invoke(cmd, args); } }),
+    });
+    if (FREEZE_PROTOTYPE) {
+      Object.freeze(Object.prototype);
+    }
+    return;
+  }
+
   function addListener(event, handler, once, windowLabel) {
     if (typeof handler !== "function") {
       return PromiseCtor.reject(new TypeError("the handler must be a function"));
@@ -144,7 +170,7 @@
     "isResizable", "isVisible", "theme",
   ].forEach(function (name) { proto[name] = simple(name); });
   ["setResizable", "setTitle", "setDecorations", "setAlwaysOnTop", "setFullscreen", "setSkipTaskbar",
-    "setCursorGrab", "setCursorVisible", "setIgnoreCursorEvents"].forEach(function (name) {
+    "setCursorGrab", "setCursorIcon", "setCursorVisible", "setIgnoreCursorEvents"].forEach(function (name) {
     proto[name] = withValue(name);
   });
   proto.setSize = withValue("setSize", plainSize);
@@ -185,19 +211,49 @@
     var b = addListener("millennium://blur", function (e) { handler(Object.assign({}, e, { payload: false })); }, false, label);
     return PromiseCtor.all([a, b]).then(function (fns) { return function () { fns[0](); fns[1](); }; });
   };
+  // Close requests: every handler of a window sees the same event; the
+  // window closes only when none of them called preventDefault(). The host
+  // waits for the page while at least one handler is registered.
+  var closeHandlers = new Map();
   proto.onCloseRequested = function (handler) {
+    if (typeof handler !== "function") {
+      return PromiseCtor.reject(new TypeError("the handler must be a function"));
+    }
     var self = this;
-    return addListener("millennium://close-requested", function () {
-      var prevented = false;
-      var closeEvent = { event: "millennium://close-requested", windowLabel: self.label,
-        preventDefault: function () { prevented = true; }, isPreventDefault: function () { return prevented; } };
-      PromiseCtor.resolve(handler(closeEvent)).then(function () {
-        if (!prevented) return call.call(self, "confirmClose");
+    var label = this.label;
+    var handlers = closeHandlers.get(label);
+    var first = !handlers;
+    if (first) {
+      handlers = new Map();
+      closeHandlers.set(label, handlers);
+    }
+    var id = nextListener++;
+    handlers.set(id, handler);
+    var ready = PromiseCtor.resolve();
+    if (first) {
+      ready = addListener("millennium://close-requested", function () {
+        var prevented = false;
+        var closeEvent = { event: "millennium://close-requested", windowLabel: label,
+          preventDefault: function () { prevented = true; }, isPreventDefault: function () { return prevented; } };
+        var results = [];
+        handlers.forEach(function (h) {
+          try { results.push(h(closeEvent)); } catch (error) { setTimeout(function () { throw error; }); }
+        });
+        PromiseCtor.all(results).then(function () {
+          if (!prevented) return call.call(self, "confirmClose");
+        });
+      }, false, label).then(function (unlisten) {
+        handlers.unlisten = unlisten;
+        return call.call(self, "interceptClose", { value: true });
       });
-    }, false, this.label).then(function (unlisten) {
-      return call.call(self, "interceptClose", { value: true }).then(function () {
-        return function () { unlisten(); call.call(self, "interceptClose", { value: false }); };
-      });
+    }
+    return ready.then(function () {
+      return function () {
+        if (!handlers.delete(id) || handlers.size > 0) return;
+        closeHandlers.delete(label);
+        if (handlers.unlisten) handlers.unlisten();
+        call.call(self, "interceptClose", { value: false });
+      };
     });
   };
   Object.freeze(proto);

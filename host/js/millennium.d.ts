@@ -4,13 +4,20 @@
 // Every function returns a promise. A call the allowlist does not enable
 // rejects with an Error whose message names the key to turn on, e.g.
 // "allowlist.process.exit is not enabled in millennium.toml".
-// Pages of any other origin (remote URLs, iframes) get no `Millennium`.
+// Pages of any other origin (remote URLs, iframes) get no `Millennium`, except
+// remote pages granted by `[security] dangerous-remote-domain-ipc-access` in
+// the windows it lists: they get `Millennium` with `enable-millennium-api`,
+// otherwise only `__MILLENNIUM_IPC__` (the same allowlist applies).
 
 export {};
 
 declare global {
   interface Window {
     readonly Millennium: Millennium.Api;
+    /** Only in granted remote pages without `enable-millennium-api`. */
+    readonly __MILLENNIUM_IPC__?: {
+      invoke<T = unknown>(cmd: string, args?: Record<string, unknown>): Promise<T>;
+    };
   }
   var Millennium: Millennium.Api;
 
@@ -79,6 +86,15 @@ declare global {
 
     type EventCallback<T> = (event: Event<T>) => void;
     type UnlistenFn = () => void;
+
+    /** Cursor names, as in Tauri v1. */
+    type CursorIcon =
+      | "default" | "crosshair" | "hand" | "arrow" | "move" | "text" | "wait" | "help"
+      | "progress" | "notAllowed" | "contextMenu" | "cell" | "verticalText" | "alias"
+      | "copy" | "noDrop" | "grab" | "grabbing" | "allScroll" | "zoomIn" | "zoomOut"
+      | "eResize" | "nResize" | "neResize" | "nwResize" | "sResize" | "seResize"
+      | "swResize" | "wResize" | "ewResize" | "nsResize" | "neswResize" | "nwseResize"
+      | "colResize" | "rowResize";
 
     /** Events between windows and from the host. Needs no allowlist key. */
     interface EventApi {
@@ -222,6 +238,8 @@ declare global {
       setFocus(): Promise<void>;
       setSkipTaskbar(skip: boolean): Promise<void>;
       setCursorGrab(grab: boolean): Promise<void>;
+      /** Needs `allowlist.window.set-cursor-icon`. */
+      setCursorIcon(icon: CursorIcon): Promise<void>;
       setCursorVisible(visible: boolean): Promise<void>;
       setCursorPosition(position: LogicalPosition | PhysicalPosition): Promise<void>;
       setIgnoreCursorEvents(ignore: boolean): Promise<void>;

@@ -21,13 +21,41 @@ pub struct BridgeParams<'a> {
     pub callback: &'a str,
     /// `[security] freeze-prototype`.
     pub freeze_prototype: bool,
+    /// The remote grants of this window only.
+    pub remote: Vec<RemotePage<'a>>,
+}
+
+/// A remote grant as the script of one window knows it.
+#[derive(Debug, Clone)]
+pub struct RemotePage<'a> {
+    /// Host name, lower-case.
+    pub domain: &'a str,
+    /// Plain `http` is accepted too (loopback domains).
+    pub allow_http: bool,
+    /// The grant's key (never the app's).
+    pub key: &'a str,
+    /// Full `window.Millennium` rather than `window.__MILLENNIUM_IPC__`.
+    pub api: bool,
 }
 
 /// The script for one window. Values are inserted as JSON literals, so no
 /// label or key can break out of its string.
 pub fn script(params: &BridgeParams<'_>) -> String {
+    let remote: Vec<_> = params
+        .remote
+        .iter()
+        .map(|page| {
+            let schemes = if page.allow_http {
+                vec!["https:", "http:"]
+            } else {
+                vec!["https:"]
+            };
+            json!({"domain": page.domain, "schemes": schemes, "key": page.key, "api": page.api})
+        })
+        .collect();
     TEMPLATE
         .replace("__ORIGIN__", &json!(APP_ORIGIN).to_string())
+        .replace("__REMOTE__", &json!(remote).to_string())
         .replace("__KEY__", &json!(params.key).to_string())
         .replace("__LABEL__", &json!(params.label).to_string())
         .replace("__CALLBACK__", &json!(params.callback).to_string())
@@ -52,13 +80,37 @@ mod tests {
             label: "main",
             callback: "__cb",
             freeze_prototype: true,
+            remote: Vec::new(),
         });
         assert!(!s.contains("__ORIGIN__") && !s.contains("__KEY__"));
         assert!(!s.contains("__LABEL__") && !s.contains("__FREEZE_PROTOTYPE__"));
-        assert!(s.contains(r#"var KEY = "k\"ey";"#));
+        assert!(!s.contains("__REMOTE__"));
+        assert!(s.contains(r#"KEY = "k\"ey";"#));
         assert!(s.contains(r#"var ORIGIN = "millennium://localhost";"#));
-        // The origin check comes before the key is defined.
-        assert!(s.find("location.origin").unwrap() < s.find("var KEY").unwrap());
+        assert!(s.contains(".filter(function (g) {"));
+        assert!(s.contains("[].filter("), "no grants for this window");
+        // The origin check comes before the key is assigned.
+        assert!(s.find("location.origin").unwrap() < s.find(r#"KEY = "k"#).unwrap());
+    }
+
+    #[test]
+    fn remote_grants_carry_their_own_key_and_schemes() {
+        let s = script(&BridgeParams {
+            key: "appkey",
+            label: "main",
+            callback: "__cb",
+            freeze_prototype: false,
+            remote: vec![RemotePage {
+                domain: "127.0.0.1",
+                allow_http: true,
+                key: "remotekey",
+                api: false,
+            }],
+        });
+        assert!(s.contains(
+            r#"[{"api":false,"domain":"127.0.0.1","key":"remotekey","schemes":["https:","http:"]}].filter("#
+        ));
+        assert_eq!(s.matches("appkey").count(), 1);
     }
 
     /// The declaration file authors get must describe what the bridge defines.
@@ -89,6 +141,7 @@ mod tests {
             "setDecorations",
             "setAlwaysOnTop",
             "setSkipTaskbar",
+            "setCursorIcon",
             "center",
             "requestUserAttention",
             "maximize",

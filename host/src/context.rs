@@ -11,7 +11,10 @@ use serde_json::{Value, json};
 use crate::api::path::PathContext;
 use crate::assets::{AssetResolver, DirectorySource, SourceError};
 use crate::ipc::command::AppCommand;
+use crate::ipc::decode::{decode_command, decode_envelope};
 use crate::ipc::{self, Admitted, AllowlistGate, Command, InvokeKey, Refusal};
+use crate::remote::RemoteGrants;
+use crate::window;
 
 /// Why an app could not be prepared.
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +51,45 @@ pub struct HostContext {
     pub csp: String,
     /// Base directories.
     pub paths: PathContext,
+    /// `[security] dangerous-remote-domain-ipc-access`, each with its own key.
+    pub remote: RemoteGrants,
     resolver: AssetResolver,
+}
+
+/// Who sent an IPC message, as the host decides it from the window and the
+/// URL its main frame shows (never from anything the page says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// A page of `millennium://localhost`.
+    App,
+    /// A remote page covered by the grant at this index of [`HostContext::remote`].
+    Remote(usize),
+}
+
+/// What becomes of one `postMessage` text.
+#[derive(Debug)]
+pub enum Screened {
+    /// Run it and answer promise `id` of a page of `caller`.
+    Invoke {
+        /// The promise.
+        id: u64,
+        /// Who asked.
+        caller: Caller,
+        /// The admitted command.
+        command: Admitted,
+    },
+    /// Reject promise `id` (the caller holds the right key).
+    Reject {
+        /// The promise.
+        id: u64,
+        /// Who asked.
+        caller: Caller,
+        /// Why.
+        error: String,
+    },
+    /// Drop it without an answer: the sender may not use IPC or does not
+    /// hold its key, so an answer could only settle a promise it does not own.
+    Ignore(String),
 }
 
 impl HostContext {
@@ -75,7 +116,10 @@ impl HostContext {
         let key = InvokeKey::generate().map_err(|e| ContextError::Random(e.to_string()))?;
         let nonce = InvokeKey::generate().map_err(|e| ContextError::Random(e.to_string()))?;
         let callback = format!("__millennium_{}", &nonce.as_str()[..12]);
+        let remote = RemoteGrants::new(&config.security.dangerous_remote_domain_ipc_access)
+            .map_err(|e| ContextError::Random(e.to_string()))?;
         Ok(HostContext {
+            remote,
             gate: AllowlistGate::new(config.allowlist.clone()),
             csp: crate::csp::policy_header(&config.security),
             paths: PathContext {
@@ -95,9 +139,68 @@ impl HostContext {
         &self.resolver
     }
 
-    /// The gate every command passes: key, then allowlist.
-    pub fn admit(&self, presented_key: &str, command: Command) -> Result<Admitted, Refusal> {
-        ipc::authorize(&self.key, presented_key, &self.gate, command)
+    /// Which caller a page showing `url` in window `label` is; `None` for
+    /// every page that may not use IPC.
+    pub fn caller(&self, label: &str, url: &str) -> Option<Caller> {
+        if window::is_app_url(url) {
+            Some(Caller::App)
+        } else {
+            self.remote.find(label, url).map(Caller::Remote)
+        }
+    }
+
+    /// The key pages of `caller` hold.
+    fn key_of(&self, caller: Caller) -> Option<&InvokeKey> {
+        match caller {
+            Caller::App => Some(&self.key),
+            Caller::Remote(index) => self.remote.get(index).map(|grant| &grant.key),
+        }
+    }
+
+    /// The gate every command passes: the key of `caller`, then the allowlist.
+    pub fn admit(
+        &self,
+        caller: Caller,
+        presented_key: &str,
+        command: Command,
+    ) -> Result<Admitted, Refusal> {
+        let key = self.key_of(caller).ok_or(Refusal::BadKey)?;
+        ipc::authorize(key, presented_key, &self.gate, command)
+    }
+
+    /// Decides what to do with a `postMessage` text from window `label`
+    /// whose main frame shows `url`: the sender, then the key, then the
+    /// command, then the gate.
+    pub fn screen(&self, label: &str, url: &str, text: &str) -> Screened {
+        let Some(caller) = self.caller(label, url) else {
+            return Screened::Ignore(format!("{url} may not use IPC in window `{label}`"));
+        };
+        let envelope = match decode_envelope(text) {
+            Ok(envelope) => envelope,
+            Err((_, error)) => return Screened::Ignore(error.to_string()),
+        };
+        if !self
+            .key_of(caller)
+            .is_some_and(|key| key.matches(&envelope.key))
+        {
+            return Screened::Ignore(Refusal::BadKey.to_string());
+        }
+        let id = envelope.id;
+        let result = decode_command(&envelope.cmd, envelope.args)
+            .map_err(Refusal::Decode)
+            .and_then(|command| self.admit(caller, &envelope.key, command));
+        match result {
+            Ok(command) => Screened::Invoke {
+                id,
+                caller,
+                command,
+            },
+            Err(refusal) => Screened::Reject {
+                id,
+                caller,
+                error: refusal.to_string(),
+            },
+        }
     }
 
     /// Runs an admitted command that needs no window or event loop; `None`
@@ -112,5 +215,139 @@ impl HostContext {
             Command::Ping => Ok(Value::Null),
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::{AssetPath, AssetSource, Entry};
+    use millennium_config::model::RemoteDomainAccess;
+
+    struct NoAssets;
+
+    impl AssetSource for NoAssets {
+        fn entry(&self, _: &AssetPath) -> Result<Entry, SourceError> {
+            Ok(Entry::Missing)
+        }
+    }
+
+    fn context(configure: impl FnOnce(&mut Config)) -> HostContext {
+        let mut config: Config = serde_json::from_value(json!({
+            "app": {"name": "T", "identifier": "dev.t.t", "version": "1.0.0"}
+        }))
+        .unwrap();
+        configure(&mut config);
+        HostContext::new(
+            config,
+            Path::new("/nonexistent"),
+            AssetResolver::new(Box::new(NoAssets)),
+        )
+        .unwrap()
+    }
+
+    fn message(id: u64, key: &str, cmd: &str) -> String {
+        json!({"id": id, "key": key, "cmd": cmd, "args": {}}).to_string()
+    }
+
+    const APP: &str = "millennium://localhost/index.html";
+
+    #[test]
+    fn app_pages_with_the_key_are_answered() {
+        let ctx = context(|_| {});
+        let key = ctx.key.as_str().to_owned();
+        assert!(matches!(
+            ctx.screen("main", APP, &message(1, &key, "app.getName")),
+            Screened::Invoke {
+                id: 1,
+                caller: Caller::App,
+                ..
+            }
+        ));
+        match ctx.screen("main", APP, &message(2, &key, "process.exit")) {
+            Screened::Reject { id: 2, error, .. } => {
+                assert_eq!(
+                    error,
+                    "allowlist.process.exit is not enabled in millennium.toml"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            ctx.screen("main", APP, &message(3, &key, "fs.nuke")),
+            Screened::Reject { id: 3, .. }
+        ));
+    }
+
+    /// Regression: a frame or page without the key could reject the app's
+    /// pending promises by sending messages with their ids.
+    #[test]
+    fn forged_messages_get_no_answer_at_all() {
+        let ctx = context(|_| {});
+        for text in [
+            message(1, "guess", "app.getName"),
+            message(1, "", "fs.nuke"),
+            r#"{"id":1}"#.to_owned(),
+            "not json".to_owned(),
+        ] {
+            assert!(
+                matches!(ctx.screen("main", APP, &text), Screened::Ignore(_)),
+                "{text}"
+            );
+        }
+        // The right key from a page that is not the app's: ignored too.
+        let key = ctx.key.as_str().to_owned();
+        for url in [
+            "http://127.0.0.1:8000/",
+            "https://example.com/",
+            "about:blank",
+        ] {
+            assert!(matches!(
+                ctx.screen("main", url, &message(1, &key, "app.getName")),
+                Screened::Ignore(_)
+            ));
+        }
+    }
+
+    #[test]
+    fn remote_grants_use_their_own_key_in_their_own_windows() {
+        let ctx = context(|config| {
+            config.security.dangerous_remote_domain_ipc_access = vec![RemoteDomainAccess {
+                domain: "app.example.com".to_owned(),
+                windows: vec!["main".to_owned()],
+                enable_millennium_api: false,
+            }];
+        });
+        let url = "https://app.example.com/page";
+        let remote_key = ctx.remote.get(0).unwrap().key.as_str().to_owned();
+        let app_key = ctx.key.as_str().to_owned();
+        assert!(matches!(
+            ctx.screen("main", url, &message(1, &remote_key, "app.getName")),
+            Screened::Invoke {
+                caller: Caller::Remote(0),
+                ..
+            }
+        ));
+        // Same allowlist as the app.
+        assert!(matches!(
+            ctx.screen("main", url, &message(2, &remote_key, "process.exit")),
+            Screened::Reject {
+                caller: Caller::Remote(0),
+                ..
+            }
+        ));
+        // Keys are not interchangeable, and other windows get nothing.
+        assert!(matches!(
+            ctx.screen("main", url, &message(3, &app_key, "app.getName")),
+            Screened::Ignore(_)
+        ));
+        assert!(matches!(
+            ctx.screen("main", APP, &message(4, &remote_key, "app.getName")),
+            Screened::Ignore(_)
+        ));
+        assert!(matches!(
+            ctx.screen("other", url, &message(5, &remote_key, "app.getName")),
+            Screened::Ignore(_)
+        ));
     }
 }

@@ -9,6 +9,8 @@
 //! - [`csp`]: the Content-Security-Policy header of HTML responses.
 //! - [`protocol`]: `millennium://localhost/`: assets and the IPC fetch channel.
 //! - [`ipc`]: message decoding, the invoke key, the allowlist gate.
+//! - [`payload`]: the packaged-app payload format, writer and reader.
+//! - [`remote`]: which remote pages may use IPC, in which windows.
 //! - [`bridge`]: the `window.Millennium` initialisation script.
 //! - [`api`]: command handlers that need no window (`os`, `path`).
 //! - [`window`]: `[[windows]]` entries to tao windows.
@@ -24,8 +26,10 @@ pub mod context;
 pub mod csp;
 pub mod dev;
 pub mod ipc;
+pub mod payload;
 mod platform;
 pub mod protocol;
+pub mod remote;
 pub mod runtime;
 pub mod window;
 

@@ -12,7 +12,7 @@ use wry::RequestAsyncResponder;
 use wry::http::{HeaderValue, Method, Request, Response, StatusCode, header};
 
 use crate::APP_ORIGIN;
-use crate::context::HostContext;
+use crate::context::{Caller, HostContext};
 use crate::ipc::decode::{DecodeError, decode_body};
 use crate::ipc::{Command, FETCH_PREFIX, KEY_HEADER, Refusal};
 use crate::runtime::{Reply, UserEvent};
@@ -123,7 +123,8 @@ fn fetch_ipc(
         Ok(command) => command,
         Err(error) => return responder.respond(refusal(&Refusal::Decode(error))),
     };
-    let command = match ctx.admit(&key, command) {
+    // The fetch channel is app-only (remote grants use postMessage).
+    let command = match ctx.admit(Caller::App, &key, command) {
         Ok(command) => command,
         Err(error) => return responder.respond(refusal(&error)),
     };

@@ -20,13 +20,12 @@ use tao::window::{Window, WindowId};
 use wry::http::Request;
 use wry::{NewWindowResponse, RequestAsyncResponder, WebContext, WebView, WebViewBuilder};
 
-use crate::bridge::{self, BridgeParams};
-use crate::context::HostContext;
+use crate::bridge::{self, BridgeParams, RemotePage};
+use crate::context::{Caller, HostContext, Screened};
 use crate::dev::{DevEvent, DevHandle, DevOptions};
 use crate::ipc::command::{AppCommand, Emit, ProcessCommand, Unit, WindowOp};
-use crate::ipc::decode::decode_message;
 use crate::ipc::{Admitted, Command};
-use crate::{APP_ORIGIN, SCHEME, platform, protocol, window};
+use crate::{SCHEME, platform, protocol, window};
 
 /// Environment variable that turns on WebKit automation (WebDriver).
 pub const AUTOMATION_ENV: &str = "MILLENNIUM_AUTOMATION";
@@ -48,8 +47,16 @@ pub enum UserEvent {
         label: String,
         /// The promise.
         id: u64,
+        /// Who asked: the answer goes only to a page of the same caller.
+        caller: Caller,
         /// Why.
         error: String,
+    },
+    /// Window `label` started loading a new page: what the previous page
+    /// asked for (close interception) no longer holds.
+    PageLoadStarted {
+        /// The window.
+        label: String,
     },
     /// A request of `millennium dev` (never sent by the shipped host).
     Dev(DevEvent),
@@ -57,8 +64,14 @@ pub enum UserEvent {
 
 /// Where a command's result goes.
 pub enum Reply {
-    /// The promise `id` of the postMessage channel, settled with `evaluate_script`.
-    Script(u64),
+    /// The promise `id` of the postMessage channel, settled with
+    /// `evaluate_script` only while the window still shows a page of `caller`.
+    Script {
+        /// The promise.
+        id: u64,
+        /// Who asked.
+        caller: Caller,
+    },
     /// The pending fetch of the protocol channel.
     Http(RequestAsyncResponder),
 }
@@ -195,8 +208,19 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 };
                 runtime.reply(&label, reply, result);
             }
-            Event::UserEvent(UserEvent::Reject { label, id, error }) => {
-                runtime.reply(&label, Reply::Script(id), Err(error));
+            Event::UserEvent(UserEvent::Reject {
+                label,
+                id,
+                caller,
+                error,
+            }) => {
+                runtime.reply(&label, Reply::Script { id, caller }, Err(error));
+            }
+            Event::UserEvent(UserEvent::PageLoadStarted { label }) => {
+                if let Some(entry) = runtime.windows.get_mut(&label) {
+                    entry.intercept_close = false;
+                    entry.close_pending = false;
+                }
             }
             Event::UserEvent(UserEvent::Dev(DevEvent::Reload)) => runtime.reload_all(),
             Event::UserEvent(UserEvent::Dev(DevEvent::Restart(ctx))) => {
@@ -307,9 +331,22 @@ impl Runtime {
             label: &label,
             callback: &self.ctx.callback,
             freeze_prototype: self.ctx.config.security.freeze_prototype,
+            remote: self
+                .ctx
+                .remote
+                .for_window(&label)
+                .map(|grant| RemotePage {
+                    domain: &grant.domain,
+                    allow_http: grant.allows_http(),
+                    key: grant.key.as_str(),
+                    api: grant.api,
+                })
+                .collect(),
         });
         let navigation = navigation_rule(&self.ctx, &url);
         let ipc = ipc_handler(self.ctx.clone(), self.proxy.clone(), label.clone());
+        let load_proxy = self.proxy.clone();
+        let load_label = label.clone();
         let devtools = config.devtools.unwrap_or(self.devtools_default);
         let register_protocol = !self.protocol_registered;
         let protocol_ctx = self.protocol_ctx.clone();
@@ -321,6 +358,13 @@ impl Runtime {
             .with_initialization_script(script)
             .with_ipc_handler(ipc)
             .with_navigation_handler(navigation)
+            .with_on_page_load_handler(move |event, _url| {
+                if matches!(event, wry::PageLoadEvent::Started) {
+                    let _ = load_proxy.send_event(UserEvent::PageLoadStarted {
+                        label: load_label.clone(),
+                    });
+                }
+            })
             .with_new_window_req_handler(|url, _| {
                 eprintln!("millennium-host: refused to open a popup for {url}");
                 NewWindowResponse::Deny
@@ -367,6 +411,24 @@ impl Runtime {
         })
     }
 
+    /// A close asked for by the user or by `close()`: the page decides when
+    /// it listens for close requests, otherwise the window closes.
+    fn request_close(&mut self, label: &str, control_flow: &mut ControlFlow) {
+        match self.windows.get_mut(label) {
+            Some(w) if w.intercept_close => {
+                w.close_pending = true;
+                self.emit(
+                    label,
+                    "millennium://close-requested",
+                    Value::Null,
+                    Some(label),
+                );
+            }
+            Some(_) => self.close(label, control_flow),
+            None => {}
+        }
+    }
+
     fn close(&mut self, label: &str, control_flow: &mut ControlFlow) {
         if let Some(closed) = self.windows.remove(label) {
             self.labels.remove(&closed.window.id());
@@ -381,27 +443,33 @@ impl Runtime {
     fn reply(&self, label: &str, reply: Reply, result: Result<Value, String>) {
         match reply {
             Reply::Http(responder) => responder.respond(protocol::json_result(result)),
-            Reply::Script(id) => {
+            Reply::Script { id, caller } => {
                 let message = match result {
                     Ok(value) => json!({"kind": "reply", "id": id, "ok": true, "value": value}),
                     Err(error) => json!({"kind": "reply", "id": id, "ok": false, "error": error}),
                 };
-                self.post(label, &message);
+                self.post(label, &message, Some(caller));
             }
         }
     }
 
     /// Calls the bridge's callback in window `label`, but only while it shows
-    /// an app page: a window that navigated elsewhere gets nothing.
-    fn post(&self, label: &str, message: &Value) {
+    /// a page that may use IPC (of `only`, when given): a window that
+    /// navigated elsewhere gets nothing, and a reply never reaches a page of
+    /// another caller than the one that asked.
+    fn post(&self, label: &str, message: &Value, only: Option<Caller>) {
         let Some(entry) = self.windows.get(label) else {
             return;
         };
-        if !entry
+        let Some(current) = entry
             .webview
             .url()
-            .is_ok_and(|url| window::is_app_url(&url))
-        {
+            .ok()
+            .and_then(|url| self.ctx.caller(label, &url))
+        else {
+            return;
+        };
+        if only.is_some_and(|caller| caller != current) {
             return;
         }
         let callback = json!(self.ctx.callback);
@@ -418,7 +486,7 @@ impl Runtime {
             "payload": payload,
             "windowLabel": window_label,
         });
-        self.post(label, &message);
+        self.post(label, &message, None);
     }
 
     fn on_window_event(
@@ -428,21 +496,20 @@ impl Runtime {
         control_flow: &mut ControlFlow,
     ) {
         let Some(label) = self.labels.get(&id).cloned() else {
+            // On Linux, tao reports a desktop theme change (XDG portal
+            // `color-scheme`) once, for no particular window: every window
+            // follows the desktop, so every window hears of it.
+            if let WindowEvent::ThemeChanged(theme) = event {
+                for label in self.windows.keys() {
+                    let payload = json!(theme_name(theme));
+                    self.emit(label, "millennium://theme-changed", payload, Some(label));
+                }
+            }
             return;
         };
         let l = Some(label.as_str());
         match event {
-            WindowEvent::CloseRequested => {
-                let intercept = self.windows.get(&label).is_some_and(|w| w.intercept_close);
-                if intercept {
-                    if let Some(w) = self.windows.get_mut(&label) {
-                        w.close_pending = true;
-                    }
-                    self.emit(&label, "millennium://close-requested", Value::Null, l);
-                } else {
-                    self.close(&label, control_flow);
-                }
-            }
+            WindowEvent::CloseRequested => self.request_close(&label, control_flow),
             WindowEvent::Resized(size) => {
                 let payload = json!({"width": size.width, "height": size.height});
                 self.emit(&label, "millennium://resize", payload, l);
@@ -565,7 +632,7 @@ impl Runtime {
             if !self.windows.contains_key(label) {
                 return Err(format!("no window labelled `{label}`"));
             }
-            self.close(label, control_flow);
+            self.request_close(label, control_flow);
             return Ok(Value::Null);
         }
         if let W::ConfirmClose = op {
@@ -683,6 +750,10 @@ impl Runtime {
                 .set_cursor_grab(v)
                 .map(|()| Value::Null)
                 .map_err(|e| e.to_string()),
+            W::SetCursorIcon(icon) => {
+                w.set_cursor_icon(icon);
+                null
+            }
             W::SetCursorVisible(v) => {
                 w.set_cursor_visible(v);
                 null
@@ -712,42 +783,36 @@ impl Runtime {
     }
 }
 
-/// The postMessage handler of one window: checks where the message comes
-/// from, decodes it, passes it through the gate, and hands it to the loop.
+/// The postMessage handler of one window: everything is decided by
+/// [`HostContext::screen`] (sender URL, key, command, gate); this only hands
+/// the outcome to the loop.
 fn ipc_handler(
     ctx: Arc<HostContext>,
     proxy: EventLoopProxy<UserEvent>,
     label: String,
 ) -> impl Fn(Request<String>) + 'static {
     move |request: Request<String>| {
-        // WebKitGTK reports the main frame's URL here.
+        // WebKitGTK reports the main frame's URL here, also for messages
+        // from iframes: those are told apart by the key they cannot know.
         let source = request.uri().to_string();
-        if !window::is_app_url(&source) {
-            eprintln!(
-                "millennium-host: refused IPC from {source}: not the app origin {APP_ORIGIN}"
-            );
-            return;
-        }
-        let event = match decode_message(request.body()) {
-            Ok((envelope, command)) => match ctx.admit(&envelope.key, command) {
-                Ok(command) => UserEvent::Invoke {
-                    label: label.clone(),
-                    command,
-                    reply: Reply::Script(envelope.id),
-                },
-                Err(refusal) => UserEvent::Reject {
-                    label: label.clone(),
-                    id: envelope.id,
-                    error: refusal.to_string(),
-                },
+        let event = match ctx.screen(&label, &source, request.body()) {
+            Screened::Invoke {
+                id,
+                caller,
+                command,
+            } => UserEvent::Invoke {
+                label: label.clone(),
+                command,
+                reply: Reply::Script { id, caller },
             },
-            Err((Some(id), error)) => UserEvent::Reject {
+            Screened::Reject { id, caller, error } => UserEvent::Reject {
                 label: label.clone(),
                 id,
-                error: error.to_string(),
+                caller,
+                error,
             },
-            Err((None, error)) => {
-                eprintln!("millennium-host: dropped an IPC message from `{label}`: {error}");
+            Screened::Ignore(reason) => {
+                eprintln!("millennium-host: ignored an IPC message in window `{label}`: {reason}");
                 return;
             }
         };

@@ -42,6 +42,18 @@ pub enum Command {
         #[arg(long, hide = true)]
         automation: bool,
     },
+    /// Package the app into one executable (the host plus the app's payload).
+    Build {
+        /// An app directory or a millennium.toml.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Where to write the executable.
+        #[arg(short = 'o', long = "out-dir", default_value = "out")]
+        out_dir: PathBuf,
+        /// The millennium-host executable to package (default: the one beside `millennium`).
+        #[arg(long)]
+        host: Option<PathBuf>,
+    },
     /// Print the JSON schema of millennium.toml.
     Schema,
 }
@@ -103,6 +115,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(crate::check::run(&path, format, color.into()))
         }
         Command::Dev { path, .. } => crate::dev::run(&path),
+        Command::Build {
+            path,
+            out_dir,
+            host,
+        } => crate::build::run(&crate::build::BuildRequest {
+            path,
+            out_dir,
+            host,
+        }),
         Command::Schema => {
             print!("{}", millennium_config::schema::schema_json());
             Ok(ExitCode::SUCCESS)

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::command::*;
 use millennium_config::BaseDirectory;
+use tao::window::CursorIcon;
 
 /// Largest `postMessage` text or fetch body accepted.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -351,6 +352,7 @@ fn decode_window(cmd: &str, function: &str, mut args: Value) -> Result<Command, 
         "setFullscreen" => W::SetFullscreen(flag(args)?),
         "setSkipTaskbar" => W::SetSkipTaskbar(flag(args)?),
         "setCursorGrab" => W::SetCursorGrab(flag(args)?),
+        "setCursorIcon" => W::SetCursorIcon(cursor_icon(cmd, &parse::<Text>(cmd, args)?.value)?),
         "setCursorVisible" => W::SetCursorVisible(flag(args)?),
         "setIgnoreCursorEvents" => W::SetIgnoreCursorEvents(flag(args)?),
         "interceptClose" => W::InterceptClose(flag(args)?),
@@ -391,6 +393,58 @@ fn decode_window(cmd: &str, function: &str, mut args: Value) -> Result<Command, 
         }
     };
     Ok(Command::Window { target, op })
+}
+
+/// Cursor names of Tauri v1's `CursorIcon` type, in its spelling.
+const CURSOR_ICONS: &[(&str, CursorIcon)] = &[
+    ("default", CursorIcon::Default),
+    ("crosshair", CursorIcon::Crosshair),
+    ("hand", CursorIcon::Hand),
+    ("arrow", CursorIcon::Arrow),
+    ("move", CursorIcon::Move),
+    ("text", CursorIcon::Text),
+    ("wait", CursorIcon::Wait),
+    ("help", CursorIcon::Help),
+    ("progress", CursorIcon::Progress),
+    ("notAllowed", CursorIcon::NotAllowed),
+    ("contextMenu", CursorIcon::ContextMenu),
+    ("cell", CursorIcon::Cell),
+    ("verticalText", CursorIcon::VerticalText),
+    ("alias", CursorIcon::Alias),
+    ("copy", CursorIcon::Copy),
+    ("noDrop", CursorIcon::NoDrop),
+    ("grab", CursorIcon::Grab),
+    ("grabbing", CursorIcon::Grabbing),
+    ("allScroll", CursorIcon::AllScroll),
+    ("zoomIn", CursorIcon::ZoomIn),
+    ("zoomOut", CursorIcon::ZoomOut),
+    ("eResize", CursorIcon::EResize),
+    ("nResize", CursorIcon::NResize),
+    ("neResize", CursorIcon::NeResize),
+    ("nwResize", CursorIcon::NwResize),
+    ("sResize", CursorIcon::SResize),
+    ("seResize", CursorIcon::SeResize),
+    ("swResize", CursorIcon::SwResize),
+    ("wResize", CursorIcon::WResize),
+    ("ewResize", CursorIcon::EwResize),
+    ("nsResize", CursorIcon::NsResize),
+    ("neswResize", CursorIcon::NeswResize),
+    ("nwseResize", CursorIcon::NwseResize),
+    ("colResize", CursorIcon::ColResize),
+    ("rowResize", CursorIcon::RowResize),
+];
+
+fn cursor_icon(cmd: &str, name: &str) -> Result<CursorIcon, DecodeError> {
+    CURSOR_ICONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, icon)| *icon)
+        .ok_or_else(|| {
+            bad(
+                cmd,
+                format!("unknown cursor `{name}` (expected a Tauri v1 cursor name such as `default`, `hand`, `text`, `ewResize`)"),
+            )
+        })
 }
 
 /// Sizes must be finite, positive and below the largest window we accept.
@@ -647,5 +701,99 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn cursor_icons_use_tauri_v1_names() {
+        let icon = |name: &str| {
+            let text = msg(
+                "window.setCursorIcon",
+                &serde_json::json!({"value": name}).to_string(),
+            );
+            decode_message(&text)
+                .map(|(_, c)| c)
+                .map_err(|(_, e)| e.to_string())
+        };
+        let expect = |c: CursorIcon| {
+            Ok(Command::Window {
+                target: None,
+                op: WindowOp::SetCursorIcon(c),
+            })
+        };
+        assert_eq!(icon("hand"), expect(CursorIcon::Hand));
+        assert_eq!(icon("ewResize"), expect(CursorIcon::EwResize));
+        assert_eq!(icon("notAllowed"), expect(CursorIcon::NotAllowed));
+        assert_eq!(icon("default"), expect(CursorIcon::Default));
+        assert_eq!(CURSOR_ICONS.len(), 35, "Tauri v1 has 35 cursor names");
+        for wrong in ["Hand", "not-allowed", "pointer", ""] {
+            assert!(
+                icon(wrong).is_err_and(|e| e.contains("unknown cursor")),
+                "{wrong}"
+            );
+        }
+        let not_text = msg("window.setCursorIcon", r#"{"value":3}"#);
+        assert!(decode_message(&not_text).is_err());
+        let (_, command) =
+            decode_message(&msg("window.setCursorIcon", r#"{"value":"wait"}"#)).unwrap();
+        assert_eq!(command.required_keys(), &[("window", "set-cursor-icon")]);
+    }
+
+    /// Every key of the categories the host implements must gate a command:
+    /// a key in the config that nothing requires is a promise to authors
+    /// that the host does not keep (as `set-cursor-icon` once was).
+    #[test]
+    fn every_key_of_an_implemented_category_has_a_command() {
+        let implemented = ["window", "app", "process", "os", "path"];
+        let size = r#"{"value":{"type":"Logical","width":3,"height":4}}"#;
+        let position = r#"{"value":{"type":"Logical","x":3,"y":4}}"#;
+        let samples = [
+            ("window.create", r#"{"label":"a"}"#),
+            ("window.center", "{}"),
+            ("window.requestUserAttention", "{}"),
+            ("window.setResizable", r#"{"value":true}"#),
+            ("window.setTitle", r#"{"value":"t"}"#),
+            ("window.maximize", "{}"),
+            ("window.unmaximize", "{}"),
+            ("window.toggleMaximize", "{}"),
+            ("window.minimize", "{}"),
+            ("window.unminimize", "{}"),
+            ("window.show", "{}"),
+            ("window.hide", "{}"),
+            ("window.close", "{}"),
+            ("window.setDecorations", r#"{"value":true}"#),
+            ("window.setAlwaysOnTop", r#"{"value":true}"#),
+            ("window.setSize", size),
+            ("window.setMinSize", size),
+            ("window.setMaxSize", size),
+            ("window.setPosition", position),
+            ("window.setFullscreen", r#"{"value":true}"#),
+            ("window.setFocus", "{}"),
+            ("window.setSkipTaskbar", r#"{"value":true}"#),
+            ("window.setCursorGrab", r#"{"value":true}"#),
+            ("window.setCursorVisible", r#"{"value":true}"#),
+            ("window.setCursorIcon", r#"{"value":"hand"}"#),
+            ("window.setCursorPosition", position),
+            ("window.setIgnoreCursorEvents", r#"{"value":true}"#),
+            ("window.startDragging", "{}"),
+            ("window.print", "{}"),
+            ("app.show", "{}"),
+            ("app.hide", "{}"),
+            ("process.exit", "{}"),
+            ("process.relaunch", "{}"),
+            ("os.platform", "{}"),
+            ("path.appDataDir", "{}"),
+        ];
+        let mut required = std::collections::BTreeSet::new();
+        for (cmd, args) in samples {
+            let (_, command) =
+                decode_message(&msg(cmd, args)).unwrap_or_else(|e| panic!("{cmd}: {e:?}"));
+            required.extend(command.required_keys().iter().copied());
+        }
+        let unserved: Vec<String> = millennium_config::model::Allowlist::keys()
+            .filter(|(category, _)| implemented.contains(category))
+            .filter(|key| !required.contains(key))
+            .map(|(category, command)| format!("allowlist.{category}.{command}"))
+            .collect();
+        assert!(unserved.is_empty(), "keys without a command: {unserved:?}");
     }
 }

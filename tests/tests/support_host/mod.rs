@@ -217,7 +217,41 @@ pub struct Driven {
 impl Driven {
     /// Starts the driver and a session running `millennium-host <app>`.
     pub fn launch(app: &Path) -> Driven {
-        let binary = host_binary();
+        let mut driven = Driven::start_driver(Some("1"));
+        let capabilities = Driven::capabilities(app);
+        driven.session = driven.create_session(&capabilities);
+        driven.wait_for_bridge(Duration::from_secs(30));
+        driven
+    }
+
+    /// Starts the driver with `MILLENNIUM_AUTOMATION` set to `automation`
+    /// (unset when `None`) and asks once for a session on the app, waiting
+    /// at most `limit`. `Err` holds WebDriver's refusal.
+    pub fn try_launch(
+        app: &Path,
+        automation: Option<&str>,
+        limit: Duration,
+    ) -> Result<Driven, String> {
+        let mut driven = Driven::start_driver(automation);
+        let capabilities = Driven::capabilities(app);
+        let (status, bytes) = http(driven.port, "POST", "/session", Some(&capabilities), limit)?;
+        let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        match (status, value["value"]["sessionId"].as_str()) {
+            (200, Some(id)) => {
+                driven.session = id.to_owned();
+                Ok(driven)
+            }
+            _ => Err(format!("{status}: {value}")),
+        }
+    }
+
+    fn capabilities(app: &Path) -> Value {
+        json!({"capabilities": {"alwaysMatch": {
+            "webkitgtk:browserOptions": {"binary": host_binary(), "args": [app]}
+        }}})
+    }
+
+    fn start_driver(automation: Option<&str>) -> Driven {
         let home = TempDir::new("host-e2e-home");
         let port = free_port();
         let mut command = Command::new("dbus-run-session");
@@ -232,7 +266,7 @@ impl Driven {
             ])
             .arg(format!("--port={port}"))
             .arg("--host=127.0.0.1")
-            .env("MILLENNIUM_AUTOMATION", "1")
+            .env_remove("MILLENNIUM_AUTOMATION")
             .env("XDG_DATA_HOME", home.0.join("data"))
             .env("XDG_CONFIG_HOME", home.0.join("config"))
             .env("XDG_CACHE_HOME", home.0.join("cache"))
@@ -244,19 +278,17 @@ impl Driven {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
+        if let Some(value) = automation {
+            command.env("MILLENNIUM_AUTOMATION", value);
+        }
         let driver = command.spawn().expect("spawn dbus-run-session");
-        let mut driven = Driven {
+        let driven = Driven {
             driver,
             port,
             session: String::new(),
             _home: home,
         };
         driven.wait_ready(Duration::from_secs(30));
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "webkitgtk:browserOptions": {"binary": binary, "args": [app]}
-        }}});
-        driven.session = driven.create_session(&capabilities);
-        driven.wait_for_bridge(Duration::from_secs(30));
         driven
     }
 
@@ -414,4 +446,151 @@ pub fn distinct_colours(png: &[u8], dir: &Path) -> u64 {
             String::from_utf8_lossy(&output.stderr)
         )
     })
+}
+
+impl Driven {
+    /// Like [`Driven::execute`], but a WebDriver error (the page is between
+    /// two documents, say) is returned instead of failing the test.
+    pub fn try_execute(&self, script: &str) -> Result<Value, String> {
+        let body = json!({"script": script, "args": []});
+        let path = self.session_path("/execute/sync");
+        let (status, bytes) = http(
+            self.port,
+            "POST",
+            &path,
+            Some(&body),
+            Duration::from_secs(60),
+        )?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        if status == 200 {
+            Ok(value["value"].clone())
+        } else {
+            Err(format!("{status}: {value}"))
+        }
+    }
+
+    /// The WebDriver handles of the app's windows.
+    pub fn window_handles(&self) -> Vec<String> {
+        let value = self.call("GET", &self.session_path("/window/handles"), None);
+        value
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Makes the window with `handle` the one scripts run in.
+    pub fn switch_to_window(&self, handle: &str) {
+        let body = json!({"handle": handle});
+        self.call("POST", &self.session_path("/window"), Some(&body));
+    }
+
+    /// Polls `expression` (synchronous JS) until it is `true`; panics with the
+    /// last answer after `limit`.
+    pub fn wait_until(&self, expression: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut last = Err(String::new());
+        while Instant::now() < deadline {
+            last = self.try_execute(&format!("return !!({expression});"));
+            if last == Ok(Value::Bool(true)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("`{expression}` did not become true within {limit:?}: {last:?}");
+    }
+}
+
+/// A std-only HTTP server on 127.0.0.1: another origin for the tests. It
+/// serves fixed HTML pages by path (404 otherwise) and counts requests.
+pub struct PageServer {
+    /// Its port.
+    pub port: u16,
+    /// Requests received so far.
+    pub hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl PageServer {
+    /// Starts serving `pages` (path, HTML) on a fresh port, until the test
+    /// process ends.
+    pub fn start(pages: Vec<(String, String)>) -> PageServer {
+        PageServer::start_on(Ipv4Addr::LOCALHOST, pages)
+    }
+
+    /// The same on another loopback address (`127.0.0.2` is a second origin).
+    pub fn start_on(ip: Ipv4Addr, pages: Vec<(String, String)>) -> PageServer {
+        assert!(ip.is_loopback(), "tests serve on loopback only");
+        let listener = TcpListener::bind((ip, 0)).expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while find(&head, b"\r\n\r\n").is_none() && head.len() < 16 * 1024 {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&head);
+                let target = text.split_whitespace().nth(1).unwrap_or("/");
+                let path = target.split(['?', '#']).next().unwrap_or("/");
+                let (status, body) = match pages.iter().find(|(p, _)| p == path) {
+                    Some((_, html)) => ("200 OK", html.as_str()),
+                    None => ("404 Not Found", "not found"),
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        PageServer { port, hits }
+    }
+
+    /// Requests received so far.
+    pub fn hit_count(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+impl Driven {
+    /// The session bus the app runs on (`dbus-run-session` made it): read
+    /// from the environment of a process in the driver's process group.
+    pub fn session_bus_address(&self) -> Option<String> {
+        let group = self.driver.id().to_string();
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let dir = entry.path();
+            let Ok(stat) = std::fs::read_to_string(dir.join("stat")) else {
+                continue;
+            };
+            // Fields after the parenthesised command: state, ppid, pgrp.
+            let pgrp = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(2));
+            if pgrp != Some(group.as_str()) {
+                continue;
+            }
+            let Ok(environ) = std::fs::read(dir.join("environ")) else {
+                continue;
+            };
+            let found = environ
+                .split(|b| *b == 0)
+                .find_map(|var| var.strip_prefix(b"DBUS_SESSION_BUS_ADDRESS="))
+                .map(|v| String::from_utf8_lossy(v).into_owned());
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
 }

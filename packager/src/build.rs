@@ -1,0 +1,316 @@
+//! `millennium build`: validate the app, collect its frontend, hash inline
+//! scripts into the CSP, and write one executable (the host plus a payload,
+//! see `millennium_host::payload`). The output appears whole or not at all:
+//! it is written to a temporary file in the output directory and renamed.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use millennium_config::{ColorChoice, Format, LoadError};
+use millennium_host::payload::{self, InputFile};
+
+use crate::inline_scripts;
+
+/// What `millennium build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildRequest {
+    /// App directory or toml.
+    pub path: PathBuf,
+    /// Output directory.
+    pub out_dir: PathBuf,
+    /// The host executable; `None` looks beside `millennium`.
+    pub host: Option<PathBuf>,
+}
+
+/// What was built.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The executable.
+    pub executable: PathBuf,
+    /// Number of frontend files.
+    pub files: usize,
+    /// Their total size.
+    pub frontend_bytes: u64,
+    /// Inline scripts hashed into the CSP.
+    pub hashed_scripts: usize,
+}
+
+/// Runs `millennium build`, printing diagnostics or a summary.
+pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let loaded = match millennium_config::load(&request.path) {
+        Ok(loaded) => loaded,
+        Err(LoadError::Invalid { file, diagnostics }) => {
+            millennium_config::emit_to_stderr(
+                &file,
+                &diagnostics,
+                Format::Human,
+                ColorChoice::Auto,
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let built = build(&loaded, request)?;
+    let size = std::fs::metadata(&built.executable)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    eprintln!(
+        "built {} ({}, {} file{} / {} of frontend, {} inline script{} hashed) in {:.0} ms",
+        built.executable.display(),
+        human_bytes(size),
+        built.files,
+        if built.files == 1 { "" } else { "s" },
+        human_bytes(built.frontend_bytes),
+        built.hashed_scripts,
+        if built.hashed_scripts == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds a validated app.
+pub fn build(
+    loaded: &millennium_config::LoadedConfig,
+    request: &BuildRequest,
+) -> anyhow::Result<Built> {
+    let host_path = match &request.host {
+        Some(path) => path.clone(),
+        None => beside_self("millennium-host")?,
+    };
+    let host = std::fs::read(&host_path)
+        .with_context(|| format!("cannot read the host {}", host_path.display()))?;
+    let frontend = loaded.base_dir.join(&loaded.config.app.frontend);
+    let files = collect(&frontend)?;
+    let mut hashes = BTreeSet::new();
+    for file in files.iter().filter(|f| f.mime == "text/html") {
+        let text = String::from_utf8_lossy(&file.bytes);
+        hashes.extend(
+            inline_scripts::inline_scripts(&text)
+                .into_iter()
+                .map(inline_scripts::hash_source),
+        );
+    }
+    let mut config = loaded.config.clone();
+    if let Some(csp) = inline_scripts::with_script_hashes(&config.security, &hashes) {
+        config.security.csp = Some(csp);
+    }
+    config.app.dev_url = None; // packaged apps never use it
+    let name = executable_name(&config.app);
+    std::fs::create_dir_all(&request.out_dir).with_context(|| {
+        format!(
+            "cannot create the output directory {}",
+            request.out_dir.display()
+        )
+    })?;
+    let executable = request.out_dir.join(&name);
+    write_atomically(&executable, 0o755, |out| {
+        payload::write(&host, &config, &files, out)
+            .map(|_| ())
+            .map_err(anyhow::Error::msg)
+    })?;
+    Ok(Built {
+        executable,
+        files: files.len(),
+        frontend_bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        hashed_scripts: hashes.len(),
+    })
+}
+
+/// `Notes App` -> `notes-app`: lowercase ASCII letters, digits and hyphens.
+/// A name with other letters (`Ünïcode`) uses the identifier's last
+/// segment instead, rather than a mangled spelling.
+pub fn executable_name(app: &millennium_config::model::AppConfig) -> String {
+    let source = if app
+        .name
+        .chars()
+        .all(|c| c.is_ascii() || !c.is_alphanumeric())
+    {
+        app.name.as_str()
+    } else {
+        app.identifier.rsplit('.').next().unwrap_or("app")
+    };
+    let mut name = String::new();
+    for c in source.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('-') && !name.is_empty() {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-').to_owned();
+    if name.is_empty() {
+        "app".to_owned()
+    } else {
+        name
+    }
+}
+
+/// A binary installed next to the running `millennium`.
+fn beside_self(name: &str) -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe().context("cannot locate the millennium executable")?;
+    let candidate = exe.parent().map(|dir| dir.join(name)).unwrap_or_default();
+    if candidate.is_file() {
+        Ok(candidate)
+    } else {
+        bail!(
+            "cannot find {name} beside {} (pass --host PATH)",
+            exe.display()
+        )
+    }
+}
+
+/// Every file under `root`, with paths relative to it. Symlinks are followed
+/// when they stay inside `root`; one that leaves it, or a loop, is an error.
+pub fn collect(root: &Path) -> anyhow::Result<Vec<InputFile>> {
+    let canonical_root = root
+        .canonicalize()
+        .with_context(|| format!("frontend directory {}", root.display()))?;
+    let mut files = Vec::new();
+    let mut visited = BTreeSet::new();
+    walk(
+        &canonical_root,
+        &canonical_root,
+        "",
+        &mut files,
+        &mut visited,
+    )?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    files: &mut Vec<InputFile>,
+    visited: &mut BTreeSet<PathBuf>,
+) -> anyhow::Result<()> {
+    if !visited.insert(dir.to_owned()) {
+        bail!("symlink loop: {} is reached twice", dir.display());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read directory {}", dir.display()))?
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("cannot read directory {}", dir.display()))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            bail!("{}: file names must be UTF-8", entry.path().display());
+        };
+        let path = entry.path();
+        let real = path
+            .canonicalize()
+            .with_context(|| match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    format!("broken or looping symlink {}", path.display())
+                }
+                _ => format!("cannot resolve {}", path.display()),
+            })?;
+        if !real.starts_with(root) {
+            bail!(
+                "{} points outside the frontend directory (to {})",
+                path.display(),
+                real.display()
+            );
+        }
+        let relative = if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let meta =
+            std::fs::metadata(&real).with_context(|| format!("cannot read {}", path.display()))?;
+        if meta.is_dir() {
+            walk(root, &real, &relative, files, visited)?;
+        } else if meta.is_file() {
+            let bytes =
+                std::fs::read(&real).with_context(|| format!("cannot read {}", path.display()))?;
+            let mime = millennium_host::assets::mime_for(name);
+            files.push(InputFile {
+                path: relative,
+                mime,
+                bytes,
+            });
+        } else {
+            bail!("{} is neither a file nor a directory", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Writes `path` through a temporary file in the same directory, fsyncs it
+/// and renames it into place, so a failure leaves nothing half-written.
+pub fn write_atomically(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    let temp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&temp)
+            .with_context(|| format!("cannot write to {}", dir.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        out.flush()
+            .with_context(|| format!("cannot write {}", temp.display()))?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        file.sync_all()
+            .with_context(|| format!("cannot sync {}", temp.display()))?;
+        std::fs::rename(&temp, path).with_context(|| format!("cannot create {}", path.display()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name_of(name: &str, identifier: &str) -> String {
+        let dir = std::env::temp_dir().join(format!("millennium-name-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("dist")).unwrap();
+        std::fs::write(dir.join("dist/index.html"), "").unwrap();
+        let text = format!("[app]\nname = {name:?}\nidentifier = {identifier:?}\n");
+        executable_name(&millennium_config::load_str(&text, &dir).unwrap().app)
+    }
+
+    #[test]
+    fn executable_names() {
+        assert_eq!(name_of("Notes", "com.example.notes"), "notes");
+        assert_eq!(
+            name_of("My  Great App!", "com.example.great"),
+            "my-great-app"
+        );
+        assert_eq!(
+            name_of("Ünïcode ✓", "com.example.unicode-app"),
+            "unicode-app"
+        );
+        assert_eq!(name_of("✓", "com.example.check"), "app");
+    }
+}

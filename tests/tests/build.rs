@@ -1,0 +1,270 @@
+//! `millennium build` end to end: one executable that carries its app,
+//! byte-identical across builds, refusing damage, and leaving nothing behind
+//! when it fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use millennium_e2e::{bin, millennium, repo_root, stderr};
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("millennium-build-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// A copy of a sample app inside the scratch directory.
+    fn copy_sample(&self, name: &str) -> PathBuf {
+        let target = self.0.join(name);
+        copy_dir(&repo_root().join("sample-apps").join(name), &target);
+        target
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn build(app: &Path, out: &Path) -> std::process::Output {
+    let host = bin("millennium-host");
+    millennium(
+        Path::new("."),
+        &[
+            "build",
+            app.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--host",
+            host.to_str().unwrap(),
+        ],
+    )
+}
+
+/// Runs a packaged app with no display: `--version` needs none, and a damaged
+/// payload must be reported before any window is attempted.
+fn run_packaged(exe: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(exe)
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("packaged app runs")
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn packaged_app_runs_from_anywhere_with_its_sources_deleted() {
+    let scratch = Scratch::new("anywhere");
+    let app = scratch.copy_sample("hello");
+    let out = scratch.0.join("out");
+    let built = build(&app, &out);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert!(stderr(&built).contains("built "), "{}", stderr(&built));
+    std::fs::remove_dir_all(&app).unwrap();
+    let exe = out.join("hello");
+    let version = run_packaged(&exe, &["--version"]);
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        "Hello 1.0.0"
+    );
+    // Without a display it gets as far as opening a window: the config and
+    // frontend came from the payload, not from disk.
+    let run = run_packaged(&exe, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("no graphical display"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let scratch = Scratch::new("deterministic");
+    let app = scratch.copy_sample("hello");
+    let (a, b) = (scratch.0.join("a"), scratch.0.join("b"));
+    assert_eq!(build(&app, &a).status.code(), Some(0));
+    // Touch every file: modification times must not matter.
+    for entry in std::fs::read_dir(app.join("dist")).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+    }
+    assert_eq!(build(&app, &b).status.code(), Some(0));
+    let (first, second) = (
+        std::fs::read(a.join("hello")).unwrap(),
+        std::fs::read(b.join("hello")).unwrap(),
+    );
+    assert!(first == second, "two builds of the same app differ");
+}
+
+#[test]
+fn a_flipped_payload_byte_is_a_clear_error() {
+    let scratch = Scratch::new("flip");
+    let app = scratch.copy_sample("hello");
+    let out = scratch.0.join("out");
+    assert_eq!(build(&app, &out).status.code(), Some(0));
+    let exe = out.join("hello");
+    let mut bytes = std::fs::read(&exe).unwrap();
+    let host_len = std::fs::metadata(bin("millennium-host")).unwrap().len() as usize;
+    bytes[host_len + 10] ^= 0x01;
+    std::fs::write(&exe, &bytes).unwrap();
+    let run = run_packaged(&exe, &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("payload is corrupted"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!stderr(&run).contains("panicked"));
+}
+
+#[test]
+fn a_truncated_app_is_a_clear_error_not_a_plain_host() {
+    let scratch = Scratch::new("truncate");
+    let app = scratch.copy_sample("hello");
+    let out = scratch.0.join("out");
+    assert_eq!(build(&app, &out).status.code(), Some(0));
+    let exe = out.join("hello");
+    let bytes = std::fs::read(&exe).unwrap();
+    std::fs::write(&exe, &bytes[..bytes.len() - 40]).unwrap();
+    // Run from the app's own directory: a silent fallback to the generic host
+    // would find its millennium.toml there.
+    let run = Command::new(&exe)
+        .current_dir(&app)
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("damaged or truncated"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn an_invalid_app_is_not_built() {
+    let scratch = Scratch::new("invalid");
+    let app = scratch.copy_sample("hello");
+    std::fs::write(
+        app.join("millennium.toml"),
+        "[app]\nname = \"X\"\nidentifier = \"bad\"\n",
+    )
+    .unwrap();
+    let out = scratch.0.join("out");
+    let built = build(&app, &out);
+    assert_eq!(built.status.code(), Some(1));
+    assert!(
+        stderr(&built).contains("is not valid: an identifier is reverse-DNS"),
+        "{}",
+        stderr(&built)
+    );
+    assert!(
+        leftovers(&out).is_empty(),
+        "left behind: {:?}",
+        leftovers(&out)
+    );
+}
+
+#[test]
+fn symlink_loops_and_escapes_fail_and_leave_nothing() {
+    let scratch = Scratch::new("symlinks");
+    let app = scratch.copy_sample("hello");
+    let out = scratch.0.join("out");
+    std::os::unix::fs::symlink("..", app.join("dist/up")).unwrap();
+    let built = build(&app, &out);
+    assert_eq!(built.status.code(), Some(1));
+    assert!(
+        stderr(&built).contains("points outside the frontend directory"),
+        "{}",
+        stderr(&built)
+    );
+    std::fs::remove_file(app.join("dist/up")).unwrap();
+    std::os::unix::fs::symlink("loop-b", app.join("dist/loop-a")).unwrap();
+    std::os::unix::fs::symlink("loop-a", app.join("dist/loop-b")).unwrap();
+    let built = build(&app, &out);
+    assert_eq!(built.status.code(), Some(1));
+    assert!(
+        stderr(&built).contains("looping symlink"),
+        "{}",
+        stderr(&built)
+    );
+    assert!(!out.join("hello").exists());
+    assert!(
+        leftovers(&out).is_empty(),
+        "left behind: {:?}",
+        leftovers(&out)
+    );
+}
+
+#[test]
+fn an_unwritable_output_is_a_clear_error() {
+    let scratch = Scratch::new("unwritable");
+    let app = scratch.copy_sample("hello");
+    let out = scratch.0.join("a-file");
+    std::fs::write(&out, "not a directory").unwrap();
+    let built = build(&app, &out);
+    assert_eq!(built.status.code(), Some(1));
+    assert!(
+        stderr(&built).contains("cannot create the output directory"),
+        "{}",
+        stderr(&built)
+    );
+}
+
+#[test]
+fn a_missing_host_is_a_clear_error() {
+    let scratch = Scratch::new("nohost");
+    let app = scratch.copy_sample("hello");
+    let out = scratch.0.join("out");
+    let built = millennium(
+        Path::new("."),
+        &[
+            "build",
+            app.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--host",
+            "/nonexistent/millennium-host",
+        ],
+    );
+    assert_eq!(built.status.code(), Some(1));
+    assert!(
+        stderr(&built).contains("cannot read the host /nonexistent/millennium-host"),
+        "{}",
+        stderr(&built)
+    );
+    assert!(leftovers(&out).is_empty());
+}

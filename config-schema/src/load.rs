@@ -55,6 +55,23 @@ pub enum LoadError {
     },
 }
 
+impl LoadError {
+    /// Prints the error to standard error the way `millennium check` does:
+    /// compiler-style diagnostics for an invalid file (coloured on a
+    /// terminal), one `error:` line otherwise.
+    pub fn report(&self) {
+        match self {
+            LoadError::Invalid { file, diagnostics } => crate::diagnostic::emit_to_stderr(
+                file,
+                diagnostics,
+                crate::diagnostic::Format::Human,
+                codespan_reporting::term::termcolor::ColorChoice::Auto,
+            ),
+            other => eprintln!("error: {other}"),
+        }
+    }
+}
+
 /// The `millennium.toml` that `path` designates: the file itself, or the one
 /// inside a directory.
 pub fn config_path(path: &Path) -> Result<PathBuf, LoadError> {

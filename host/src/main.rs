@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use millennium_config::{ColorChoice, Format, LoadError};
 use millennium_host::assets::AssetResolver;
 use millennium_host::payload::{self, Payload, PayloadSource};
 use millennium_host::{HostContext, RunOptions};
@@ -49,17 +48,8 @@ fn main() -> ExitCode {
     };
     let loaded = match millennium_config::load(&path) {
         Ok(loaded) => loaded,
-        Err(LoadError::Invalid { file, diagnostics }) => {
-            millennium_config::emit_to_stderr(
-                &file,
-                &diagnostics,
-                Format::Human,
-                ColorChoice::Auto,
-            );
-            return ExitCode::FAILURE;
-        }
         Err(error) => {
-            eprintln!("error: {error}");
+            error.report();
             return ExitCode::FAILURE;
         }
     };

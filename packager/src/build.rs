@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use millennium_config::{ColorChoice, Format, LoadError};
 use millennium_host::payload::{self, InputFile};
 
 use crate::inline_scripts;
@@ -44,16 +43,10 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let loaded = match millennium_config::load(&request.path) {
         Ok(loaded) => loaded,
-        Err(LoadError::Invalid { file, diagnostics }) => {
-            millennium_config::emit_to_stderr(
-                &file,
-                &diagnostics,
-                Format::Human,
-                ColorChoice::Auto,
-            );
+        Err(error) => {
+            error.report();
             return Ok(ExitCode::FAILURE);
         }
-        Err(error) => return Err(error.into()),
     };
     let built = build(&loaded, request)?;
     let size = std::fs::metadata(&built.executable)

@@ -24,7 +24,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use millennium_config::{ColorChoice, Format, LoadError, LoadedConfig, Purpose};
+use millennium_config::{LoadError, LoadedConfig, Purpose};
 use millennium_host::assets::AssetResolver;
 use millennium_host::dev::{AppExited, DevHandle, DevOptions};
 use millennium_host::{HostContext, RunOptions};
@@ -43,16 +43,10 @@ const REPLACED_CHECK: Duration = Duration::from_millis(500);
 pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
     let loaded = match millennium_config::load_for(path, Purpose::DevServer) {
         Ok(loaded) => loaded,
-        Err(LoadError::Invalid { file, diagnostics }) => {
-            millennium_config::emit_to_stderr(
-                &file,
-                &diagnostics,
-                Format::Human,
-                ColorChoice::Auto,
-            );
+        Err(error) => {
+            error.report();
             return Ok(ExitCode::FAILURE);
         }
-        Err(error) => return Err(error).context("cannot start millennium dev"),
     };
     let ctx = dev_context(&loaded)?;
     let targets = Targets::of(&loaded);
@@ -299,13 +293,8 @@ impl LiveReload {
     fn reload_config(&mut self) -> Result<bool, AppExited> {
         let loaded = match millennium_config::load_for(&self.toml, Purpose::DevServer) {
             Ok(loaded) => loaded,
-            Err(LoadError::Invalid { file, diagnostics }) => {
-                millennium_config::emit_to_stderr(
-                    &file,
-                    &diagnostics,
-                    Format::Human,
-                    ColorChoice::Auto,
-                );
+            Err(error @ LoadError::Invalid { .. }) => {
+                error.report();
                 eprintln!(
                     "millennium dev: keeping the running app until {} is valid again",
                     self.toml.display()

@@ -80,7 +80,7 @@ pub fn build(
     let frontend = loaded.base_dir.join(&loaded.config.app.frontend);
     let files = collect(&frontend)?;
     let mut hashes = BTreeSet::new();
-    for file in files.iter().filter(|f| f.mime == "text/html") {
+    for file in files.iter().filter(|f| is_html(&f.mime)) {
         let text = String::from_utf8_lossy(&file.bytes);
         hashes.extend(
             inline_scripts::inline_scripts(&text)
@@ -112,6 +112,14 @@ pub fn build(
         frontend_bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         hashed_scripts: hashes.len(),
     })
+}
+
+/// Whether a MIME type (as `mime_for` gives it, maybe with parameters) is HTML.
+fn is_html(mime: &str) -> bool {
+    matches!(
+        mime.split(';').next().map(str::trim),
+        Some("text/html" | "application/xhtml+xml")
+    )
 }
 
 /// `Notes App` -> `notes-app`: lowercase ASCII letters, digits and hyphens.

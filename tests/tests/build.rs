@@ -268,3 +268,29 @@ fn a_missing_host_is_a_clear_error() {
     );
     assert!(leftovers(&out).is_empty());
 }
+
+/// Regression: HTML files carry `text/html; charset=utf-8`, and the build
+/// looked for exactly `text/html`, so no inline script was ever hashed.
+#[test]
+fn inline_scripts_in_html_are_hashed_into_the_csp() {
+    let scratch = Scratch::new("inline");
+    let app = scratch.0.join("app");
+    std::fs::create_dir_all(app.join("dist")).unwrap();
+    std::fs::write(
+        app.join("millennium.toml"),
+        "[app]\nname = \"Inline\"\nidentifier = \"com.example.inline\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("dist/index.html"),
+        "<script>a()</script><script src=\"x.js\"></script><SCRIPT type=\"module\">b()</SCRIPT>",
+    )
+    .unwrap();
+    let built = build(&app, &scratch.0.join("out"));
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert!(
+        stderr(&built).contains("2 inline scripts hashed"),
+        "{}",
+        stderr(&built)
+    );
+}

@@ -224,6 +224,18 @@ impl Driven {
         driven
     }
 
+    /// Starts the driver and a session running a packaged app (an
+    /// executable with its payload), with no arguments.
+    pub fn launch_packaged(executable: &Path) -> Driven {
+        let mut driven = Driven::start_driver(Some("1"));
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "webkitgtk:browserOptions": {"binary": executable, "args": []}
+        }}});
+        driven.session = driven.create_session(&capabilities);
+        driven.wait_for_bridge(Duration::from_secs(30));
+        driven
+    }
+
     /// Starts the driver with `MILLENNIUM_AUTOMATION` set to `automation`
     /// (unset when `None`) and asks once for a session on the app, waiting
     /// at most `limit`. `Err` holds WebDriver's refusal.

@@ -1,0 +1,136 @@
+//! Packaged apps in a real WebKitGTK: every sample app is built, its sources
+//! are deleted, and the executable alone must show the app with a working
+//! bridge. Inline scripts run in the packaged app because their hashes were
+//! added to the CSP at build time, and not when the same files are served
+//! from a directory.
+
+mod support_host;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::json;
+use support_host::{Driven, TempDir, gui_lock, gui_prerequisites};
+
+macro_rules! require_gui {
+    () => {
+        if let Err(missing) = gui_prerequisites() {
+            eprintln!("SKIPPED: {missing}");
+            return;
+        }
+    };
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Builds the app at `app` into `out` and returns the executable's path.
+fn build(app: &Path, out: &Path) -> PathBuf {
+    let host = millennium_e2e::bin("millennium-host");
+    let output = Command::new(millennium_e2e::bin("millennium"))
+        .arg("build")
+        .arg(app)
+        .arg("-o")
+        .arg(out)
+        .arg("--host")
+        .arg(&host)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut built: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none())
+        .collect();
+    assert_eq!(
+        built.len(),
+        1,
+        "one executable expected in {}",
+        out.display()
+    );
+    built.pop().unwrap()
+}
+
+#[test]
+fn every_sample_app_runs_packaged_with_its_sources_deleted() {
+    require_gui!();
+    let _gui = gui_lock();
+    let samples = millennium_e2e::repo_root().join("sample-apps");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&samples).unwrap() {
+        let source = entry.unwrap().path();
+        if !source.join("millennium.toml").is_file() {
+            continue;
+        }
+        count += 1;
+        let scratch = TempDir::new("packaged");
+        let app = scratch.0.join("app");
+        copy_dir(&source, &app);
+        let exe = build(&app, &scratch.0.join("out"));
+        std::fs::remove_dir_all(&app).unwrap();
+        let version = Command::new(&exe).arg("--version").output().unwrap();
+        let name_version = String::from_utf8_lossy(&version.stdout).trim().to_owned();
+        let driven = Driven::launch_packaged(&exe);
+        let facts = driven.run(
+            "const name = await Millennium.app.getName();
+             const version = await Millennium.app.getVersion();
+             const index = await fetch('index.html').then(r => r.status);
+             return { nameVersion: name + ' ' + version, index, origin: location.origin };",
+        );
+        assert_eq!(
+            facts,
+            Ok(
+                json!({"nameVersion": name_version, "index": 200, "origin": "millennium://localhost"})
+            ),
+            "{}",
+            source.display()
+        );
+    }
+    assert!(count >= 1);
+}
+
+#[test]
+fn inline_scripts_run_packaged_because_they_were_hashed_not_from_a_directory() {
+    require_gui!();
+    let _gui = gui_lock();
+    let scratch = TempDir::new("inline");
+    scratch.write(
+        "app/millennium.toml",
+        "[app]\nname = \"Inline\"\nidentifier = \"com.example.inline\"\n",
+    );
+    scratch.write(
+        "app/dist/index.html",
+        "<!doctype html><html><head><title>inline</title>\
+         <script>window.inlineRan = true;</script></head><body>inline</body></html>",
+    );
+    let app = scratch.0.join("app");
+    let exe = build(&app, &scratch.0.join("out"));
+
+    let packaged = Driven::launch_packaged(&exe);
+    assert_eq!(
+        packaged.execute("return window.inlineRan === true;"),
+        json!(true)
+    );
+    drop(packaged);
+
+    // The same files from the directory: no hash, so the default CSP blocks it.
+    let from_dir = Driven::launch(&app);
+    assert_eq!(
+        from_dir.execute("return window.inlineRan === true;"),
+        json!(false)
+    );
+}

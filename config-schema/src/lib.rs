@@ -6,12 +6,15 @@
 //! - [`load()`]: read, parse with spans, validate, deserialise, check rules.
 //! - [`Diagnostic`] and [`render`]: what went wrong, where, and how to fix it.
 //! - [`BaseDirectory`]: the `$APPDATA`-style variables scopes may use.
+//! - [`release`]: what a signed release is bound to (the trusted comment)
+//!   and the update manifest `latest.json`, shared by packager and updater.
 
 mod base_dir;
 mod csp;
 mod diagnostic;
 mod load;
 pub mod model;
+pub mod release;
 pub mod schema;
 mod semantic;
 mod source;

@@ -23,6 +23,10 @@ pub struct BuildRequest {
     pub out_dir: PathBuf,
     /// The host executable; `None` looks beside `millennium`.
     pub host: Option<PathBuf>,
+    /// Also write a Debian package beside the executable.
+    pub deb: bool,
+    /// Sign the executable (and write `latest.json` with a base URL).
+    pub signing: Option<crate::sign::SigningRequest>,
 }
 
 /// What was built.
@@ -36,6 +40,8 @@ pub struct Built {
     pub frontend_bytes: u64,
     /// Inline scripts hashed into the CSP.
     pub hashed_scripts: usize,
+    /// The `.minisig` and `latest.json` written beside the executable.
+    pub release_files: Vec<PathBuf>,
 }
 
 /// Runs `millennium build`, printing diagnostics or a summary.
@@ -48,6 +54,10 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    if request.deb {
+        crate::deb::preflight(&loaded, &executable_name(&loaded.config.app))
+            .context("cannot make the Debian package")?;
+    }
     let built = build(&loaded, request)?;
     let size = std::fs::metadata(&built.executable)
         .map(|m| m.len())
@@ -63,6 +73,19 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
         if built.hashed_scripts == 1 { "" } else { "s" },
         started.elapsed().as_secs_f64() * 1000.0
     );
+    for path in &built.release_files {
+        eprintln!("wrote {}", path.display());
+    }
+    if request.deb {
+        let started = Instant::now();
+        let deb = write_deb(&loaded, &built.executable)?;
+        eprintln!(
+            "built {} ({}) in {:.0} ms",
+            deb.display(),
+            human_bytes(std::fs::metadata(&deb).map(|m| m.len()).unwrap_or(0)),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -71,6 +94,17 @@ pub fn build(
     loaded: &millennium_config::LoadedConfig,
     request: &BuildRequest,
 ) -> anyhow::Result<Built> {
+    // The key is decrypted (and --base-url checked) before anything is
+    // written, so a wrong password leaves no executable behind.
+    let signer = match &request.signing {
+        Some(signing) => {
+            if let Some(base_url) = &signing.base_url {
+                crate::sign::check_base_url(base_url)?;
+            }
+            Some(crate::keys::load_signing_key(&signing.key)?)
+        }
+        None => None,
+    };
     let host_path = match &request.host {
         Some(path) => path.clone(),
         None => beside_self("millennium-host")?,
@@ -101,16 +135,47 @@ pub fn build(
         )
     })?;
     let executable = request.out_dir.join(&name);
+    let mut image = Vec::new();
+    payload::write(&host, &config, &files, &mut image).map_err(anyhow::Error::msg)?;
+    let signed = match (&signer, &request.signing) {
+        (Some(key), Some(signing)) => Some(crate::sign::sign_release(
+            key,
+            &image,
+            &config.app,
+            &name,
+            signing,
+        )?),
+        _ => None,
+    };
     write_atomically(&executable, 0o755, |out| {
-        payload::write(&host, &config, &files, out)
-            .map(|_| ())
-            .map_err(anyhow::Error::msg)
+        out.write_all(&image)
+            .with_context(|| format!("cannot write {}", executable.display()))
     })?;
+    let release_files = match signed {
+        Some(signed) => match signed.write_beside(&executable) {
+            Ok(paths) => paths,
+            Err(error) => {
+                let _ = std::fs::remove_file(&executable);
+                return Err(error);
+            }
+        },
+        None => {
+            // A signature left by an earlier signed build would not match.
+            let stale = crate::sign::signature_path(&executable);
+            if stale.is_file() {
+                std::fs::remove_file(&stale)
+                    .with_context(|| format!("cannot remove the stale {}", stale.display()))?;
+                eprintln!("removed {}: this build is not signed", stale.display());
+            }
+            Vec::new()
+        }
+    };
     Ok(Built {
         executable,
         files: files.len(),
         frontend_bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         hashed_scripts: hashes.len(),
+        release_files,
     })
 }
 
@@ -120,6 +185,27 @@ fn is_html(mime: &str) -> bool {
         mime.split(';').next().map(str::trim),
         Some("text/html" | "application/xhtml+xml")
     )
+}
+
+/// Writes the Debian package of a built executable beside it.
+pub fn write_deb(
+    loaded: &millennium_config::LoadedConfig,
+    executable: &Path,
+) -> anyhow::Result<PathBuf> {
+    let mtime = crate::deb::source_date_epoch()?;
+    let package = crate::deb::package(
+        loaded,
+        executable,
+        &executable_name(&loaded.config.app),
+        mtime,
+    )
+    .context("cannot make the Debian package")?;
+    let path = executable.with_file_name(&package.file_name);
+    write_atomically(&path, 0o644, |out| {
+        out.write_all(&package.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))
+    })?;
+    Ok(path)
 }
 
 /// `Notes App` -> `notes-app`: lowercase ASCII letters, digits and hyphens.
@@ -252,7 +338,7 @@ pub fn write_atomically(
     mode: u32,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -263,7 +349,14 @@ pub fn write_atomically(
         .unwrap_or("output");
     let temp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let file = std::fs::File::create(&temp)
+        // Created with its final mode, so a secret key is never readable by
+        // others, not even while it is being written.
+        let _ = std::fs::remove_file(&temp);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&temp)
             .with_context(|| format!("cannot write to {}", dir.display()))?;
         let mut out = std::io::BufWriter::new(file);
         write(&mut out)?;

@@ -53,9 +53,109 @@ pub enum Command {
         /// The millennium-host executable to package (default: the one beside `millennium`).
         #[arg(long)]
         host: Option<PathBuf>,
+        /// Also write a Debian package `<name>_<version>_<arch>.deb` beside
+        /// the executable.
+        #[arg(long)]
+        deb: bool,
+        #[command(flatten)]
+        signing: BuildSigningArgs,
+    },
+    /// Make a minisign key pair: NAME.key (secret, encrypted with a password
+    /// from MILLENNIUM_KEY_PASSWORD or a prompt) and NAME.pub.
+    Keygen {
+        /// Where to write the two files.
+        #[arg(short = 'o', long = "out-dir", default_value = ".")]
+        out_dir: PathBuf,
+        /// The files' base name.
+        #[arg(long, default_value = "millennium")]
+        name: String,
+        /// Replace existing key files.
+        #[arg(long)]
+        force: bool,
+        /// Write the secret key without a password (for CI secret stores).
+        #[arg(long)]
+        unencrypted: bool,
+    },
+    /// Sign FILE, writing FILE.minisig with the trusted comment
+    /// `app=<identifier> version=<version> target=<os-arch>`.
+    #[command(disable_version_flag = true)]
+    Sign {
+        /// The file to sign (a packaged app, or any file with --app and --version).
+        file: PathBuf,
+        /// The secret key (default: $MILLENNIUM_SIGNING_KEY).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        #[command(flatten)]
+        release: ReleaseArgs,
+    },
+    /// Check FILE.minisig: the signature, and that its trusted comment names
+    /// the expected app, version and target. Exit 0 valid, 1 invalid.
+    #[command(disable_version_flag = true)]
+    Verify {
+        /// The signed file.
+        file: PathBuf,
+        /// The public key: a .pub file or its `RW...` line.
+        #[arg(long)]
+        pubkey: String,
+        /// The signature (default: FILE.minisig).
+        #[arg(long)]
+        signature: Option<PathBuf>,
+        #[command(flatten)]
+        release: ReleaseArgs,
+    },
+    /// Scaffold a new app in NAME/: millennium.toml, a frontend, an icon and
+    /// the JS API's TypeScript declarations.
+    New {
+        /// The app's name; also the new directory's name.
+        name: String,
+        /// Where to create the app's directory.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
     },
     /// Print the JSON schema of millennium.toml.
     Schema,
+}
+
+/// `build`'s signing options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BuildSigningArgs {
+    /// Sign the executable with this minisign secret key, writing
+    /// `<name>.minisig` (default: $MILLENNIUM_SIGNING_KEY when set).
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// Write `latest.json` for the updater, downloading from BASE_URL/<name>
+    /// (needs a key).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Release notes for `latest.json`.
+    #[arg(long, requires = "base_url")]
+    pub notes: Option<String>,
+}
+
+/// `--app`, `--version`, `--target` of `sign` and `verify`. For a packaged
+/// app they default to its payload (and must agree with it); the target
+/// defaults to this machine's (`linux-x86_64`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReleaseArgs {
+    /// The app identifier, e.g. com.example.notes.
+    #[arg(long)]
+    pub app: Option<String>,
+    /// The release's version (semver).
+    #[arg(long = "version", id = "release_version", value_name = "VERSION")]
+    pub version: Option<String>,
+    /// The platform as os-arch, e.g. linux-x86_64.
+    #[arg(long)]
+    pub target: Option<String>,
+}
+
+impl From<ReleaseArgs> for crate::sign::ReleaseFlags {
+    fn from(args: ReleaseArgs) -> Self {
+        crate::sign::ReleaseFlags {
+            app: args.app,
+            version: args.version,
+            target: args.target,
+        }
+    }
 }
 
 /// Diagnostic output formats.
@@ -119,14 +219,71 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             path,
             out_dir,
             host,
-        } => crate::build::run(&crate::build::BuildRequest {
-            path,
+            deb,
+            signing,
+        } => {
+            let signing = match crate::sign::key_path(signing.key) {
+                Some(key) => Some(crate::sign::SigningRequest {
+                    key,
+                    base_url: signing.base_url,
+                    notes: signing.notes,
+                }),
+                None if signing.base_url.is_some() => anyhow::bail!(
+                    "--base-url needs a signing key (--key or {}): latest.json carries the signature",
+                    crate::sign::SIGNING_KEY_ENV
+                ),
+                None => None,
+            };
+            crate::build::run(&crate::build::BuildRequest {
+                path,
+                out_dir,
+                host,
+                deb,
+                signing,
+            })
+        }
+        Command::Keygen {
             out_dir,
-            host,
+            name,
+            force,
+            unencrypted,
+        } => crate::keys::run_keygen(&crate::keys::KeygenRequest {
+            out_dir,
+            name,
+            force,
+            unencrypted,
         }),
+        Command::Sign { file, key, release } => {
+            let Some(key) = crate::sign::key_path(key) else {
+                anyhow::bail!(
+                    "no secret key: pass --key KEYFILE or set {}",
+                    crate::sign::SIGNING_KEY_ENV
+                );
+            };
+            crate::sign::run_sign(&file, &key, &release.into())
+        }
+        Command::Verify {
+            file,
+            pubkey,
+            signature,
+            release,
+        } => crate::sign::run_verify(&file, signature.as_deref(), &pubkey, &release.into()),
+        Command::New { name, dir } => crate::new::run(&name, &dir),
         Command::Schema => {
             print!("{}", millennium_config::schema::schema_json());
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Clap checks flag clashes (such as `--version` of `sign`) only when a
+    /// command is built; this builds them all.
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

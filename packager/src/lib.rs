@@ -3,6 +3,11 @@
 //! - [`cli`]: argument parsing (clap) and the subcommands.
 //! - [`check`]: `millennium check`, config validation with diagnostics.
 //! - [`build`]: `millennium build`, one executable per app.
+//! - [`deb`]: `millennium build --deb`, a Debian package written without dpkg.
+//! - [`new`]: `millennium new`, an app scaffolded from embedded templates.
+//! - [`keys`]: `millennium keygen`, loading minisign secret and public keys.
+//! - [`sign`]: `millennium sign` / `verify`, and the `.minisig` and
+//!   `latest.json` that `build --key` writes.
 //! - [`inline_scripts`]: hashes of inline scripts for the CSP.
 //! - [`dev`]: `millennium dev`, the app through the host library with
 //!   devtools, live reload and the `dev-url` proxy.
@@ -10,5 +15,9 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod deb;
 pub mod dev;
 pub mod inline_scripts;
+pub mod keys;
+pub mod new;
+pub mod sign;

@@ -1,0 +1,394 @@
+//! `millennium build --deb`: a Debian binary package, written without dpkg.
+//!
+//! Package format: an `ar` archive ([`ar`]) of `debian-binary` (`2.0\n`),
+//! `control.tar.gz` (`control` and `md5sums`, see [`control`]) and
+//! `data.tar.gz` ([`tarball`]) holding
+//!
+//! - `usr/bin/<executable>` (0755), the packaged app;
+//! - `usr/share/applications/<identifier>.desktop` ([`desktop`]);
+//! - `usr/share/icons/hicolor/<N>x<N>/apps/<identifier>.png` with `[bundle] icon`;
+//! - `usr/share/doc/<package>/copyright`, from `[bundle]`, and `changelog.gz`.
+//!
+//! Output is deterministic: every timestamp is `SOURCE_DATE_EPOCH` (or 0),
+//! owners are root, entries are sorted and gzip headers carry no time.
+
+pub mod ar;
+pub mod changelog;
+pub mod control;
+pub mod desktop;
+pub mod tarball;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use md5::{Digest, Md5};
+use millennium_config::LoadedConfig;
+
+use tarball::{Contents, FileEntry};
+
+/// Why a package could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DebError {
+    /// Neither `[bundle.deb] maintainer` nor `[bundle] publisher` is set.
+    #[error(
+        "a Debian package needs a maintainer: set `[bundle.deb] maintainer = \"Name <email>\"` \
+         (or `[bundle] publisher`) in millennium.toml"
+    )]
+    NoMaintainer,
+    /// The executable name is not a valid package name.
+    #[error(
+        "`{0}` is not a valid Debian package name (two or more of a-z, 0-9, `+`, `-`, `.`, \
+         starting with a letter or digit); choose a longer `[app] name`"
+    )]
+    PackageName(String),
+    /// The host is not an ELF binary for a supported architecture.
+    #[error("{}: {reason}", path.display())]
+    Architecture {
+        /// The executable.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The icon is not a usable PNG.
+    #[error("icon {}: {reason}", path.display())]
+    Icon {
+        /// The icon file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A one-line control field contains a line break.
+    #[error("the Debian `{0}` field must be a single line")]
+    MultilineField(&'static str),
+    /// `SOURCE_DATE_EPOCH` is not a number of seconds.
+    #[error("SOURCE_DATE_EPOCH must be a whole number of seconds, not {0:?}")]
+    SourceDateEpoch(String),
+    /// A path does not fit a tar header.
+    #[error("path too long for the package: {0}")]
+    PathTooLong(String),
+    /// Reading an input failed.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Writing an archive member failed.
+    #[error("cannot archive {path}: {source}")]
+    Archive {
+        /// The entry.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// A package, ready to be written.
+pub struct DebPackage {
+    /// `<package>_<version>_<arch>.deb`.
+    pub file_name: String,
+    /// The whole `.deb`.
+    pub bytes: Vec<u8>,
+}
+
+/// The timestamp of every entry: `SOURCE_DATE_EPOCH` when set, else 0.
+pub fn source_date_epoch() -> Result<u64, DebError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map_err(|_| DebError::SourceDateEpoch(value)),
+        Err(std::env::VarError::NotPresent) => Ok(0),
+        Err(std::env::VarError::NotUnicode(value)) => Err(DebError::SourceDateEpoch(
+            value.to_string_lossy().into_owned(),
+        )),
+    }
+}
+
+/// Packages `executable` (named `package` in `/usr/bin`) for the app in
+/// `loaded`.
+pub fn package(
+    loaded: &LoadedConfig,
+    executable: &Path,
+    package: &str,
+    mtime: u64,
+) -> Result<DebPackage, DebError> {
+    let app = &loaded.config.app;
+    let bundle = &loaded.config.bundle;
+    let maintainer = preflight(loaded, package)?;
+    let architecture = architecture(executable)?;
+    let version = control::debian_version(&app.version);
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| DebError::Io { path, source }
+    };
+    let exe_len = std::fs::metadata(executable).map_err(io(executable))?.len();
+
+    let mut files = vec![FileEntry {
+        path: format!("usr/bin/{package}"),
+        mode: 0o755,
+        contents: Contents::File(executable.to_owned(), exe_len),
+    }];
+    let mut has_icon = false;
+    if let Some(icon) = &bundle.icon {
+        let path = loaded.base_dir.join(icon);
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let size = square_png_size(&bytes).map_err(|reason| DebError::Icon {
+            path: path.clone(),
+            reason,
+        })?;
+        files.push(FileEntry {
+            path: format!(
+                "usr/share/icons/hicolor/{size}x{size}/apps/{}.png",
+                app.identifier
+            ),
+            mode: 0o644,
+            contents: Contents::Bytes(bytes),
+        });
+        has_icon = true;
+    }
+    files.push(FileEntry {
+        path: format!("usr/share/applications/{}.desktop", app.identifier),
+        mode: 0o644,
+        contents: Contents::Bytes(
+            desktop::desktop_entry(app, bundle, package, has_icon).into_bytes(),
+        ),
+    });
+    files.push(FileEntry {
+        path: format!("usr/share/doc/{package}/copyright"),
+        mode: 0o644,
+        contents: Contents::Bytes(copyright(loaded, maintainer).into_bytes()),
+    });
+    let changelog = changelog::changelog(package, &version, maintainer, mtime);
+    files.push(FileEntry {
+        path: format!("usr/share/doc/{package}/changelog.gz"),
+        mode: 0o644,
+        contents: Contents::Bytes(changelog::changelog_gz(&changelog)?),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut md5sums = String::new();
+    let mut installed_kib = 0;
+    for file in &files {
+        let digest = match &file.contents {
+            Contents::Bytes(bytes) => Md5::digest(bytes),
+            Contents::File(path, _) => md5_file(path).map_err(io(path))?,
+        };
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        md5sums.push_str(&format!("{hex}  {}\n", file.path));
+        installed_kib += file.contents.byte_len().div_ceil(1024);
+    }
+
+    let synopsis = app.description.as_deref().unwrap_or(&app.name);
+    let description = control::description(synopsis, bundle.long_description.as_deref());
+    let control = control::Control {
+        package,
+        version: &version,
+        architecture,
+        maintainer,
+        installed_kib,
+        depends: &bundle.deb.depends,
+        section: &bundle.deb.section,
+        priority: bundle.deb.priority,
+        homepage: bundle.homepage.as_deref(),
+        description: &description,
+    }
+    .render()?;
+    let control_tar = tarball::tar_gz(
+        &[
+            FileEntry {
+                path: "control".to_owned(),
+                mode: 0o644,
+                contents: Contents::Bytes(control.into_bytes()),
+            },
+            FileEntry {
+                path: "md5sums".to_owned(),
+                mode: 0o644,
+                contents: Contents::Bytes(md5sums.into_bytes()),
+            },
+        ],
+        mtime,
+    )?;
+    let data_tar = tarball::tar_gz(&files, mtime)?;
+    let mut bytes = Vec::with_capacity(data_tar.len() + control_tar.len() + 256);
+    ar::write(
+        &[
+            ar::Member {
+                name: "debian-binary",
+                data: b"2.0\n",
+            },
+            ar::Member {
+                name: "control.tar.gz",
+                data: &control_tar,
+            },
+            ar::Member {
+                name: "data.tar.gz",
+                data: &data_tar,
+            },
+        ],
+        mtime,
+        &mut bytes,
+    );
+    Ok(DebPackage {
+        file_name: format!("{package}_{version}_{architecture}.deb"),
+        bytes,
+    })
+}
+
+/// Checks what can be checked before anything is built (package name,
+/// maintainer, icon), so a bad `--deb` leaves no executable behind either.
+/// Returns the maintainer.
+pub fn preflight<'a>(loaded: &'a LoadedConfig, package: &str) -> Result<&'a str, DebError> {
+    if !valid_package_name(package) {
+        return Err(DebError::PackageName(package.to_owned()));
+    }
+    let bundle = &loaded.config.bundle;
+    if let Some(icon) = &bundle.icon {
+        let path = loaded.base_dir.join(icon);
+        let bytes = std::fs::read(&path).map_err(|source| DebError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        square_png_size(&bytes).map_err(|reason| DebError::Icon { path, reason })?;
+    }
+    bundle
+        .deb
+        .maintainer
+        .as_deref()
+        .or(bundle.publisher.as_deref())
+        .filter(|m| !m.trim().is_empty())
+        .ok_or(DebError::NoMaintainer)
+}
+
+/// Debian policy 5.6.1: at least two characters of `[a-z0-9+.-]`, starting
+/// with an alphanumeric.
+fn valid_package_name(name: &str) -> bool {
+    name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+}
+
+/// `amd64` or `arm64`, from the ELF header's `e_machine`: the architecture
+/// of the binary being packaged, not of the machine packaging it.
+fn architecture(executable: &Path) -> Result<&'static str, DebError> {
+    let mut header = [0u8; 20];
+    std::fs::File::open(executable)
+        .and_then(|mut file| file.read_exact(&mut header))
+        .map_err(|source| DebError::Io {
+            path: executable.to_owned(),
+            source,
+        })?;
+    let fail = |reason: String| DebError::Architecture {
+        path: executable.to_owned(),
+        reason,
+    };
+    if &header[..4] != b"\x7fELF" {
+        return Err(fail("not an ELF executable".to_owned()));
+    }
+    let machine = match header[5] {
+        1 => u16::from_le_bytes([header[18], header[19]]),
+        2 => u16::from_be_bytes([header[18], header[19]]),
+        other => return Err(fail(format!("unknown ELF byte order {other}"))),
+    };
+    match machine {
+        0x3e => Ok("amd64"),
+        0xb7 => Ok("arm64"),
+        other => Err(fail(format!(
+            "ELF machine {other:#x} is not supported by --deb (amd64 or arm64)"
+        ))),
+    }
+}
+
+/// The width of a square PNG, from its `IHDR` chunk.
+pub fn square_png_size(bytes: &[u8]) -> Result<u32, String> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if !bytes.starts_with(SIGNATURE) || bytes.get(12..16) != Some(b"IHDR") {
+        return Err("not a PNG file".to_owned());
+    }
+    let read = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+    };
+    let (Some(width), Some(height)) = (read(16), read(20)) else {
+        return Err("truncated PNG header".to_owned());
+    };
+    if width != height || width == 0 {
+        return Err(format!(
+            "the icon must be square, but it is {width}x{height}"
+        ));
+    }
+    Ok(width)
+}
+
+fn md5_file(path: &Path) -> std::io::Result<md5::digest::Output<Md5>> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Md5::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(hasher.finalize());
+        }
+        hasher.update(&buffer[..n]);
+    }
+}
+
+/// `/usr/share/doc/<package>/copyright` in the machine-readable format.
+fn copyright(loaded: &LoadedConfig, maintainer: &str) -> String {
+    let app = &loaded.config.app;
+    let bundle = &loaded.config.bundle;
+    let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let holder = bundle
+        .copyright
+        .as_deref()
+        .or(bundle.publisher.as_deref())
+        .unwrap_or(maintainer);
+    let mut text = String::from(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n",
+    );
+    text.push_str(&format!("Upstream-Name: {}\n", one_line(&app.name)));
+    if let Some(homepage) = &bundle.homepage {
+        text.push_str(&format!("Source: {}\n", one_line(homepage)));
+    }
+    text.push_str(&format!(
+        "\nFiles: *\nCopyright: {}\nLicense: {}\n",
+        one_line(holder),
+        bundle
+            .license
+            .as_deref()
+            .map(one_line)
+            .unwrap_or_else(|| "UNKNOWN\n No licence is declared in [bundle] license.".to_owned())
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_size_needs_a_square_png() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&64u32.to_be_bytes());
+        png.extend_from_slice(&64u32.to_be_bytes());
+        assert_eq!(square_png_size(&png), Ok(64));
+        png[23] = 32;
+        assert_eq!(
+            square_png_size(&png),
+            Err("the icon must be square, but it is 64x32".to_owned())
+        );
+        assert!(square_png_size(b"GIF89a").is_err());
+        assert!(square_png_size(&png[..18]).is_err());
+    }
+
+    #[test]
+    fn package_names() {
+        assert!(valid_package_name("notes"));
+        assert!(valid_package_name("my-notes2"));
+        assert!(!valid_package_name("x"));
+        assert!(!valid_package_name("-x"));
+        assert!(!valid_package_name("Notes"));
+    }
+}

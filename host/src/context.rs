@@ -49,6 +49,10 @@ pub struct HostContext {
     pub gate: AllowlistGate,
     /// The CSP header of HTML responses.
     pub csp: String,
+    /// Add the hashes of each HTML page's inline scripts to that page's
+    /// header. True when pages are served from a directory or a dev server;
+    /// a packaged app's config already carries the hashes of every page.
+    pub hash_inline_scripts: bool,
     /// Base directories.
     pub paths: PathContext,
     /// `[security] dangerous-remote-domain-ipc-access`, each with its own key.
@@ -100,11 +104,13 @@ impl HostContext {
             path: frontend.clone(),
             source,
         })?;
-        HostContext::new(
+        let mut ctx = HostContext::new(
             loaded.config.clone(),
             &loaded.base_dir,
             AssetResolver::new(Box::new(source)),
-        )
+        )?;
+        ctx.hash_inline_scripts = true;
+        Ok(ctx)
     }
 
     /// Prepares an app from its config and an asset resolver.
@@ -122,6 +128,7 @@ impl HostContext {
             remote,
             gate: AllowlistGate::new(config.allowlist.clone()),
             csp: crate::csp::policy_header(&config.security),
+            hash_inline_scripts: false,
             paths: PathContext {
                 identifier: config.app.identifier.clone(),
                 resource_dir: base_dir.to_owned(),

@@ -7,6 +7,7 @@
 //!   switch of the `millennium-host` binary reaches it.
 //! - [`assets`]: request path to file, never outside the frontend root.
 //! - [`csp`]: the Content-Security-Policy header of HTML responses.
+//! - [`inline_scripts`]: hashes of inline `<script>`s for that header.
 //! - [`protocol`]: `millennium://localhost/`: assets and the IPC fetch channel.
 //! - [`ipc`]: message decoding, the invoke key, the allowlist gate.
 //! - [`payload`]: the packaged-app payload format, writer and reader.
@@ -25,6 +26,7 @@ pub mod bridge;
 pub mod context;
 pub mod csp;
 pub mod dev;
+pub mod inline_scripts;
 pub mod ipc;
 pub mod payload;
 mod platform;

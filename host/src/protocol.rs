@@ -48,7 +48,14 @@ fn asset(
     }
     match ctx.assets().resolve_request(path, query) {
         Ok(asset) => {
-            let csp = asset.is_html().then_some(ctx.csp.as_str());
+            let csp = asset.is_html().then(|| {
+                if ctx.hash_inline_scripts {
+                    let hashes = crate::inline_scripts::hashes_of(&asset.bytes);
+                    crate::inline_scripts::with_script_hashes(&ctx.csp, &hashes)
+                } else {
+                    ctx.csp.clone()
+                }
+            });
             let mut response = Response::new(asset.bytes);
             *response.status_mut() = StatusCode::from_u16(asset.status).unwrap_or(StatusCode::OK);
             let headers = response.headers_mut();
@@ -61,7 +68,7 @@ fn asset(
             if let Some(csp) = csp {
                 // A policy that is not a valid header value must not be
                 // dropped silently: refuse to serve the page instead.
-                match HeaderValue::from_str(csp) {
+                match HeaderValue::from_str(&csp) {
                     Ok(value) => {
                         headers.insert(header::CONTENT_SECURITY_POLICY, value);
                     }

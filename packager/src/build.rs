@@ -12,7 +12,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use millennium_host::payload::{self, InputFile};
 
-use crate::inline_scripts;
+use millennium_config::model::{Csp, DEFAULT_CSP};
+use millennium_host::inline_scripts;
 
 /// What `millennium build` was asked to do.
 #[derive(Debug, Clone)]
@@ -115,16 +116,18 @@ pub fn build(
     let files = collect(&frontend)?;
     let mut hashes = BTreeSet::new();
     for file in files.iter().filter(|f| is_html(&f.mime)) {
-        let text = String::from_utf8_lossy(&file.bytes);
-        hashes.extend(
-            inline_scripts::inline_scripts(&text)
-                .into_iter()
-                .map(inline_scripts::hash_source),
-        );
+        hashes.extend(inline_scripts::hashes_of(&file.bytes));
     }
     let mut config = loaded.config.clone();
-    if let Some(csp) = inline_scripts::with_script_hashes(&config.security, &hashes) {
-        config.security.csp = Some(csp);
+    if !hashes.is_empty() {
+        let policy = config
+            .security
+            .csp
+            .as_ref()
+            .map_or_else(|| DEFAULT_CSP.to_owned(), Csp::to_header);
+        config.security.csp = Some(Csp::Policy(inline_scripts::with_script_hashes(
+            &policy, &hashes,
+        )));
     }
     config.app.dev_url = None; // packaged apps never use it
     let name = executable_name(&config.app);

@@ -8,7 +8,6 @@
 //! - [`keys`]: `millennium keygen`, loading minisign secret and public keys.
 //! - [`sign`]: `millennium sign` / `verify`, and the `.minisig` and
 //!   `latest.json` that `build --key` writes.
-//! - [`inline_scripts`]: hashes of inline scripts for the CSP.
 //! - [`dev`]: `millennium dev`, the app through the host library with
 //!   devtools, live reload and the `dev-url` proxy.
 
@@ -17,7 +16,6 @@ pub mod check;
 pub mod cli;
 pub mod deb;
 pub mod dev;
-pub mod inline_scripts;
 pub mod keys;
 pub mod new;
 pub mod sign;

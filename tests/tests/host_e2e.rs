@@ -48,9 +48,12 @@ fn probe_app(remote_port: u16) -> TempDir {
             r#"<!doctype html>
 <html><head><meta charset="utf-8"><title>Probe Document</title>
 <script src="main.js"></script>
-<script>window.inlineRan = true;</script>
+<script>window.inlineRan = true;
+const injected = document.createElement("script");
+injected.textContent = "window.injectedRan = true;";
+document.head.appendChild(injected);</script>
 <script src="http://127.0.0.1:{remote_port}/remote.js"></script>
-</head><body><h1 id="greeting">waiting</h1></body></html>"#
+</head><body onload="window.handlerRan = true"><h1 id="greeting">waiting</h1></body></html>"#
         ),
     );
     app.write(
@@ -259,9 +262,29 @@ fn host_e2e_csp_blocks_inline_and_remote_scripts() {
     } = ProbeRun::start();
 
     let state = driven
-        .run("return { inline: window.inlineRan === true, remote: window.remoteRan === true, violations: window.violations };")
+        .run(
+            "return { inline: window.inlineRan === true, injected: window.injectedRan === true,
+                       handler: window.handlerRan === true, remote: window.remoteRan === true,
+                       violations: window.violations };",
+        )
         .expect("read state");
-    assert_eq!(state["inline"], json!(false), "inline script ran: {state}");
+    // The author's inline script is in the page file, so its hash is in the
+    // page's CSP; what it injects, and inline event handlers, have none.
+    assert_eq!(
+        state["inline"],
+        json!(true),
+        "the author's inline script did not run: {state}"
+    );
+    assert_eq!(
+        state["injected"],
+        json!(false),
+        "an injected inline script ran: {state}"
+    );
+    assert_eq!(
+        state["handler"],
+        json!(false),
+        "an inline event handler ran: {state}"
+    );
     assert_eq!(state["remote"], json!(false), "remote script ran: {state}");
     let violations = state["violations"].to_string();
     assert!(

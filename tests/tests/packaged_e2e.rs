@@ -1,8 +1,8 @@
 //! Packaged apps in a real WebKitGTK: every sample app is built, its sources
 //! are deleted, and the executable alone must show the app with a working
-//! bridge. Inline scripts run in the packaged app because their hashes were
-//! added to the CSP at build time, and not when the same files are served
-//! from a directory.
+//! bridge. The author's inline scripts run, packaged (hashes baked at build
+//! time) and from a directory (hashes added per page), and injected ones do
+//! not.
 
 mod support_host;
 
@@ -104,7 +104,7 @@ fn every_sample_app_runs_packaged_with_its_sources_deleted() {
 }
 
 #[test]
-fn inline_scripts_run_packaged_because_they_were_hashed_not_from_a_directory() {
+fn inline_scripts_run_packaged_and_from_a_directory_injected_ones_do_not() {
     require_gui!();
     let _gui = gui_lock();
     let scratch = TempDir::new("inline");
@@ -112,25 +112,28 @@ fn inline_scripts_run_packaged_because_they_were_hashed_not_from_a_directory() {
         "app/millennium.toml",
         "[app]\nname = \"Inline\"\nidentifier = \"com.example.inline\"\n",
     );
+    // The author's inline script runs (its hash is in the CSP) and tries to
+    // inject another one, as an XSS would: that one has no hash.
     scratch.write(
         "app/dist/index.html",
-        "<!doctype html><html><head><title>inline</title>\
-         <script>window.inlineRan = true;</script></head><body>inline</body></html>",
+        "<!doctype html><html><head><title>inline</title><script>window.inlineRan = true; \
+         const s = document.createElement('script'); s.textContent = 'window.injectedRan = true;'; \
+         document.head.appendChild(s);</script></head><body>inline</body></html>",
     );
     let app = scratch.0.join("app");
     let exe = build(&app, &scratch.0.join("out"));
+    let probe = "return [window.inlineRan === true, window.injectedRan === true];";
 
     let packaged = Driven::launch_packaged(&exe);
-    assert_eq!(
-        packaged.execute("return window.inlineRan === true;"),
-        json!(true)
-    );
+    assert_eq!(packaged.execute(probe), json!([true, false]), "packaged");
     drop(packaged);
 
-    // The same files from the directory: no hash, so the default CSP blocks it.
+    // The same files from the directory (generic host, as `millennium dev`
+    // serves them): the page's own hashes go into its header.
     let from_dir = Driven::launch(&app);
     assert_eq!(
-        from_dir.execute("return window.inlineRan === true;"),
-        json!(false)
+        from_dir.execute(probe),
+        json!([true, false]),
+        "from a directory"
     );
 }

@@ -90,6 +90,9 @@ pub fn dev_context(loaded: &LoadedConfig) -> anyhow::Result<HostContext> {
         AssetResolver::new(Box::new(source)),
     )
     .with_context(|| format!("cannot start {}", loaded.path.display()))?;
+    // The dev server's pages are not baked: hash their inline scripts as
+    // they are served, as for a directory.
+    ctx.hash_inline_scripts = true;
     let extra: Vec<&str> = sources.iter().map(String::as_str).collect();
     ctx.csp = millennium_host::csp::with_connect_sources(&ctx.csp, &extra);
     Ok(ctx)

@@ -1,11 +1,13 @@
 //! Inline `<script>` hashing: the scripts an author writes inside their HTML
 //! run under the CSP because their SHA-256 hashes are added to the script
-//! policy at build time; nothing else inline runs.
+//! policy; nothing else inline runs. `millennium build` bakes the hashes of
+//! every page into the packaged config; an app run from a directory (the
+//! generic host, `millennium dev`) adds each page's own hashes to that page's
+//! header, so inline scripts behave the same in both.
 
 use std::collections::BTreeSet;
 
 use base64::Engine;
-use millennium_config::model::{Csp, DEFAULT_CSP, SecurityConfig};
 use sha2::{Digest, Sha256};
 
 /// The text of every inline script (a `<script>` element without `src`),
@@ -55,18 +57,23 @@ pub fn hash_source(script: &str) -> String {
     )
 }
 
-/// The app's policy with `hashes` added to every directive that governs
-/// script elements (`script-src`, `script-src-elem`; `script-src` is created
-/// from `default-src` when absent). Returns `None` when there is nothing to add.
-pub fn with_script_hashes(security: &SecurityConfig, hashes: &BTreeSet<String>) -> Option<Csp> {
+/// `policy` with `hashes` added to every directive that governs script
+/// elements (`script-src`, `script-src-elem`; `script-src` is created from
+/// `default-src` when absent). A policy whose script sources allow
+/// `'unsafe-inline'` (only with `dangerous-allow-unsafe-scripts`) is left as
+/// it is: browsers ignore `'unsafe-inline'` once a hash is present.
+pub fn with_script_hashes(policy: &str, hashes: &BTreeSet<String>) -> String {
     if hashes.is_empty() {
-        return None;
+        return policy.to_owned();
     }
-    let header = security
-        .csp
-        .as_ref()
-        .map_or_else(|| DEFAULT_CSP.to_owned(), Csp::to_header);
-    let mut directives = millennium_config::parse_csp(&header);
+    let mut directives = millennium_config::parse_csp(policy);
+    let script_sources = directives
+        .iter()
+        .find(|(name, _)| name == "script-src")
+        .or_else(|| directives.iter().find(|(name, _)| name == "default-src"));
+    if script_sources.is_some_and(|(_, sources)| sources.iter().any(|s| s == "'unsafe-inline'")) {
+        return policy.to_owned();
+    }
     if !directives.iter().any(|(name, _)| name == "script-src") {
         let default = directives
             .iter()
@@ -87,7 +94,7 @@ pub fn with_script_hashes(security: &SecurityConfig, hashes: &BTreeSet<String>) 
             }
         }
     }
-    let policy = directives
+    directives
         .iter()
         .map(|(name, sources)| {
             if sources.is_empty() {
@@ -97,8 +104,13 @@ pub fn with_script_hashes(security: &SecurityConfig, hashes: &BTreeSet<String>) 
             }
         })
         .collect::<Vec<_>>()
-        .join("; ");
-    Some(Csp::Policy(policy))
+        .join("; ")
+}
+
+/// The hashes of every inline script in `html`.
+pub fn hashes_of(html: &[u8]) -> BTreeSet<String> {
+    let text = String::from_utf8_lossy(html);
+    inline_scripts(&text).into_iter().map(hash_source).collect()
 }
 
 #[cfg(test)]
@@ -134,13 +146,7 @@ mod tests {
     #[test]
     fn hashes_join_script_src_created_from_default_src() {
         let hashes: BTreeSet<String> = [hash_source("x()")].into();
-        let security = SecurityConfig {
-            csp: Some(Csp::Policy("default-src 'self'; img-src data:".into())),
-            ..SecurityConfig::default()
-        };
-        let Some(Csp::Policy(policy)) = with_script_hashes(&security, &hashes) else {
-            panic!()
-        };
+        let policy = with_script_hashes("default-src 'self'; img-src data:", &hashes);
         assert_eq!(
             policy,
             format!(
@@ -148,14 +154,21 @@ mod tests {
                 hash_source("x()")
             )
         );
-        let Some(Csp::Policy(default)) = with_script_hashes(&SecurityConfig::default(), &hashes)
-        else {
-            panic!()
-        };
+        let default = with_script_hashes(millennium_config::model::DEFAULT_CSP, &hashes);
         assert!(
             default.contains(&format!("script-src 'self' {}", hash_source("x()"))),
             "{default}"
         );
-        assert!(with_script_hashes(&SecurityConfig::default(), &BTreeSet::new()).is_none());
+        assert_eq!(
+            with_script_hashes("default-src 'self'", &BTreeSet::new()),
+            "default-src 'self'"
+        );
+    }
+
+    #[test]
+    fn unsafe_inline_policies_are_left_alone() {
+        let hashes: BTreeSet<String> = [hash_source("x()")].into();
+        let policy = "default-src 'self' 'unsafe-inline'";
+        assert_eq!(with_script_hashes(policy, &hashes), policy);
     }
 }

@@ -78,3 +78,48 @@ pub fn assert_lines(what: &str, expected: &[String], got: &[String]) {
         );
     }
 }
+
+/// A temporary directory for one test, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// A fresh, empty directory named after the test (`tag`) and this process.
+    pub fn new(tag: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("millennium-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create scratch dir");
+        Scratch(dir)
+    }
+
+    /// A path inside it.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.0.join(relative)
+    }
+
+    /// A copy of `sample-apps/<name>` at `<scratch>/<name>`.
+    pub fn copy_sample(&self, name: &str) -> PathBuf {
+        let target = self.0.join(name);
+        copy_dir(&repo_root().join("sample-apps").join(name), &target);
+        target
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Copies a directory tree (files and directories only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create target dir");
+    for entry in std::fs::read_dir(from).expect("read source dir") {
+        let entry = entry.expect("read entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy file");
+        }
+    }
+}

@@ -2,48 +2,10 @@
 //! byte-identical across builds, refusing damage, and leaving nothing behind
 //! when it fails.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use millennium_e2e::{bin, millennium, repo_root, stderr};
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("millennium-build-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    /// A copy of a sample app inside the scratch directory.
-    fn copy_sample(&self, name: &str) -> PathBuf {
-        let target = self.0.join(name);
-        copy_dir(&repo_root().join("sample-apps").join(name), &target);
-        target
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use millennium_e2e::{Scratch, bin, millennium, stderr};
 
 fn build(app: &Path, out: &Path) -> std::process::Output {
     let host = bin("millennium-host");
@@ -85,7 +47,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
 
 #[test]
 fn packaged_app_runs_from_anywhere_with_its_sources_deleted() {
-    let scratch = Scratch::new("anywhere");
+    let scratch = Scratch::new("build-anywhere");
     let app = scratch.copy_sample("hello");
     let out = scratch.0.join("out");
     let built = build(&app, &out);
@@ -111,7 +73,7 @@ fn packaged_app_runs_from_anywhere_with_its_sources_deleted() {
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let scratch = Scratch::new("deterministic");
+    let scratch = Scratch::new("build-deterministic");
     let app = scratch.copy_sample("hello");
     let (a, b) = (scratch.0.join("a"), scratch.0.join("b"));
     assert_eq!(build(&app, &a).status.code(), Some(0));
@@ -131,7 +93,7 @@ fn two_builds_are_byte_identical() {
 
 #[test]
 fn a_flipped_payload_byte_is_a_clear_error() {
-    let scratch = Scratch::new("flip");
+    let scratch = Scratch::new("build-flip");
     let app = scratch.copy_sample("hello");
     let out = scratch.0.join("out");
     assert_eq!(build(&app, &out).status.code(), Some(0));
@@ -152,7 +114,7 @@ fn a_flipped_payload_byte_is_a_clear_error() {
 
 #[test]
 fn a_truncated_app_is_a_clear_error_not_a_plain_host() {
-    let scratch = Scratch::new("truncate");
+    let scratch = Scratch::new("build-truncate");
     let app = scratch.copy_sample("hello");
     let out = scratch.0.join("out");
     assert_eq!(build(&app, &out).status.code(), Some(0));
@@ -176,7 +138,7 @@ fn a_truncated_app_is_a_clear_error_not_a_plain_host() {
 
 #[test]
 fn an_invalid_app_is_not_built() {
-    let scratch = Scratch::new("invalid");
+    let scratch = Scratch::new("build-invalid");
     let app = scratch.copy_sample("hello");
     std::fs::write(
         app.join("millennium.toml"),
@@ -200,7 +162,7 @@ fn an_invalid_app_is_not_built() {
 
 #[test]
 fn symlink_loops_and_escapes_fail_and_leave_nothing() {
-    let scratch = Scratch::new("symlinks");
+    let scratch = Scratch::new("build-symlinks");
     let app = scratch.copy_sample("hello");
     let out = scratch.0.join("out");
     std::os::unix::fs::symlink("..", app.join("dist/up")).unwrap();
@@ -231,7 +193,7 @@ fn symlink_loops_and_escapes_fail_and_leave_nothing() {
 
 #[test]
 fn an_unwritable_output_is_a_clear_error() {
-    let scratch = Scratch::new("unwritable");
+    let scratch = Scratch::new("build-unwritable");
     let app = scratch.copy_sample("hello");
     let out = scratch.0.join("a-file");
     std::fs::write(&out, "not a directory").unwrap();
@@ -246,7 +208,7 @@ fn an_unwritable_output_is_a_clear_error() {
 
 #[test]
 fn a_missing_host_is_a_clear_error() {
-    let scratch = Scratch::new("nohost");
+    let scratch = Scratch::new("build-nohost");
     let app = scratch.copy_sample("hello");
     let out = scratch.0.join("out");
     let built = millennium(
@@ -273,7 +235,7 @@ fn a_missing_host_is_a_clear_error() {
 /// looked for exactly `text/html`, so no inline script was ever hashed.
 #[test]
 fn inline_scripts_in_html_are_hashed_into_the_csp() {
-    let scratch = Scratch::new("inline");
+    let scratch = Scratch::new("build-inline");
     let app = scratch.0.join("app");
     std::fs::create_dir_all(app.join("dist")).unwrap();
     std::fs::write(

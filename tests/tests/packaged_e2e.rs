@@ -21,19 +21,6 @@ macro_rules! require_gui {
     };
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Builds the app at `app` into `out` and returns the executable's path.
 fn build(app: &Path, out: &Path) -> PathBuf {
     let host = millennium_e2e::bin("millennium-host");
@@ -79,7 +66,7 @@ fn every_sample_app_runs_packaged_with_its_sources_deleted() {
         count += 1;
         let scratch = TempDir::new("packaged");
         let app = scratch.0.join("app");
-        copy_dir(&source, &app);
+        millennium_e2e::copy_dir(&source, &app);
         let exe = build(&app, &scratch.0.join("out"));
         std::fs::remove_dir_all(&app).unwrap();
         let version = Command::new(&exe).arg("--version").output().unwrap();

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use millennium_e2e::{bin, repo_root, stderr, stdout};
+use millennium_e2e::{Scratch, bin, repo_root, stderr, stdout};
 
 /// Environment variables that change what the CLI does; every run starts
 /// without them so the developer's shell cannot leak into a test.
@@ -15,40 +15,14 @@ const CLEARED: &[&str] = &[
     "SOURCE_DATE_EPOCH",
 ];
 
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("millennium-sign-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.0.join(relative)
-    }
-
-    /// A copy of the hello sample app with `edit` applied to its toml.
-    fn hello(&self, dir: &str, edit: impl Fn(String) -> String) -> PathBuf {
-        let source = repo_root().join("sample-apps/hello");
-        let target = self.path(dir);
-        std::fs::create_dir_all(target.join("dist")).unwrap();
-        for entry in std::fs::read_dir(source.join("dist")).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), target.join("dist").join(entry.file_name())).unwrap();
-        }
-        let toml = std::fs::read_to_string(source.join("millennium.toml")).unwrap();
-        std::fs::write(target.join("millennium.toml"), edit(toml)).unwrap();
-        target
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A copy of the hello sample app at `<scratch>/<dir>` with `edit` applied
+/// to its toml.
+fn hello_copy(scratch: &Scratch, dir: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let target = scratch.path(dir);
+    millennium_e2e::copy_dir(&repo_root().join("sample-apps/hello"), &target);
+    let toml = std::fs::read_to_string(target.join("millennium.toml")).unwrap();
+    std::fs::write(target.join("millennium.toml"), edit(toml)).unwrap();
+    target
 }
 
 /// Runs `millennium` in `cwd` with `env` set, no terminal on stdin.
@@ -146,7 +120,7 @@ fn keygen_unencrypted(dir: &Path, name: &str) -> String {
 
 #[test]
 fn unencrypted_key_signs_a_build_that_verifies_with_its_manifest() {
-    let scratch = Scratch::new("unencrypted");
+    let scratch = Scratch::new("sign-unencrypted");
     let cwd = &scratch.0;
     let output = run(cwd, &["keygen", "--unencrypted", "--name", "ci"], &[]);
     assert_ok("keygen", &output);
@@ -169,7 +143,7 @@ fn unencrypted_key_signs_a_build_that_verifies_with_its_manifest() {
         assert_eq!(mode & 0o777, 0o600, "the secret key is private");
     }
 
-    let app = scratch.hello("hello", |toml| toml);
+    let app = hello_copy(&scratch, "hello", |toml| toml);
     let output = build(
         cwd,
         &app,
@@ -278,7 +252,7 @@ fn unencrypted_key_signs_a_build_that_verifies_with_its_manifest() {
 
 #[test]
 fn encrypted_key_needs_its_password() {
-    let scratch = Scratch::new("encrypted");
+    let scratch = Scratch::new("sign-encrypted");
     let cwd = &scratch.0;
     let password = [("MILLENNIUM_KEY_PASSWORD", "correct horse battery staple")];
 
@@ -300,7 +274,7 @@ fn encrypted_key_needs_its_password() {
         "the password is not stored"
     );
 
-    let app = scratch.hello("hello", |toml| toml);
+    let app = hello_copy(&scratch, "hello", |toml| toml);
     // A wrong password: a clear error, and no executable, no .minisig.
     let output = build(
         cwd,
@@ -352,11 +326,11 @@ fn encrypted_key_needs_its_password() {
 
 #[test]
 fn verify_rejects_signatures_of_another_app_or_version() {
-    let scratch = Scratch::new("mismatch");
+    let scratch = Scratch::new("sign-mismatch");
     let cwd = &scratch.0;
     keygen_unencrypted(cwd, "k");
-    let hello = scratch.hello("hello", |toml| toml);
-    let other = scratch.hello("other", |toml| {
+    let hello = hello_copy(&scratch, "hello", |toml| toml);
+    let other = hello_copy(&scratch, "other", |toml| {
         toml.replace("dev.millennium.hello", "dev.millennium.other")
     });
     assert_ok(
@@ -536,7 +510,7 @@ fn verify_rejects_signatures_of_another_app_or_version() {
 
 #[test]
 fn keygen_refuses_to_overwrite() {
-    let scratch = Scratch::new("overwrite");
+    let scratch = Scratch::new("sign-overwrite");
     let cwd = &scratch.0;
     let first = keygen_unencrypted(cwd, "k");
     let secret = std::fs::read(scratch.path("k.key")).unwrap();
@@ -566,9 +540,9 @@ fn keygen_refuses_to_overwrite() {
 
 #[test]
 fn bad_signing_inputs_are_clear_errors() {
-    let scratch = Scratch::new("bad-input");
+    let scratch = Scratch::new("sign-bad-input");
     let cwd = &scratch.0;
-    let app = scratch.hello("hello", |toml| toml);
+    let app = hello_copy(&scratch, "hello", |toml| toml);
     std::fs::write(scratch.path("not-a-key"), "hello\n").unwrap();
     let output = build(cwd, &app, "out", &["--key", "not-a-key"], &[]);
     assert_fails(

@@ -106,6 +106,12 @@ pub fn build(
         }
         None => None,
     };
+    if let Some(warning) = signer
+        .as_ref()
+        .and_then(|key| untrusted_key_warning(&loaded.config.updater, &key.public_base64()))
+    {
+        eprintln!("warning: {warning}");
+    }
     let host_path = match &request.host {
         Some(path) => path.clone(),
         None => beside_self("millennium-host")?,
@@ -179,6 +185,24 @@ pub fn build(
         frontend_bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         hashed_scripts: hashes.len(),
         release_files,
+    })
+}
+
+/// A warning when this build is signed with a key the app itself does not
+/// list in `[updater] pubkeys`. Not an error: during a key rotation the
+/// release is signed with the old key (the one installed apps trust) while
+/// the config already lists the new one. But usually it is a mistake that
+/// makes every future update of this app fail verification.
+fn untrusted_key_warning(
+    updater: &millennium_config::model::UpdaterConfig,
+    public_key: &str,
+) -> Option<String> {
+    let listed = updater.pubkeys.iter().any(|key| key.trim() == public_key);
+    (updater.active && !listed).then(|| {
+        format!(
+            "the signing key ({public_key}) is not in [updater] pubkeys; installed copies of \
+             this version will refuse updates signed with it (fine only while rotating keys)"
+        )
     })
 }
 
@@ -395,6 +419,25 @@ mod tests {
         std::fs::write(dir.join("dist/index.html"), "").unwrap();
         let text = format!("[app]\nname = {name:?}\nidentifier = {identifier:?}\n");
         executable_name(&millennium_config::load_str(&text, &dir).unwrap().app)
+    }
+
+    #[test]
+    fn warns_only_for_an_active_updater_that_does_not_trust_the_key() {
+        let mut updater = millennium_config::model::UpdaterConfig::default();
+        assert_eq!(
+            untrusted_key_warning(&updater, "RWQkey"),
+            None,
+            "inactive updater"
+        );
+        updater.active = true;
+        updater.pubkeys = vec!["RWQother".into()];
+        assert!(
+            untrusted_key_warning(&updater, "RWQkey")
+                .unwrap()
+                .contains("RWQkey")
+        );
+        updater.pubkeys.push(" RWQkey ".into());
+        assert_eq!(untrusted_key_warning(&updater, "RWQkey"), None);
     }
 
     #[test]

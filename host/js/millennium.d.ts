@@ -31,7 +31,7 @@ declare global {
       readonly path: PathApi;
       /** Low-level IPC, used by the namespaces above. Still behind the allowlist. */
       readonly ipc: Ipc;
-      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      /** File system access inside `[allowlist.fs] scope`; each function needs its own `allowlist.fs.*` key. */
       readonly fs: Fs;
       /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
       readonly dialog: Dialog;
@@ -339,21 +339,81 @@ declare global {
       invokeBinary(cmd: string, bytes: BufferSource | Blob): Promise<Uint8Array | unknown>;
     }
 
-    // ------------------------------------------- later release (not implemented yet)
-    /** @remarks Not implemented yet. Scoped by `allowlist.fs.scope`. */
-    interface Fs {
-      readTextFile(path: string, options?: { dir?: string }): Promise<string>;
-      readBinaryFile(path: string, options?: { dir?: string }): Promise<Uint8Array>;
-      writeTextFile(path: string, contents: string, options?: { dir?: string }): Promise<void>;
-      writeBinaryFile(path: string, contents: Uint8Array, options?: { dir?: string }): Promise<void>;
-      readDir(path: string, options?: { dir?: string; recursive?: boolean }): Promise<Array<{ path: string; name?: string; children?: unknown[] }>>;
-      createDir(path: string, options?: { dir?: string; recursive?: boolean }): Promise<void>;
-      removeDir(path: string, options?: { dir?: string; recursive?: boolean }): Promise<void>;
-      removeFile(path: string, options?: { dir?: string }): Promise<void>;
-      renameFile(oldPath: string, newPath: string, options?: { dir?: string }): Promise<void>;
-      copyFile(source: string, destination: string, options?: { dir?: string }): Promise<void>;
-      exists(path: string, options?: { dir?: string }): Promise<boolean>;
+    // ----------------------------------------------------------------- fs
+    /** Tauri v1's `BaseDirectory` numbers, for the `dir` option (`Millennium.fs.BaseDirectory`). */
+    enum BaseDirectory {
+      Audio = 1, Cache = 2, Config = 3, Data = 4, LocalData = 5, Desktop = 6, Document = 7,
+      Download = 8, Executable = 9, Font = 10, Home = 11, Picture = 12, Public = 13, Runtime = 14,
+      Template = 15, Video = 16, Resource = 17, App = 18, Log = 19, Temp = 20, AppConfig = 21,
+      AppData = 22, AppLocalData = 23, AppCache = 24, AppLog = 25,
     }
+    interface FsOptions {
+      /**
+       * Resolve `path` against this base directory (`Millennium.fs.BaseDirectory.AppData`);
+       * the path must then be relative. Without it, the path must be absolute.
+       */
+      dir?: BaseDirectory | number;
+    }
+    interface FsDirOptions extends FsOptions {
+      /** readDir: descend into subdirectories; createDir: create parents; removeDir: remove contents. */
+      recursive?: boolean;
+    }
+    interface FileEntry {
+      /** Absolute, canonical path. */
+      path: string;
+      /** File name. */
+      name?: string;
+      /** With `recursive`: the entries of a subdirectory that is itself in the scope. */
+      children?: FileEntry[];
+    }
+    type BinaryFileContents = Uint8Array | ArrayBuffer | ArrayBufferView | Blob | ArrayLike<number>;
+    /**
+     * File system access, Tauri v1's `fs` module. Each function needs its key
+     * (`allowlist.fs.read-file`, `write-file`, `read-dir`, `copy-file`, `create-dir`,
+     * `remove-dir`, `remove-file`, `rename-file`, `exists`); a missing key rejects
+     * with an error naming it.
+     *
+     * Every path must be inside `allowlist.fs.scope`, checked after it is made
+     * absolute and its symlinks are resolved (so a symlink leading outside is
+     * refused), `deny` winning over `allow`. **The directory itself vs its
+     * contents:** `"$APPDATA/notes"` matches only the directory `notes`;
+     * `"$APPDATA/notes/**"` matches everything inside it but not `notes` itself.
+     * Listing or creating `notes` needs the first; reading and writing the files
+     * in it, the second. `*` never crosses a `/`; `**` does.
+     *
+     * Writes are atomic (temporary file in the same directory, fsync, rename):
+     * a failed write leaves the old file as it was. Bytes travel raw, never base64.
+     */
+    interface Fs {
+      readonly BaseDirectory: typeof BaseDirectory;
+      /** Alias of `BaseDirectory`, as in Tauri v1. */
+      readonly Dir: typeof BaseDirectory;
+      /** Needs `allowlist.fs.read-file`. Rejects on invalid UTF-8. */
+      readTextFile(path: string, options?: FsOptions): Promise<string>;
+      /** Needs `allowlist.fs.read-file`. */
+      readBinaryFile(path: string, options?: FsOptions): Promise<Uint8Array>;
+      /** Needs `allowlist.fs.write-file`. The parent directory must exist. */
+      writeTextFile(path: string, contents: string, options?: FsOptions): Promise<void>;
+      writeTextFile(file: { path: string; contents: string }, options?: FsOptions): Promise<void>;
+      /** Needs `allowlist.fs.write-file`. The parent directory must exist. */
+      writeBinaryFile(path: string, contents: BinaryFileContents, options?: FsOptions): Promise<void>;
+      writeBinaryFile(file: { path: string; contents: BinaryFileContents }, options?: FsOptions): Promise<void>;
+      /** Needs `allowlist.fs.read-dir`. Entries sorted by name; entries a `deny` glob matches are left out. */
+      readDir(path: string, options?: FsDirOptions): Promise<FileEntry[]>;
+      /** Needs `allowlist.fs.create-dir`. */
+      createDir(path: string, options?: FsDirOptions): Promise<void>;
+      /** Needs `allowlist.fs.remove-dir`. */
+      removeDir(path: string, options?: FsDirOptions): Promise<void>;
+      /** Needs `allowlist.fs.remove-file`. */
+      removeFile(path: string, options?: FsOptions): Promise<void>;
+      /** Needs `allowlist.fs.rename-file`; both paths must be in the scope. */
+      renameFile(oldPath: string, newPath: string, options?: FsOptions): Promise<void>;
+      /** Needs `allowlist.fs.copy-file`; both paths must be in the scope. The destination is written atomically. */
+      copyFile(source: string, destination: string, options?: FsOptions): Promise<void>;
+      /** Needs `allowlist.fs.exists`. Refused (not `false`) outside the scope. */
+      exists(path: string, options?: FsOptions): Promise<boolean>;
+    }
+    // ------------------------------------------- later release (not implemented yet)
     /** @remarks Not implemented yet. */
     interface Dialog {
       open(options?: { multiple?: boolean; directory?: boolean; defaultPath?: string; title?: string; filters?: Array<{ name: string; extensions: string[] }> }): Promise<string | string[] | null>;

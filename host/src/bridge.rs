@@ -191,6 +191,18 @@ mod tests {
             "isAbsolute",
             "invoke",
             "invokeBinary",
+            "readTextFile",
+            "readBinaryFile",
+            "writeTextFile",
+            "writeBinaryFile",
+            "readDir",
+            "createDir",
+            "removeDir",
+            "removeFile",
+            "renameFile",
+            "copyFile",
+            "exists",
+            "BaseDirectory",
         ];
         for name in names {
             assert!(TEMPLATE.contains(name), "bridge.js lacks {name}");
@@ -201,8 +213,9 @@ mod tests {
                 "millennium.d.ts lacks {name}"
             );
         }
+        assert!(dts.contains("readonly fs:"));
+        assert!(TEMPLATE.contains("fs: Object.freeze(fs)"));
         for namespace in [
-            "fs",
             "dialog",
             "shell",
             "http",

@@ -8,6 +8,8 @@ use millennium_config::LoadedConfig;
 use millennium_config::model::Config;
 use serde_json::{Value, json};
 
+use crate::api::fs::{FsApi, FsOutput};
+use crate::api::fs_scope::{FsScope, ScopeError};
 use crate::api::path::PathContext;
 use crate::assets::{AssetResolver, DirectorySource, SourceError};
 use crate::ipc::command::AppCommand;
@@ -28,6 +30,9 @@ pub enum ContextError {
         #[source]
         source: SourceError,
     },
+    /// A glob of `[allowlist.fs] scope` cannot be used.
+    #[error(transparent)]
+    FsScope(#[from] ScopeError),
     /// The OS random source failed.
     #[error("cannot generate the invoke key: {0}")]
     Random(String),
@@ -57,6 +62,8 @@ pub struct HostContext {
     pub paths: PathContext,
     /// `[security] dangerous-remote-domain-ipc-access`, each with its own key.
     pub remote: RemoteGrants,
+    /// `Millennium.fs` with its compiled scope.
+    pub fs: FsApi,
     resolver: AssetResolver,
 }
 
@@ -124,15 +131,21 @@ impl HostContext {
         let callback = format!("__millennium_{}", &nonce.as_str()[..12]);
         let remote = RemoteGrants::new(&config.security.dangerous_remote_domain_ipc_access)
             .map_err(|e| ContextError::Random(e.to_string()))?;
+        let paths = PathContext {
+            identifier: config.app.identifier.clone(),
+            resource_dir: base_dir.to_owned(),
+        };
+        let fs = FsApi {
+            scope: FsScope::new(&config.allowlist.fs.scope, &paths)?,
+            paths: paths.clone(),
+        };
         Ok(HostContext {
             remote,
             gate: AllowlistGate::new(config.allowlist.clone()),
             csp: crate::csp::policy_header(&config.security),
             hash_inline_scripts: false,
-            paths: PathContext {
-                identifier: config.app.identifier.clone(),
-                resource_dir: base_dir.to_owned(),
-            },
+            paths,
+            fs,
             base_dir: base_dir.to_owned(),
             key,
             callback,
@@ -210,8 +223,18 @@ impl HostContext {
         }
     }
 
-    /// Runs an admitted command that needs no window or event loop; `None`
-    /// when the event loop must handle it.
+    /// Runs an admitted fs command; `None` for any other command. It blocks
+    /// on file I/O: call it from a worker thread, never the UI thread.
+    pub fn run_fs(&self, admitted: &Admitted) -> Option<Result<FsOutput, String>> {
+        match admitted.command() {
+            Command::Fs(command) => Some(self.fs.handle(command).map_err(|e| e.to_string())),
+            _ => None,
+        }
+    }
+
+    /// Runs an admitted command that needs no window, event loop or file
+    /// I/O (fs commands go to [`HostContext::run_fs`]); `None` when the
+    /// event loop must handle it.
     pub fn run_local(&self, admitted: &Admitted) -> Option<Result<Value, String>> {
         Some(match admitted.command() {
             Command::App(AppCommand::GetName) => Ok(json!(self.config.app.name)),

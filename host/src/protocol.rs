@@ -12,8 +12,9 @@ use wry::RequestAsyncResponder;
 use wry::http::{HeaderValue, Method, Request, Response, StatusCode, header};
 
 use crate::APP_ORIGIN;
+use crate::api::fs::FsOutput;
 use crate::context::{Caller, HostContext};
-use crate::ipc::decode::{DecodeError, decode_body};
+use crate::ipc::decode::{DecodeError, decode_fetch};
 use crate::ipc::{Command, FETCH_PREFIX, KEY_HEADER, Refusal};
 use crate::runtime::{Reply, UserEvent};
 
@@ -125,8 +126,9 @@ fn fetch_ipc(
             return responder.respond(refusal(&error));
         }
     };
-    let body = request.into_body();
-    let command = match decode_body(&cmd, &body) {
+    let query = request.uri().query().map(str::to_owned);
+    let mut body = request.into_body();
+    let command = match decode_fetch(&cmd, query.as_deref(), &mut body) {
         Ok(command) => command,
         Err(error) => return responder.respond(refusal(&Refusal::Decode(error))),
     };
@@ -142,6 +144,10 @@ fn fetch_ipc(
             HeaderValue::from_static("application/octet-stream"),
         );
         return responder.respond(response);
+    }
+    // File I/O runs here, on this request's worker thread.
+    if let Some(result) = ctx.run_fs(&command) {
+        return responder.respond(fs_result(result));
     }
     if let Some(result) = ctx.run_local(&command) {
         return responder.respond(json_result(result));
@@ -175,6 +181,22 @@ pub fn json_result(result: Result<Value, String>) -> Response<Cow<'static, [u8]>
             response
         }
         Err(message) => text(StatusCode::UNPROCESSABLE_ENTITY, &message),
+    }
+}
+
+/// The HTTP answer to an fs command: JSON, or raw bytes for `readBinaryFile`.
+pub fn fs_result(result: Result<FsOutput, String>) -> Response<Cow<'static, [u8]>> {
+    match result {
+        Ok(FsOutput::Bytes(bytes)) => {
+            let mut response = Response::new(Cow::Owned(bytes));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            response
+        }
+        Ok(FsOutput::Json(value)) => json_result(Ok(value)),
+        Err(message) => json_result(Err(message)),
     }
 }
 

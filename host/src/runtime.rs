@@ -41,6 +41,16 @@ pub enum UserEvent {
         /// Where the result goes.
         reply: Reply,
     },
+    /// The result of a command a worker thread ran (fs calls that came
+    /// through `postMessage`), to be answered from the loop.
+    Settle {
+        /// The calling window.
+        label: String,
+        /// Where the result goes.
+        reply: Reply,
+        /// The result.
+        result: Result<Value, String>,
+    },
     /// A refused or malformed postMessage call whose promise must be rejected.
     Reject {
         /// The calling window.
@@ -202,12 +212,21 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 command,
                 reply,
             }) => {
+                if matches!(command.command(), Command::Fs(_)) {
+                    runtime.run_on_worker(label, command, reply);
+                    return;
+                }
                 let result = match runtime.ctx.run_local(&command) {
                     Some(result) => result,
                     None => runtime.execute(target, &label, command, control_flow),
                 };
                 runtime.reply(&label, reply, result);
             }
+            Event::UserEvent(UserEvent::Settle {
+                label,
+                reply,
+                result,
+            }) => runtime.reply(&label, reply, result),
             Event::UserEvent(UserEvent::Reject {
                 label,
                 id,
@@ -543,6 +562,30 @@ impl Runtime {
         }
     }
 
+    /// Runs a blocking (file I/O) command on a worker thread; the result
+    /// comes back to the loop as [`UserEvent::Settle`].
+    fn run_on_worker(&self, label: String, command: Admitted, reply: Reply) {
+        let ctx = Arc::clone(&self.ctx);
+        let proxy = self.proxy.clone();
+        std::thread::spawn(move || {
+            let result = match ctx.run_fs(&command) {
+                Some(Ok(crate::api::fs::FsOutput::Json(value))) => Ok(value),
+                Some(Ok(crate::api::fs::FsOutput::Bytes(_))) => Err(
+                    "readBinaryFile answers through the fetch channel only (use Millennium.fs.readBinaryFile)"
+                        .to_owned(),
+                ),
+                Some(Err(error)) => Err(error),
+                None => Err("not a worker command".to_owned()),
+            };
+            // Fails only while the app exits.
+            let _ = proxy.send_event(UserEvent::Settle {
+                label,
+                reply,
+                result,
+            });
+        });
+    }
+
     /// Runs a command that needs the event loop.
     fn execute(
         &mut self,
@@ -582,6 +625,9 @@ impl Runtime {
             Command::App(_) | Command::Os(_) | Command::Path(_) | Command::Ping => {
                 self.ctx.run_local(&admitted).unwrap_or(Ok(Value::Null))
             }
+            // Sent to a worker thread before `execute` is reached: file I/O
+            // never runs on the UI thread.
+            Command::Fs(_) => Err("fs commands run on a worker thread".to_owned()),
         }
     }
 

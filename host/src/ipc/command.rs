@@ -18,6 +18,8 @@ pub enum Command {
     Os(OsCommand),
     /// `Millennium.path.*`.
     Path(PathCommand),
+    /// `Millennium.fs.*`: file I/O, always run off the UI thread.
+    Fs(FsCommand),
     /// `Millennium.window.*` on the window labelled `target` (the caller's when `None`).
     Window {
         /// Which window.
@@ -105,6 +107,74 @@ pub enum PathCommand {
     Basename(String, Option<String>),
     /// `isAbsolute(path)`.
     IsAbsolute(String),
+}
+
+/// A path from the page and the base directory it is relative to (the
+/// `dir` option); checked against the fs scope only when the command runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FsPath {
+    /// As the page wrote it.
+    pub path: String,
+    /// `{ dir: BaseDirectory.AppData }`; `None` for an absolute path.
+    pub dir: Option<millennium_config::BaseDirectory>,
+}
+
+/// `Millennium.fs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FsCommand {
+    /// `readTextFile` (`binary: false`, UTF-8 checked) or `readBinaryFile`.
+    ReadFile {
+        /// The file.
+        path: FsPath,
+        /// Raw bytes back through the fetch channel.
+        binary: bool,
+    },
+    /// `writeTextFile` and `writeBinaryFile` (atomic).
+    WriteFile {
+        /// The file.
+        path: FsPath,
+        /// The new contents.
+        contents: Vec<u8>,
+    },
+    /// `readDir`.
+    ReadDir {
+        /// The directory.
+        path: FsPath,
+        /// Descend into subdirectories (that are in the scope).
+        recursive: bool,
+    },
+    /// `createDir`.
+    CreateDir {
+        /// The directory.
+        path: FsPath,
+        /// Create missing parents too.
+        recursive: bool,
+    },
+    /// `removeDir`.
+    RemoveDir {
+        /// The directory.
+        path: FsPath,
+        /// Remove its contents too.
+        recursive: bool,
+    },
+    /// `removeFile`.
+    RemoveFile(FsPath),
+    /// `renameFile(old, new)`.
+    RenameFile {
+        /// Old path.
+        from: FsPath,
+        /// New path.
+        to: FsPath,
+    },
+    /// `copyFile(source, destination)` (atomic on the destination).
+    CopyFile {
+        /// Source.
+        from: FsPath,
+        /// Destination.
+        to: FsPath,
+    },
+    /// `exists`.
+    Exists(FsPath),
 }
 
 /// A size or position unit, as in Tauri's `LogicalSize` / `PhysicalSize`.
@@ -249,6 +319,17 @@ impl Command {
             Command::Process(ProcessCommand::Relaunch) => &[("process", "relaunch")],
             Command::Os(_) => &[("os", "info")],
             Command::Path(_) => &[("path", "resolve")],
+            Command::Fs(fs) => match fs {
+                FsCommand::ReadFile { .. } => &[("fs", "read-file")],
+                FsCommand::WriteFile { .. } => &[("fs", "write-file")],
+                FsCommand::ReadDir { .. } => &[("fs", "read-dir")],
+                FsCommand::CreateDir { .. } => &[("fs", "create-dir")],
+                FsCommand::RemoveDir { .. } => &[("fs", "remove-dir")],
+                FsCommand::RemoveFile(_) => &[("fs", "remove-file")],
+                FsCommand::RenameFile { .. } => &[("fs", "rename-file")],
+                FsCommand::CopyFile { .. } => &[("fs", "copy-file")],
+                FsCommand::Exists(_) => &[("fs", "exists")],
+            },
             Command::Window { op, .. } => match op {
                 W::Labels
                 | W::Title

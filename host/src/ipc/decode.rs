@@ -124,6 +124,62 @@ pub fn decode_body(cmd: &str, body: &[u8]) -> Result<Command, DecodeError> {
     decode_command(cmd, args)
 }
 
+/// Decodes a fetch-channel request: `cmd` from the URL path, the URL's query
+/// (percent-encoded, already split off), and the raw body.
+///
+/// `fs.writeBinaryFile` is the one command whose body is raw bytes with its
+/// arguments in the query: `?path=<percent-encoded UTF-8>&dir=<n>` (`dir`
+/// optional, a Tauri v1 `BaseDirectory` number). Every other command takes
+/// no query and a JSON body, as [`decode_body`]. The bytes of a write are
+/// moved out of `body` (left empty), without a copy.
+pub fn decode_fetch(
+    cmd: &str,
+    query: Option<&str>,
+    body: &mut Vec<u8>,
+) -> Result<Command, DecodeError> {
+    let query = query.unwrap_or("");
+    if cmd == "fs.writeBinaryFile" {
+        if body.len() > MAX_BINARY_BYTES {
+            return Err(DecodeError::TooLarge { len: body.len() });
+        }
+        let mut path = None;
+        let mut dir = None;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_encoding::percent_decode_str(value)
+                .decode_utf8()
+                .map_err(|_| bad(cmd, format!("query parameter `{name}` is not UTF-8")))?;
+            let slot = match name {
+                "path" => &mut path,
+                "dir" => &mut dir,
+                _ => return Err(bad(cmd, format!("unknown query parameter `{name}`"))),
+            };
+            if slot.replace(value.into_owned()).is_some() {
+                return Err(bad(cmd, format!("query parameter `{name}` is repeated")));
+            }
+        }
+        let path = path.ok_or_else(|| bad(cmd, "missing query parameter `path`"))?;
+        let dir = match dir {
+            None => None,
+            Some(text) => {
+                let number: u64 = text
+                    .parse()
+                    .map_err(|_| bad(cmd, "`dir` must be a BaseDirectory number"))?;
+                Some(base_directory(cmd, number)?)
+            }
+        };
+        let path = fs_path(cmd, path, dir)?;
+        return Ok(Command::Fs(FsCommand::WriteFile {
+            path,
+            contents: std::mem::take(body),
+        }));
+    }
+    if !query.is_empty() {
+        return Err(bad(cmd, "this command takes no query string"));
+    }
+    decode_body(cmd, body)
+}
+
 /// Turns a command name and its arguments into a [`Command`].
 pub fn decode_command(cmd: &str, args: Value) -> Result<Command, DecodeError> {
     let args = match args {
@@ -173,6 +229,7 @@ pub fn decode_command(cmd: &str, args: Value) -> Result<Command, DecodeError> {
             _ => return Err(unknown()),
         }),
         "path" => Command::Path(decode_path(cmd, function, args)?),
+        "fs" => Command::Fs(decode_fs(cmd, function, args)?),
         "window" => decode_window(cmd, function, args)?,
         "ipc" if function == "ping" => Command::Ping,
         _ => return Err(unknown()),
@@ -268,6 +325,161 @@ fn decode_path(cmd: &str, function: &str, args: Value) -> Result<PathCommand, De
         "basename" => {
             let a = parse::<Base>(cmd, args)?;
             PathCommand::Basename(a.path, a.ext)
+        }
+        _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
+    })
+}
+
+/// Tauri v1's `BaseDirectory` numbers (`App` and `Log` are its deprecated
+/// aliases of `AppConfig` and `AppLog`).
+const BASE_DIR_NUMBERS: &[(u64, BaseDirectory)] = &[
+    (1, BaseDirectory::Audio),
+    (2, BaseDirectory::Cache),
+    (3, BaseDirectory::Config),
+    (4, BaseDirectory::Data),
+    (5, BaseDirectory::LocalData),
+    (6, BaseDirectory::Desktop),
+    (7, BaseDirectory::Document),
+    (8, BaseDirectory::Download),
+    (9, BaseDirectory::Executable),
+    (10, BaseDirectory::Font),
+    (11, BaseDirectory::Home),
+    (12, BaseDirectory::Picture),
+    (13, BaseDirectory::Public),
+    (14, BaseDirectory::Runtime),
+    (15, BaseDirectory::Template),
+    (16, BaseDirectory::Video),
+    (17, BaseDirectory::Resource),
+    (18, BaseDirectory::AppConfig),
+    (19, BaseDirectory::AppLog),
+    (20, BaseDirectory::Temp),
+    (21, BaseDirectory::AppConfig),
+    (22, BaseDirectory::AppData),
+    (23, BaseDirectory::AppLocalData),
+    (24, BaseDirectory::AppCache),
+    (25, BaseDirectory::AppLog),
+];
+
+fn base_directory(cmd: &str, number: u64) -> Result<BaseDirectory, DecodeError> {
+    BASE_DIR_NUMBERS
+        .iter()
+        .find(|(n, _)| *n == number)
+        .map(|(_, dir)| *dir)
+        .ok_or_else(|| {
+            bad(
+                cmd,
+                format!("unknown base directory {number} (use Millennium.fs.BaseDirectory)"),
+            )
+        })
+}
+
+/// Longest path string accepted (the scope refuses longer ones too, with the same limit).
+pub const MAX_FS_PATH: usize = 4096;
+
+fn fs_path(cmd: &str, path: String, dir: Option<BaseDirectory>) -> Result<FsPath, DecodeError> {
+    if path.is_empty() {
+        return Err(bad(cmd, "the path is empty"));
+    }
+    if path.len() > MAX_FS_PATH {
+        return Err(bad(cmd, "the path is longer than 4096 bytes"));
+    }
+    if path.contains('\0') {
+        return Err(bad(cmd, "the path contains a NUL byte"));
+    }
+    Ok(FsPath { path, dir })
+}
+
+fn decode_fs(cmd: &str, function: &str, args: Value) -> Result<FsCommand, DecodeError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct One {
+        path: String,
+        #[serde(default)]
+        dir: Option<u64>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Deep {
+        path: String,
+        #[serde(default)]
+        dir: Option<u64>,
+        #[serde(default)]
+        recursive: bool,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Text {
+        path: String,
+        contents: String,
+        #[serde(default)]
+        dir: Option<u64>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Two {
+        source: String,
+        destination: String,
+        #[serde(default)]
+        dir: Option<u64>,
+    }
+    let dir = |n: Option<u64>| n.map(|n| base_directory(cmd, n)).transpose();
+    let one = |args| -> Result<FsPath, DecodeError> {
+        let a = parse::<One>(cmd, args)?;
+        fs_path(cmd, a.path, dir(a.dir)?)
+    };
+    let deep = |args| -> Result<(FsPath, bool), DecodeError> {
+        let a = parse::<Deep>(cmd, args)?;
+        Ok((fs_path(cmd, a.path, dir(a.dir)?)?, a.recursive))
+    };
+    let two = |args| -> Result<(FsPath, FsPath), DecodeError> {
+        let a = parse::<Two>(cmd, args)?;
+        let d = dir(a.dir)?;
+        Ok((fs_path(cmd, a.source, d)?, fs_path(cmd, a.destination, d)?))
+    };
+    Ok(match function {
+        "readTextFile" => FsCommand::ReadFile {
+            path: one(args)?,
+            binary: false,
+        },
+        "readBinaryFile" => FsCommand::ReadFile {
+            path: one(args)?,
+            binary: true,
+        },
+        "writeTextFile" => {
+            let a = parse::<Text>(cmd, args)?;
+            FsCommand::WriteFile {
+                path: fs_path(cmd, a.path, dir(a.dir)?)?,
+                contents: a.contents.into_bytes(),
+            }
+        }
+        "writeBinaryFile" => {
+            return Err(bad(
+                cmd,
+                "the bytes travel as the raw body of a fetch to /__ipc/fs.writeBinaryFile \
+                 (use Millennium.fs.writeBinaryFile)",
+            ));
+        }
+        "readDir" => {
+            let (path, recursive) = deep(args)?;
+            FsCommand::ReadDir { path, recursive }
+        }
+        "createDir" => {
+            let (path, recursive) = deep(args)?;
+            FsCommand::CreateDir { path, recursive }
+        }
+        "removeDir" => {
+            let (path, recursive) = deep(args)?;
+            FsCommand::RemoveDir { path, recursive }
+        }
+        "removeFile" => FsCommand::RemoveFile(one(args)?),
+        "exists" => FsCommand::Exists(one(args)?),
+        "renameFile" => {
+            let (from, to) = two(args)?;
+            FsCommand::RenameFile { from, to }
+        }
+        "copyFile" => {
+            let (from, to) = two(args)?;
+            FsCommand::CopyFile { from, to }
         }
         _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
     })
@@ -743,7 +955,7 @@ mod tests {
     /// that the host does not keep (as `set-cursor-icon` once was).
     #[test]
     fn every_key_of_an_implemented_category_has_a_command() {
-        let implemented = ["window", "app", "process", "os", "path"];
+        let implemented = ["window", "app", "process", "os", "path", "fs"];
         let size = r#"{"value":{"type":"Logical","width":3,"height":4}}"#;
         let position = r#"{"value":{"type":"Logical","x":3,"y":4}}"#;
         let samples = [
@@ -782,6 +994,15 @@ mod tests {
             ("process.relaunch", "{}"),
             ("os.platform", "{}"),
             ("path.appDataDir", "{}"),
+            ("fs.readTextFile", r#"{"path":"/a"}"#),
+            ("fs.writeTextFile", r#"{"path":"/a","contents":""}"#),
+            ("fs.readDir", r#"{"path":"/a"}"#),
+            ("fs.copyFile", r#"{"source":"/a","destination":"/b"}"#),
+            ("fs.createDir", r#"{"path":"/a"}"#),
+            ("fs.removeDir", r#"{"path":"/a"}"#),
+            ("fs.removeFile", r#"{"path":"/a"}"#),
+            ("fs.renameFile", r#"{"source":"/a","destination":"/b"}"#),
+            ("fs.exists", r#"{"path":"/a"}"#),
         ];
         let mut required = std::collections::BTreeSet::new();
         for (cmd, args) in samples {
@@ -795,5 +1016,236 @@ mod tests {
             .map(|(category, command)| format!("allowlist.{category}.{command}"))
             .collect();
         assert!(unserved.is_empty(), "keys without a command: {unserved:?}");
+    }
+
+    fn fs(cmd: &str, args: &str) -> Result<Command, String> {
+        decode_message(&msg(cmd, args))
+            .map(|(_, c)| c)
+            .map_err(|(_, e)| e.to_string())
+    }
+
+    fn app(path: &str) -> FsPath {
+        FsPath {
+            path: path.to_owned(),
+            dir: Some(BaseDirectory::AppData),
+        }
+    }
+
+    #[test]
+    fn fs_commands_decode_with_their_keys() {
+        let abs = |p: &str| FsPath {
+            path: p.to_owned(),
+            dir: None,
+        };
+        let cases: Vec<(&str, &str, FsCommand, &str)> = vec![
+            (
+                "fs.readTextFile",
+                r#"{"path":"a.md","dir":22}"#,
+                FsCommand::ReadFile {
+                    path: app("a.md"),
+                    binary: false,
+                },
+                "read-file",
+            ),
+            (
+                "fs.readBinaryFile",
+                r#"{"path":"/x"}"#,
+                FsCommand::ReadFile {
+                    path: abs("/x"),
+                    binary: true,
+                },
+                "read-file",
+            ),
+            (
+                "fs.writeTextFile",
+                r#"{"path":"a.md","contents":"hé","dir":22}"#,
+                FsCommand::WriteFile {
+                    path: app("a.md"),
+                    contents: "hé".into(),
+                },
+                "write-file",
+            ),
+            (
+                "fs.readDir",
+                r#"{"path":"notes","dir":22,"recursive":true}"#,
+                FsCommand::ReadDir {
+                    path: app("notes"),
+                    recursive: true,
+                },
+                "read-dir",
+            ),
+            (
+                "fs.createDir",
+                r#"{"path":"notes","dir":22}"#,
+                FsCommand::CreateDir {
+                    path: app("notes"),
+                    recursive: false,
+                },
+                "create-dir",
+            ),
+            (
+                "fs.removeDir",
+                r#"{"path":"notes","dir":22,"recursive":true}"#,
+                FsCommand::RemoveDir {
+                    path: app("notes"),
+                    recursive: true,
+                },
+                "remove-dir",
+            ),
+            (
+                "fs.removeFile",
+                r#"{"path":"a","dir":22}"#,
+                FsCommand::RemoveFile(app("a")),
+                "remove-file",
+            ),
+            (
+                "fs.renameFile",
+                r#"{"source":"a","destination":"b","dir":22}"#,
+                FsCommand::RenameFile {
+                    from: app("a"),
+                    to: app("b"),
+                },
+                "rename-file",
+            ),
+            (
+                "fs.copyFile",
+                r#"{"source":"a","destination":"b","dir":22}"#,
+                FsCommand::CopyFile {
+                    from: app("a"),
+                    to: app("b"),
+                },
+                "copy-file",
+            ),
+            (
+                "fs.exists",
+                r#"{"path":"a","dir":18}"#,
+                FsCommand::Exists(FsPath {
+                    path: "a".into(),
+                    dir: Some(BaseDirectory::AppConfig),
+                }),
+                "exists",
+            ),
+        ];
+        for (cmd, args, expected, key) in cases {
+            let command = fs(cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+            assert_eq!(command.required_keys(), &[("fs", key)], "{cmd}");
+            assert_eq!(command, Command::Fs(expected), "{cmd}");
+        }
+    }
+
+    #[test]
+    fn fs_bad_arguments_are_specific() {
+        let long = format!(r#"{{"path":"{}"}}"#, "a".repeat(MAX_FS_PATH + 1));
+        let cases: Vec<(&str, &str, &str)> = vec![
+            ("fs.readTextFile", "{}", "missing field `path`"),
+            ("fs.readTextFile", r#"{"path":3}"#, "invalid type"),
+            ("fs.readTextFile", r#"{"path":""}"#, "empty"),
+            ("fs.readTextFile", r#"{"path":"a\u0000b"}"#, "NUL"),
+            ("fs.readTextFile", &long, "longer than 4096"),
+            (
+                "fs.readTextFile",
+                r#"{"path":"a","dir":99}"#,
+                "unknown base directory 99",
+            ),
+            (
+                "fs.readTextFile",
+                r#"{"path":"a","dir":"AppData"}"#,
+                "invalid type",
+            ),
+            ("fs.readTextFile", r#"{"path":"a","dir":-1}"#, "invalid"),
+            (
+                "fs.readTextFile",
+                r#"{"path":"a","bogus":1}"#,
+                "unknown field",
+            ),
+            (
+                "fs.writeTextFile",
+                r#"{"path":"a"}"#,
+                "missing field `contents`",
+            ),
+            (
+                "fs.writeTextFile",
+                r#"{"path":"a","contents":[1,2]}"#,
+                "invalid type",
+            ),
+            (
+                "fs.writeBinaryFile",
+                r#"{"path":"a","contents":[1]}"#,
+                "raw body",
+            ),
+            (
+                "fs.readDir",
+                r#"{"path":"a","recursive":"yes"}"#,
+                "invalid type",
+            ),
+            (
+                "fs.renameFile",
+                r#"{"source":"a"}"#,
+                "missing field `destination`",
+            ),
+            ("fs.copyFile", r#"{"source":"","destination":"b"}"#, "empty"),
+            ("fs.readFile", r#"{"path":"a"}"#, "unknown command"),
+        ];
+        for (cmd, args, needle) in cases {
+            let error = fs(cmd, args).expect_err(cmd);
+            assert!(
+                error.contains(needle),
+                "{cmd} {args}: `{error}` lacks `{needle}`"
+            );
+        }
+    }
+
+    #[test]
+    fn fetch_channel_carries_binary_writes_in_the_query() {
+        let mut body = vec![0u8, 255, 10];
+        let command = decode_fetch(
+            "fs.writeBinaryFile",
+            Some("path=n%C3%A9%2Fa%26b.bin&dir=22"),
+            &mut body,
+        )
+        .unwrap();
+        assert_eq!(
+            command,
+            Command::Fs(FsCommand::WriteFile {
+                path: app("né/a&b.bin"),
+                contents: vec![0, 255, 10]
+            })
+        );
+        assert!(body.is_empty(), "the bytes are moved, not copied");
+        let abs = decode_fetch("fs.writeBinaryFile", Some("path=%2Fx"), &mut vec![]).unwrap();
+        assert_eq!(abs.required_keys(), &[("fs", "write-file")]);
+        let bad = |query: Option<&str>| {
+            decode_fetch("fs.writeBinaryFile", query, &mut vec![1])
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(bad(None).contains("missing query parameter `path`"));
+        assert!(bad(Some("dir=22")).contains("missing query parameter `path`"));
+        assert!(bad(Some("path=a&path=b")).contains("repeated"));
+        assert!(bad(Some("path=a&x=1")).contains("unknown query parameter `x`"));
+        assert!(bad(Some("path=a&dir=AppData")).contains("BaseDirectory number"));
+        assert!(bad(Some("path=a&dir=0")).contains("unknown base directory"));
+        assert!(bad(Some("path=%FF")).contains("not UTF-8"));
+        assert!(bad(Some("path=a%00b")).contains("NUL"));
+        assert!(bad(Some("path=")).contains("empty"));
+        // Other commands: JSON body, no query.
+        let mut json = br#"{"path":"/a"}"#.to_vec();
+        assert_eq!(
+            decode_fetch("fs.readBinaryFile", None, &mut json).unwrap(),
+            Command::Fs(FsCommand::ReadFile {
+                path: FsPath {
+                    path: "/a".into(),
+                    dir: None
+                },
+                binary: true
+            })
+        );
+        assert!(decode_fetch("fs.readBinaryFile", Some("path=/a"), &mut json).is_err());
+        let mut ping = b"raw".to_vec();
+        assert_eq!(
+            decode_fetch("ping", None, &mut ping).unwrap(),
+            Command::Ping
+        );
+        assert_eq!(ping, b"raw");
     }
 }

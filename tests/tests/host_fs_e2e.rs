@@ -1,0 +1,179 @@
+//! End-to-end test of `Millennium.fs` in a real WebKitGTK, driven over
+//! WebDriver: a text and a 1 MiB binary round trip in `$APPDATA` (which is
+//! `$XDG_DATA_HOME/<identifier>`, and each driver has its own
+//! `XDG_DATA_HOME`), readDir, a path outside the scope, and a command whose
+//! key is off.
+//!
+//! Runs the already-built binary (`cargo build -p millennium-host`) and
+//! skips loudly only when the system packages are missing.
+
+mod support_host;
+
+use std::path::PathBuf;
+
+use serde_json::json;
+use support_host::{Driven, TempDir, gui_lock};
+
+/// The app, with `read-file` on or off.
+fn fs_app(read_file: bool) -> TempDir {
+    let app = TempDir::new("host-fs-e2e-app");
+    app.write(
+        "millennium.toml",
+        &format!(
+            r#"
+[app]
+name = "FS E2E"
+identifier = "dev.millennium.fse2e"
+version = "1.0.0"
+frontend = "dist"
+
+[[windows]]
+label = "main"
+title = "FS"
+
+[allowlist.path]
+resolve = true
+
+[allowlist.fs]
+read-file = {read_file}
+write-file = true
+read-dir = true
+create-dir = true
+exists = true
+scope = {{ allow = ["$APPDATA/notes", "$APPDATA/notes/**"], deny = ["$APPDATA/notes/private/**"] }}
+"#
+        ),
+    );
+    app.write(
+        "dist/index.html",
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>FS</title></head><body>fs</body></html>"#,
+    );
+    app
+}
+
+#[test]
+fn host_fs_e2e_round_trip_scope_and_denial() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = fs_app(true);
+    let driven = Driven::launch(&app.0);
+
+    let app_data = driven
+        .run("return await Millennium.path.appDataDir();")
+        .expect("appDataDir");
+    let app_data = PathBuf::from(app_data.as_str().expect("a string"));
+    assert!(
+        app_data.ends_with("data/dev.millennium.fse2e"),
+        "$APPDATA is under the driver's XDG_DATA_HOME: {}",
+        app_data.display()
+    );
+
+    let round_trip = driven.run(
+        r#"const fs = Millennium.fs;
+           const dir = fs.BaseDirectory.AppData;
+           await fs.createDir('notes/sub', { dir, recursive: true });
+           await fs.writeTextFile('notes/a.md', '# héllo\n', { dir });
+           const text = await fs.readTextFile('notes/a.md', { dir });
+           const bytes = new Uint8Array(1 << 20);
+           for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 255;
+           await fs.writeBinaryFile('notes/sub/blob.bin', bytes, { dir });
+           const back = await fs.readBinaryFile('notes/sub/blob.bin', { dir });
+           let same = back instanceof Uint8Array && back.length === bytes.length;
+           for (let i = 0; same && i < bytes.length; i++) same = back[i] === bytes[i];
+           const entries = await fs.readDir('notes', { dir, recursive: true });
+           return {
+             text,
+             same,
+             length: back.length,
+             entries: entries.map((e) => [e.name, (e.children || []).map((c) => c.name)]),
+             exists: [await fs.exists('notes/a.md', { dir }), await fs.exists('notes/b.md', { dir })],
+           };"#,
+    );
+    assert_eq!(
+        round_trip,
+        Ok(json!({
+            "text": "# héllo\n",
+            "same": true,
+            "length": 1 << 20,
+            "entries": [["a.md", []], ["sub", ["blob.bin"]]],
+            "exists": [true, false],
+        }))
+    );
+    // On disk, where `$APPDATA` says, with no temporary file left behind.
+    let notes = app_data.join("notes");
+    assert_eq!(
+        std::fs::read_to_string(notes.join("a.md")).expect("a.md"),
+        "# héllo\n"
+    );
+    let blob = std::fs::read(notes.join("sub/blob.bin")).expect("blob.bin");
+    assert_eq!(blob.len(), 1 << 20);
+    assert!(
+        blob.iter()
+            .enumerate()
+            .all(|(i, b)| *b == ((i * 31 + 7) & 255) as u8)
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&notes)
+        .expect("notes")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".millennium-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files: {leftovers:?}");
+
+    // Outside the scope, however it is written: refused, naming the path.
+    let outside = driven.run("return await Millennium.fs.readTextFile('/etc/hostname');");
+    assert_eq!(
+        outside,
+        Err("path `/etc/hostname` is outside the fs scope (allowlist.fs.scope)".to_owned())
+    );
+    let escape = driven.run(
+        "return await Millennium.fs.writeTextFile('notes/../escaped.txt', 'x',
+           { dir: Millennium.fs.BaseDirectory.AppData });",
+    );
+    assert!(
+        escape
+            .as_ref()
+            .is_err_and(|e| e.contains("outside the fs scope") && e.contains("escaped.txt")),
+        "{escape:?}"
+    );
+    assert!(!app_data.join("escaped.txt").exists());
+    let denied_glob = driven.run(
+        "return await Millennium.fs.writeTextFile('notes/private/k', 'x',
+           { dir: Millennium.fs.BaseDirectory.AppData });",
+    );
+    assert!(
+        denied_glob
+            .as_ref()
+            .is_err_and(|e| e.contains("outside the fs scope")),
+        "{denied_glob:?}"
+    );
+    // A key that is off in this app: removeFile.
+    let no_key = driven.run(
+        "return await Millennium.fs.removeFile('notes/a.md',
+           { dir: Millennium.fs.BaseDirectory.AppData });",
+    );
+    assert_eq!(
+        no_key,
+        Err("allowlist.fs.remove-file is not enabled in millennium.toml".to_owned())
+    );
+    drop(driven);
+
+    // The same app with `read-file` off.
+    let app = fs_app(false);
+    let driven = Driven::launch(&app.0);
+    let denied = driven.run(
+        "return await Millennium.fs.readTextFile('notes/a.md',
+           { dir: Millennium.fs.BaseDirectory.AppData });",
+    );
+    assert_eq!(
+        denied,
+        Err("allowlist.fs.read-file is not enabled in millennium.toml".to_owned())
+    );
+    let binary_denied = driven.run(
+        "return await Millennium.fs.readBinaryFile('notes/a.md',
+           { dir: Millennium.fs.BaseDirectory.AppData });",
+    );
+    assert_eq!(
+        binary_denied,
+        Err("allowlist.fs.read-file is not enabled in millennium.toml".to_owned())
+    );
+}

@@ -379,6 +379,25 @@
     exists: function (path, options) { return fsCall("exists", { path: path }, options); },
   };
 
+  // clipboard and notification: Tauri v1's names. The host runs both on a
+  // worker thread; a notification with no notification service rejects
+  // within a few seconds (Tauri v1's sendNotification returns nothing; here
+  // it returns a promise, which callers may ignore).
+  var clipboard = {
+    readText: function () { return invoke("clipboard.readText"); },
+    writeText: function (text) { return invoke("clipboard.writeText", { text: text }); },
+  };
+  var notification = {
+    isPermissionGranted: function () { return invoke("notification.isPermissionGranted"); },
+    requestPermission: function () { return invoke("notification.requestPermission"); },
+    sendNotification: function (options) {
+      var args = options !== null && typeof options === "object"
+        ? { title: options.title, body: options.body, icon: options.icon }
+        : { title: options };
+      return invoke("notification.sendNotification", args);
+    },
+  };
+
   // Namespaces a later version implements: every call rejects clearly.
   function notYet(namespace) {
     return new Proxy({}, {
@@ -408,9 +427,11 @@
     os: Object.freeze(os),
     path: Object.freeze(path),
     fs: Object.freeze(fs),
+    clipboard: Object.freeze(clipboard),
+    notification: Object.freeze(notification),
     ipc: Object.freeze({ invoke: invoke, invokeBinary: invokeBinary }),
   };
-  ["dialog", "shell", "http", "clipboard", "notification", "updater"].forEach(function (ns) {
+  ["dialog", "shell", "http", "updater"].forEach(function (ns) {
     api[ns] = notYet(ns);
   });
   Object.defineProperty(window, "Millennium", { value: Object.freeze(api), enumerable: true });

@@ -39,9 +39,9 @@ declare global {
       readonly shell: Shell;
       /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
       readonly http: Http;
-      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      /** Plain-text clipboard; `allowlist.clipboard.read-text` / `write-text`. */
       readonly clipboard: Clipboard;
-      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      /** Desktop notifications (freedesktop D-Bus service); `allowlist.notification.send`. */
       readonly notification: Notification;
       /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
       readonly updater: Updater;
@@ -413,6 +413,34 @@ declare global {
       /** Needs `allowlist.fs.exists`. Refused (not `false`) outside the scope. */
       exists(path: string, options?: FsOptions): Promise<boolean>;
     }
+    // ---------------------------------------------------------------- clipboard, notification
+    /**
+     * `Millennium.clipboard` (X11). Text written here stays pastable in
+     * other apps while this app runs (the host keeps owning the clipboard).
+     */
+    interface Clipboard {
+      /** Needs `allowlist.clipboard.write-text`. */
+      writeText(text: string): Promise<void>;
+      /** Needs `allowlist.clipboard.read-text`. `null` when the clipboard holds no text. */
+      readText(): Promise<string | null>;
+    }
+    /**
+     * `Millennium.notification`, through the desktop's notification service
+     * (`org.freedesktop.Notifications` on the D-Bus session bus). Every
+     * function needs `allowlist.notification.send`.
+     */
+    interface Notification {
+      /** Whether a notification service answers (Linux has no permission to grant). */
+      isPermissionGranted(): Promise<boolean>;
+      /** `"granted"` when a notification service answers, `"denied"` otherwise. */
+      requestPermission(): Promise<"granted" | "denied" | "default">;
+      /**
+       * A string is the title. Unlike Tauri v1 (which returns nothing) this
+       * returns a promise: it rejects with a clear error, within a few
+       * seconds, when no notification service is available.
+       */
+      sendNotification(options: string | { title: string; body?: string; icon?: string }): Promise<void>;
+    }
     // ------------------------------------------- later release (not implemented yet)
     /** @remarks Not implemented yet. */
     interface Dialog {
@@ -432,17 +460,6 @@ declare global {
     /** @remarks Not implemented yet. Scoped by `allowlist.http.scope`. */
     interface Http {
       fetch<T = unknown>(url: string, options?: { method?: string; headers?: Record<string, string>; body?: unknown; timeout?: number }): Promise<{ url: string; status: number; ok: boolean; headers: Record<string, string>; data: T }>;
-    }
-    /** @remarks Not implemented yet. */
-    interface Clipboard {
-      writeText(text: string): Promise<void>;
-      readText(): Promise<string | null>;
-    }
-    /** @remarks Not implemented yet. */
-    interface Notification {
-      isPermissionGranted(): Promise<boolean>;
-      requestPermission(): Promise<"granted" | "denied" | "default">;
-      sendNotification(options: string | { title: string; body?: string; icon?: string }): void;
     }
     /** @remarks Not implemented yet. Policy comes only from `[updater]`. */
     interface Updater {

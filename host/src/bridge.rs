@@ -203,6 +203,11 @@ mod tests {
             "copyFile",
             "exists",
             "BaseDirectory",
+            "readText",
+            "writeText",
+            "sendNotification",
+            "isPermissionGranted",
+            "requestPermission",
         ];
         for name in names {
             assert!(TEMPLATE.contains(name), "bridge.js lacks {name}");
@@ -215,14 +220,14 @@ mod tests {
         }
         assert!(dts.contains("readonly fs:"));
         assert!(TEMPLATE.contains("fs: Object.freeze(fs)"));
-        for namespace in [
-            "dialog",
-            "shell",
-            "http",
-            "clipboard",
-            "notification",
-            "updater",
-        ] {
+        for namespace in ["clipboard", "notification"] {
+            assert!(dts.contains(&format!("readonly {namespace}:")));
+            assert!(
+                TEMPLATE.contains(&format!("{namespace}: Object.freeze({namespace})")),
+                "bridge lacks {namespace}"
+            );
+        }
+        for namespace in ["dialog", "shell", "http", "updater"] {
             assert!(
                 dts.contains(&format!("readonly {namespace}:")),
                 "d.ts lacks {namespace}"

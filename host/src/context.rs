@@ -8,6 +8,7 @@ use millennium_config::LoadedConfig;
 use millennium_config::model::Config;
 use serde_json::{Value, json};
 
+use crate::api::clipboard::ClipboardApi;
 use crate::api::fs::{FsApi, FsOutput};
 use crate::api::fs_scope::{FsScope, ScopeError};
 use crate::api::path::PathContext;
@@ -64,6 +65,9 @@ pub struct HostContext {
     pub remote: RemoteGrants,
     /// `Millennium.fs` with its compiled scope.
     pub fs: FsApi,
+    /// `Millennium.clipboard`: one clipboard per app, kept for the whole
+    /// run (on X11 the owner must live for pasted text to stay available).
+    pub clipboard: ClipboardApi,
     resolver: AssetResolver,
 }
 
@@ -146,6 +150,7 @@ impl HostContext {
             hash_inline_scripts: false,
             paths,
             fs,
+            clipboard: ClipboardApi::default(),
             base_dir: base_dir.to_owned(),
             key,
             callback,
@@ -228,6 +233,21 @@ impl HostContext {
     pub fn run_fs(&self, admitted: &Admitted) -> Option<Result<FsOutput, String>> {
         match admitted.command() {
             Command::Fs(command) => Some(self.fs.handle(command).map_err(|e| e.to_string())),
+            _ => None,
+        }
+    }
+
+    /// Runs an admitted clipboard or notification command; `None` for any
+    /// other. It blocks (X11 and D-Bus round trips, a notification for at
+    /// most [`crate::api::notification::NOTIFICATION_TIMEOUT`]): call it
+    /// from a worker thread, never the UI thread.
+    pub fn run_blocking(&self, admitted: &Admitted) -> Option<Result<Value, String>> {
+        match admitted.command() {
+            Command::Clipboard(command) => Some(self.clipboard.handle(command)),
+            Command::Notification(command) => Some(crate::api::notification::handle(
+                command,
+                &self.config.app.name,
+            )),
             _ => None,
         }
     }

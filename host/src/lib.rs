@@ -13,7 +13,8 @@
 //! - [`payload`]: the packaged-app payload format, writer and reader.
 //! - [`remote`]: which remote pages may use IPC, in which windows.
 //! - [`bridge`]: the `window.Millennium` initialisation script.
-//! - [`api`]: command handlers that need no window (`os`, `path`).
+//! - [`api`]: command handlers that need no window (`os`, `path`, `fs`,
+//!   `clipboard`, `notification`).
 //! - [`window`]: `[[windows]]` entries to tao windows.
 //! - [`runtime`]: the event loop, windows, events, window commands.
 //!

@@ -149,6 +149,9 @@ fn fetch_ipc(
     if let Some(result) = ctx.run_fs(&command) {
         return responder.respond(fs_result(result));
     }
+    if let Some(result) = ctx.run_blocking(&command) {
+        return responder.respond(json_result(result));
+    }
     if let Some(result) = ctx.run_local(&command) {
         return responder.respond(json_result(result));
     }

@@ -212,7 +212,10 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 command,
                 reply,
             }) => {
-                if matches!(command.command(), Command::Fs(_)) {
+                if matches!(
+                    command.command(),
+                    Command::Fs(_) | Command::Clipboard(_) | Command::Notification(_)
+                ) {
                     runtime.run_on_worker(label, command, reply);
                     return;
                 }
@@ -562,12 +565,22 @@ impl Runtime {
         }
     }
 
-    /// Runs a blocking (file I/O) command on a worker thread; the result
+    /// Runs a blocking (file I/O, clipboard, notification) command on a
+    /// worker thread; the result
     /// comes back to the loop as [`UserEvent::Settle`].
     fn run_on_worker(&self, label: String, command: Admitted, reply: Reply) {
         let ctx = Arc::clone(&self.ctx);
         let proxy = self.proxy.clone();
         std::thread::spawn(move || {
+            if let Some(result) = ctx.run_blocking(&command) {
+                // Fails only while the app exits.
+                let _ = proxy.send_event(UserEvent::Settle {
+                    label,
+                    reply,
+                    result,
+                });
+                return;
+            }
             let result = match ctx.run_fs(&command) {
                 Some(Ok(crate::api::fs::FsOutput::Json(value))) => Ok(value),
                 Some(Ok(crate::api::fs::FsOutput::Bytes(_))) => Err(
@@ -627,7 +640,9 @@ impl Runtime {
             }
             // Sent to a worker thread before `execute` is reached: file I/O
             // never runs on the UI thread.
-            Command::Fs(_) => Err("fs commands run on a worker thread".to_owned()),
+            Command::Fs(_) | Command::Clipboard(_) | Command::Notification(_) => {
+                Err("this command runs on a worker thread".to_owned())
+            }
         }
     }
 

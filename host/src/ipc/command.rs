@@ -20,6 +20,10 @@ pub enum Command {
     Path(PathCommand),
     /// `Millennium.fs.*`: file I/O, always run off the UI thread.
     Fs(FsCommand),
+    /// `Millennium.clipboard.*`: X11 round trips, run off the UI thread.
+    Clipboard(ClipboardCommand),
+    /// `Millennium.notification.*`: D-Bus calls, run off the UI thread.
+    Notification(NotificationCommand),
     /// `Millennium.window.*` on the window labelled `target` (the caller's when `None`).
     Window {
         /// Which window.
@@ -177,6 +181,41 @@ pub enum FsCommand {
     Exists(FsPath),
 }
 
+/// `Millennium.clipboard`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClipboardCommand {
+    /// `readText()`: the clipboard's text, or `null` when it holds none.
+    ReadText,
+    /// `writeText(text)`.
+    WriteText(String),
+}
+
+/// `Millennium.notification`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotificationCommand {
+    /// `sendNotification(options | title)`.
+    Send(NotificationOptions),
+    /// `isPermissionGranted()`: whether a notification service answers.
+    IsPermissionGranted,
+    /// `requestPermission()`: `"granted"` when a notification service
+    /// answers, `"denied"` otherwise (nothing to ask on Linux).
+    RequestPermission,
+}
+
+/// Tauri v1's notification `Options`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationOptions {
+    /// The summary line.
+    pub title: String,
+    /// The text under it.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// An icon name of the theme or a file path.
+    #[serde(default)]
+    pub icon: Option<String>,
+}
+
 /// A size or position unit, as in Tauri's `LogicalSize` / `PhysicalSize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum Unit {
@@ -330,6 +369,10 @@ impl Command {
                 FsCommand::CopyFile { .. } => &[("fs", "copy-file")],
                 FsCommand::Exists(_) => &[("fs", "exists")],
             },
+            Command::Clipboard(ClipboardCommand::ReadText) => &[("clipboard", "read-text")],
+            Command::Clipboard(ClipboardCommand::WriteText(_)) => &[("clipboard", "write-text")],
+            // Tauri v1 gates all three with the one `notification` key.
+            Command::Notification(_) => &[("notification", "send")],
             Command::Window { op, .. } => match op {
                 W::Labels
                 | W::Title

@@ -230,6 +230,8 @@ pub fn decode_command(cmd: &str, args: Value) -> Result<Command, DecodeError> {
         }),
         "path" => Command::Path(decode_path(cmd, function, args)?),
         "fs" => Command::Fs(decode_fs(cmd, function, args)?),
+        "clipboard" => Command::Clipboard(decode_clipboard(cmd, function, args)?),
+        "notification" => Command::Notification(decode_notification(cmd, function, args)?),
         "window" => decode_window(cmd, function, args)?,
         "ipc" if function == "ping" => Command::Ping,
         _ => return Err(unknown()),
@@ -480,6 +482,81 @@ fn decode_fs(cmd: &str, function: &str, args: Value) -> Result<FsCommand, Decode
         "copyFile" => {
             let (from, to) = two(args)?;
             FsCommand::CopyFile { from, to }
+        }
+        _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
+    })
+}
+
+/// Longest notification title, body or icon, in bytes.
+pub const MAX_NOTIFICATION_TEXT: usize = 64 * 1024;
+
+fn no_args(cmd: &str, args: Value) -> Result<(), DecodeError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Empty {}
+    parse::<Empty>(cmd, args).map(|_| ())
+}
+
+fn decode_clipboard(
+    cmd: &str,
+    function: &str,
+    args: Value,
+) -> Result<ClipboardCommand, DecodeError> {
+    Ok(match function {
+        "readText" => {
+            no_args(cmd, args)?;
+            ClipboardCommand::ReadText
+        }
+        "writeText" => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct A {
+                text: String,
+            }
+            ClipboardCommand::WriteText(parse::<A>(cmd, args)?.text)
+        }
+        _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
+    })
+}
+
+fn decode_notification(
+    cmd: &str,
+    function: &str,
+    args: Value,
+) -> Result<NotificationCommand, DecodeError> {
+    Ok(match function {
+        "sendNotification" => {
+            let options: NotificationOptions = parse(cmd, args)?;
+            if options.title.trim().is_empty() {
+                return Err(bad(cmd, "`title` is empty"));
+            }
+            let fields = [
+                ("title", Some(&options.title)),
+                ("body", options.body.as_ref()),
+                ("icon", options.icon.as_ref()),
+            ];
+            for (name, value) in fields {
+                let Some(value) = value else { continue };
+                if value.len() > MAX_NOTIFICATION_TEXT {
+                    return Err(bad(
+                        cmd,
+                        format!("`{name}` is longer than {MAX_NOTIFICATION_TEXT} bytes"),
+                    ));
+                }
+                // D-Bus strings cannot carry NUL.
+                if value.contains('\0') {
+                    return Err(bad(cmd, format!("`{name}` contains NUL")));
+                }
+            }
+            NotificationCommand::Send(options)
+        }
+        "isPermissionGranted" => {
+            no_args(cmd, args)?;
+            NotificationCommand::IsPermissionGranted
+        }
+        "requestPermission" => {
+            no_args(cmd, args)?;
+            NotificationCommand::RequestPermission
         }
         _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
     })
@@ -955,7 +1032,16 @@ mod tests {
     /// that the host does not keep (as `set-cursor-icon` once was).
     #[test]
     fn every_key_of_an_implemented_category_has_a_command() {
-        let implemented = ["window", "app", "process", "os", "path", "fs"];
+        let implemented = [
+            "window",
+            "app",
+            "process",
+            "os",
+            "path",
+            "fs",
+            "clipboard",
+            "notification",
+        ];
         let size = r#"{"value":{"type":"Logical","width":3,"height":4}}"#;
         let position = r#"{"value":{"type":"Logical","x":3,"y":4}}"#;
         let samples = [
@@ -1003,6 +1089,9 @@ mod tests {
             ("fs.removeFile", r#"{"path":"/a"}"#),
             ("fs.renameFile", r#"{"source":"/a","destination":"/b"}"#),
             ("fs.exists", r#"{"path":"/a"}"#),
+            ("clipboard.readText", "{}"),
+            ("clipboard.writeText", r#"{"text":"t"}"#),
+            ("notification.sendNotification", r#"{"title":"t"}"#),
         ];
         let mut required = std::collections::BTreeSet::new();
         for (cmd, args) in samples {
@@ -1247,5 +1336,154 @@ mod tests {
             Command::Ping
         );
         assert_eq!(ping, b"raw");
+    }
+
+    fn decode(cmd: &str, args: &str) -> Result<Command, String> {
+        decode_message(&msg(cmd, args))
+            .map(|(_, c)| c)
+            .map_err(|(_, e)| e.to_string())
+    }
+
+    #[test]
+    fn clipboard_commands_decode_with_their_keys() {
+        let read = decode("clipboard.readText", "{}").unwrap();
+        assert_eq!(read, Command::Clipboard(ClipboardCommand::ReadText));
+        assert_eq!(read.required_keys(), &[("clipboard", "read-text")]);
+        assert_eq!(
+            decode("clipboard.readText", "null").unwrap(),
+            Command::Clipboard(ClipboardCommand::ReadText)
+        );
+        let write = decode(
+            "clipboard.writeText",
+            r#"{"text":"h\u00e9 \ud83d\ude00\n"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            write,
+            Command::Clipboard(ClipboardCommand::WriteText("hé 😀\n".into()))
+        );
+        assert_eq!(write.required_keys(), &[("clipboard", "write-text")]);
+        // Empty text is a valid write (it clears the clipboard's text).
+        assert!(decode("clipboard.writeText", r#"{"text":""}"#).is_ok());
+        for (cmd, args, needle) in [
+            ("clipboard.writeText", "{}", "missing field `text`"),
+            ("clipboard.writeText", r#"{"text":3}"#, "invalid type"),
+            ("clipboard.writeText", r#"{"text":null}"#, "invalid type"),
+            (
+                "clipboard.writeText",
+                r#"{"text":"a","x":1}"#,
+                "unknown field",
+            ),
+            ("clipboard.readText", r#"{"x":1}"#, "unknown field"),
+            ("clipboard.readText", "[]", "must be an object"),
+            ("clipboard.clear", "{}", "unknown command"),
+        ] {
+            let error = decode(cmd, args).unwrap_err();
+            assert!(error.contains(needle), "{cmd} {args}: {error}");
+        }
+    }
+
+    #[test]
+    fn notification_commands_decode_with_their_key() {
+        let send = decode(
+            "notification.sendNotification",
+            r#"{"title":"Hi","body":"there","icon":"dialog-information"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            send,
+            Command::Notification(NotificationCommand::Send(NotificationOptions {
+                title: "Hi".into(),
+                body: Some("there".into()),
+                icon: Some("dialog-information".into()),
+            }))
+        );
+        assert_eq!(send.required_keys(), &[("notification", "send")]);
+        let minimal = decode("notification.sendNotification", r#"{"title":"T"}"#).unwrap();
+        assert_eq!(
+            minimal,
+            Command::Notification(NotificationCommand::Send(NotificationOptions {
+                title: "T".into(),
+                body: None,
+                icon: None,
+            }))
+        );
+        for (function, expected) in [
+            (
+                "isPermissionGranted",
+                NotificationCommand::IsPermissionGranted,
+            ),
+            ("requestPermission", NotificationCommand::RequestPermission),
+        ] {
+            let command = decode(&format!("notification.{function}"), "{}").unwrap();
+            assert_eq!(command, Command::Notification(expected));
+            assert_eq!(command.required_keys(), &[("notification", "send")]);
+        }
+        let long = format!(r#"{{"title":"{}"}}"#, "a".repeat(MAX_NOTIFICATION_TEXT + 1));
+        for (args, needle) in [
+            ("{}", "missing field `title`"),
+            (r#"{"title":""}"#, "`title` is empty"),
+            (r#"{"title":"  "}"#, "`title` is empty"),
+            (r#"{"title":1}"#, "invalid type"),
+            (r#"{"title":"a","body":2}"#, "invalid type"),
+            (r#"{"title":"a","sound":"x"}"#, "unknown field"),
+            (r#"{"title":"a","body":"x\u0000y"}"#, "`body` contains NUL"),
+            (r#"{"title":"a","icon":"\u0000"}"#, "`icon` contains NUL"),
+            (long.as_str(), "longer than"),
+        ] {
+            let error = decode("notification.sendNotification", args).unwrap_err();
+            assert!(error.contains(needle), "{args}: {error}");
+        }
+        let error = decode("notification.requestPermission", r#"{"a":1}"#).unwrap_err();
+        assert!(error.contains("unknown field"), "{error}");
+        let error = decode("notification.send", "{}").unwrap_err();
+        assert!(error.contains("unknown command"), "{error}");
+    }
+
+    #[test]
+    fn clipboard_and_notification_are_denied_by_default_naming_the_key() {
+        let gate = crate::ipc::AllowlistGate::new(millennium_config::model::Allowlist::default());
+        for (cmd, args, key) in [
+            ("clipboard.readText", "{}", "allowlist.clipboard.read-text"),
+            (
+                "clipboard.writeText",
+                r#"{"text":"a"}"#,
+                "allowlist.clipboard.write-text",
+            ),
+            (
+                "notification.sendNotification",
+                r#"{"title":"a"}"#,
+                "allowlist.notification.send",
+            ),
+            (
+                "notification.isPermissionGranted",
+                "{}",
+                "allowlist.notification.send",
+            ),
+            (
+                "notification.requestPermission",
+                "{}",
+                "allowlist.notification.send",
+            ),
+        ] {
+            let command = decode(cmd, args).unwrap();
+            let error = gate.check(&command).unwrap_err().to_string();
+            assert_eq!(
+                error,
+                format!("{key} is not enabled in millennium.toml"),
+                "{cmd}"
+            );
+        }
+        let mut allowlist = millennium_config::model::Allowlist::default();
+        allowlist.clipboard.read_text = true;
+        let gate = crate::ipc::AllowlistGate::new(allowlist);
+        assert_eq!(
+            gate.check(&decode("clipboard.readText", "{}").unwrap()),
+            Ok(())
+        );
+        assert!(
+            gate.check(&decode("clipboard.writeText", r#"{"text":""}"#).unwrap())
+                .is_err()
+        );
     }
 }

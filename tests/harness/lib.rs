@@ -123,3 +123,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Asserts a run exited 1 and said `needle` on standard error.
+pub fn assert_fails_with(output: &Output, needle: &str) {
+    let text = stderr(output);
+    assert_eq!(output.status.code(), Some(1), "expected exit 1:\n{text}");
+    assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+}

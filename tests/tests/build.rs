@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use millennium_e2e::{Scratch, bin, millennium, stderr};
+use millennium_e2e::{Scratch, assert_fails_with, bin, millennium, stderr};
 
 fn build(app: &Path, out: &Path) -> std::process::Output {
     let host = bin("millennium-host");
@@ -63,12 +63,7 @@ fn packaged_app_runs_from_anywhere_with_its_sources_deleted() {
     // Without a display it gets as far as opening a window: the config and
     // frontend came from the payload, not from disk.
     let run = run_packaged(&exe, &[]);
-    assert_eq!(run.status.code(), Some(1));
-    assert!(
-        stderr(&run).contains("no graphical display"),
-        "{}",
-        stderr(&run)
-    );
+    assert_fails_with(&run, "no graphical display");
 }
 
 #[test]
@@ -103,12 +98,7 @@ fn a_flipped_payload_byte_is_a_clear_error() {
     bytes[host_len + 10] ^= 0x01;
     std::fs::write(&exe, &bytes).unwrap();
     let run = run_packaged(&exe, &[]);
-    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
-    assert!(
-        stderr(&run).contains("payload is corrupted"),
-        "{}",
-        stderr(&run)
-    );
+    assert_fails_with(&run, "payload is corrupted");
     assert!(!stderr(&run).contains("panicked"));
 }
 
@@ -128,12 +118,7 @@ fn a_truncated_app_is_a_clear_error_not_a_plain_host() {
         .env_remove("DISPLAY")
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
-    assert!(
-        stderr(&run).contains("damaged or truncated"),
-        "{}",
-        stderr(&run)
-    );
+    assert_fails_with(&run, "damaged or truncated");
 }
 
 #[test]
@@ -147,12 +132,7 @@ fn an_invalid_app_is_not_built() {
     .unwrap();
     let out = scratch.0.join("out");
     let built = build(&app, &out);
-    assert_eq!(built.status.code(), Some(1));
-    assert!(
-        stderr(&built).contains("is not valid: an identifier is reverse-DNS"),
-        "{}",
-        stderr(&built)
-    );
+    assert_fails_with(&built, "is not valid: an identifier is reverse-DNS");
     assert!(
         leftovers(&out).is_empty(),
         "left behind: {:?}",
@@ -167,22 +147,12 @@ fn symlink_loops_and_escapes_fail_and_leave_nothing() {
     let out = scratch.0.join("out");
     std::os::unix::fs::symlink("..", app.join("dist/up")).unwrap();
     let built = build(&app, &out);
-    assert_eq!(built.status.code(), Some(1));
-    assert!(
-        stderr(&built).contains("points outside the frontend directory"),
-        "{}",
-        stderr(&built)
-    );
+    assert_fails_with(&built, "points outside the frontend directory");
     std::fs::remove_file(app.join("dist/up")).unwrap();
     std::os::unix::fs::symlink("loop-b", app.join("dist/loop-a")).unwrap();
     std::os::unix::fs::symlink("loop-a", app.join("dist/loop-b")).unwrap();
     let built = build(&app, &out);
-    assert_eq!(built.status.code(), Some(1));
-    assert!(
-        stderr(&built).contains("looping symlink"),
-        "{}",
-        stderr(&built)
-    );
+    assert_fails_with(&built, "looping symlink");
     assert!(!out.join("hello").exists());
     assert!(
         leftovers(&out).is_empty(),
@@ -198,12 +168,7 @@ fn an_unwritable_output_is_a_clear_error() {
     let out = scratch.0.join("a-file");
     std::fs::write(&out, "not a directory").unwrap();
     let built = build(&app, &out);
-    assert_eq!(built.status.code(), Some(1));
-    assert!(
-        stderr(&built).contains("cannot create the output directory"),
-        "{}",
-        stderr(&built)
-    );
+    assert_fails_with(&built, "cannot create the output directory");
 }
 
 #[test]
@@ -222,12 +187,7 @@ fn a_missing_host_is_a_clear_error() {
             "/nonexistent/millennium-host",
         ],
     );
-    assert_eq!(built.status.code(), Some(1));
-    assert!(
-        stderr(&built).contains("cannot read the host /nonexistent/millennium-host"),
-        "{}",
-        stderr(&built)
-    );
+    assert_fails_with(&built, "cannot read the host /nonexistent/millennium-host");
     assert!(leftovers(&out).is_empty());
 }
 

@@ -13,13 +13,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support_host::{TempDir, free_port, gui_lock, http};
+use support_host::{TempDir, driver_command, free_port, gui_lock, http};
 
 /// `target/<profile>/millennium`, next to this test's `deps/` directory.
 fn cli_binary() -> PathBuf {
@@ -52,31 +52,10 @@ impl DevSession {
         let home = TempDir::new("dev-e2e-home");
         let stderr_file = home.0.join("stderr.log");
         let port = free_port();
-        let mut command = Command::new("dbus-run-session");
+        let mut command = driver_command(port, &home, Some("1"));
         command
-            .args([
-                "--",
-                "xvfb-run",
-                "-a",
-                "-s",
-                "-screen 0 1280x1024x24",
-                "WebKitWebDriver",
-            ])
-            .arg(format!("--port={port}"))
-            .arg("--host=127.0.0.1")
-            .env("MILLENNIUM_AUTOMATION", "1")
             .env("NO_COLOR", "1")
-            .env("XDG_DATA_HOME", home.0.join("data"))
-            .env("XDG_CONFIG_HOME", home.0.join("config"))
-            .env("XDG_CACHE_HOME", home.0.join("cache"))
-            .env("NO_AT_BRIDGE", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
             .stderr(File::create(&stderr_file).expect("stderr file"));
-        {
-            use std::os::unix::process::CommandExt;
-            command.process_group(0);
-        }
         let driver = command.spawn().expect("spawn dbus-run-session");
         let mut dev = DevSession {
             driver,

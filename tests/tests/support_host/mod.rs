@@ -205,6 +205,41 @@ pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// WebKitWebDriver on 127.0.0.1:`port` under its own Xvfb and session bus,
+/// with XDG directories inside `home` and `MILLENNIUM_AUTOMATION` set to
+/// `automation` (unset when `None`). Output is discarded; callers may
+/// redirect standard error before spawning.
+pub fn driver_command(port: u16, home: &TempDir, automation: Option<&str>) -> Command {
+    let mut command = Command::new("dbus-run-session");
+    command
+        .args([
+            "--",
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1280x1024x24",
+            "WebKitWebDriver",
+        ])
+        .arg(format!("--port={port}"))
+        .arg("--host=127.0.0.1")
+        .env_remove("MILLENNIUM_AUTOMATION")
+        .env("XDG_DATA_HOME", home.0.join("data"))
+        .env("XDG_CONFIG_HOME", home.0.join("config"))
+        .env("XDG_CACHE_HOME", home.0.join("cache"))
+        .env("NO_AT_BRIDGE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    if let Some(value) = automation {
+        command.env("MILLENNIUM_AUTOMATION", value);
+    }
+    command
+}
+
 /// A running WebKitWebDriver (under its own Xvfb and session bus) with one
 /// session driving the host on an app.
 pub struct Driven {
@@ -266,33 +301,7 @@ impl Driven {
     fn start_driver(automation: Option<&str>) -> Driven {
         let home = TempDir::new("host-e2e-home");
         let port = free_port();
-        let mut command = Command::new("dbus-run-session");
-        command
-            .args([
-                "--",
-                "xvfb-run",
-                "-a",
-                "-s",
-                "-screen 0 1280x1024x24",
-                "WebKitWebDriver",
-            ])
-            .arg(format!("--port={port}"))
-            .arg("--host=127.0.0.1")
-            .env_remove("MILLENNIUM_AUTOMATION")
-            .env("XDG_DATA_HOME", home.0.join("data"))
-            .env("XDG_CONFIG_HOME", home.0.join("config"))
-            .env("XDG_CACHE_HOME", home.0.join("cache"))
-            .env("NO_AT_BRIDGE", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        {
-            use std::os::unix::process::CommandExt;
-            command.process_group(0);
-        }
-        if let Some(value) = automation {
-            command.env("MILLENNIUM_AUTOMATION", value);
-        }
+        let mut command = driver_command(port, &home, automation);
         let driver = command.spawn().expect("spawn dbus-run-session");
         let driven = Driven {
             driver,

@@ -7,6 +7,8 @@
 pub mod clipboard;
 pub mod fs;
 pub mod fs_scope;
+pub mod http;
 pub mod notification;
 pub mod os;
 pub mod path;
+pub mod shell;

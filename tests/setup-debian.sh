@@ -14,6 +14,9 @@ packages=(
   libayatana-appindicator3-dev
   xvfb dbus webkit2gtk-driver imagemagick  # headless GUI tests and screenshots
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(xdotool)                   # answers native dialogs in e2e tests
+fi
 if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
   # The Taplo CLI checks our schema. A Node.js from elsewhere (with its own
   # npm) conflicts with Debian's npm package, so only install when absent.

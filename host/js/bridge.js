@@ -398,6 +398,214 @@
     },
   };
 
+  // dialog: Tauri v1's names. The host shows GTK dialogs modal to this
+  // window and settles the promise when the user answers; picked paths join
+  // the fs scope for the rest of the run.
+  function messageArgs(message, options) {
+    var args = { message: message };
+    if (typeof options === "string") {
+      args.title = options;
+    } else if (options !== null && typeof options === "object") {
+      ["title", "type", "okLabel", "cancelLabel"].forEach(function (name) {
+        if (options[name] !== undefined) args[name] = options[name];
+      });
+    }
+    return args;
+  }
+  var dialog = {
+    open: function (options) { return invoke("dialog.open", options === undefined ? {} : options); },
+    save: function (options) { return invoke("dialog.save", options === undefined ? {} : options); },
+    message: function (message, options) { return invoke("dialog.message", messageArgs(message, options)); },
+    ask: function (message, options) { return invoke("dialog.ask", messageArgs(message, options)); },
+    confirm: function (message, options) { return invoke("dialog.confirm", messageArgs(message, options)); },
+  };
+
+  // shell: Tauri v1's Command, Child and open(). A spawned child's output
+  // arrives as events on a channel the page picks before the call, so no
+  // line is lost; only commands named in `[allowlist.shell] scope` run.
+  function Emitter() { this._handlers = {}; }
+  Emitter.prototype.on = function (name, handler) {
+    (this._handlers[name] = this._handlers[name] || []).push({ f: handler, once: false });
+    return this;
+  };
+  Emitter.prototype.once = function (name, handler) {
+    (this._handlers[name] = this._handlers[name] || []).push({ f: handler, once: true });
+    return this;
+  };
+  Emitter.prototype.off = function (name, handler) {
+    this._handlers[name] = (this._handlers[name] || []).filter(function (h) { return h.f !== handler; });
+    return this;
+  };
+  Emitter.prototype.removeAllListeners = function (name) {
+    if (name === undefined) this._handlers = {}; else delete this._handlers[name];
+    return this;
+  };
+  Emitter.prototype.emit = function (name, value) {
+    var handlers = this._handlers[name] || [];
+    this._handlers[name] = handlers.filter(function (h) { return !h.once; });
+    handlers.forEach(function (h) {
+      try { h.f(value); } catch (error) { setTimeout(function () { throw error; }); }
+    });
+    return handlers.length > 0;
+  };
+  function Child(pid) { this.pid = pid; }
+  Child.prototype.write = function (data) {
+    var buffer = typeof data === "string" ? data : new TextDecoder().decode(data);
+    return invoke("shell.stdinWrite", { pid: this.pid, buffer: buffer });
+  };
+  Child.prototype.kill = function () { return invoke("shell.killChild", { pid: this.pid }); };
+  function Command(program, args, options) {
+    Emitter.call(this);
+    this.program = program;
+    this.args = args === undefined ? [] : typeof args === "string" ? [args] : args;
+    this.options = options || {};
+    this.stdout = new Emitter();
+    this.stderr = new Emitter();
+  }
+  Command.prototype = Object.create(Emitter.prototype);
+  Command.prototype.constructor = Command;
+  Command.prototype._args = function () {
+    var options = {};
+    if (this.options.cwd !== undefined) options.cwd = this.options.cwd;
+    if (this.options.env !== undefined) options.env = this.options.env;
+    return { program: this.program, args: this.args, options: options };
+  };
+  Command.prototype.execute = function () { return invoke("shell.execute", this._args()); };
+  Command.prototype.spawn = function () {
+    var self = this;
+    var channel = Math.floor(Math.random() * 9007199254740991);
+    var args = this._args();
+    args.channel = channel;
+    var unlisten = null;
+    return addListener("millennium://shell/" + channel, function (event) {
+      var message = event.payload || {};
+      switch (message.event) {
+        case "Stdout": self.stdout.emit("data", message.payload); break;
+        case "Stderr": self.stderr.emit("data", message.payload); break;
+        case "Error": self.emit("error", message.payload); break;
+        case "Terminated":
+          if (unlisten) unlisten();
+          self.emit("close", message.payload);
+          break;
+      }
+    }, false, null).then(function (stop) {
+      unlisten = stop;
+      return invoke("shell.spawn", args).then(function (pid) { return new Child(pid); }, function (error) {
+        stop();
+        throw error;
+      });
+    });
+  };
+  var shell = {
+    Command: Command,
+    Child: Child,
+    EventEmitter: Emitter,
+    open: function (path, openWith) {
+      var args = { path: path };
+      if (openWith !== undefined) args.with = openWith;
+      return invoke("shell.open", args);
+    },
+  };
+
+  // http: Tauri v1's fetch, getClient, Body and ResponseType. Requests go
+  // through the fetch channel (raw bytes both ways); the host answers with
+  // a 4-byte length, JSON metadata, then the body as received.
+  var ResponseType = Object.freeze({ JSON: 1, Text: 2, Binary: 3 });
+  var Body = Object.freeze({
+    json: function (data) { return { type: "Json", payload: data }; },
+    text: function (value) { return { type: "Text", payload: value }; },
+    form: function (data) {
+      var record = {};
+      if (data instanceof FormData) {
+        data.forEach(function (value, key) { record[key] = String(value); });
+      } else {
+        Object.keys(data || {}).forEach(function (key) { record[key] = String(data[key]); });
+      }
+      return { type: "Form", payload: record };
+    },
+    bytes: function (bytes) { return { type: "Bytes", payload: bytes }; },
+  });
+  function httpRequest(options) {
+    if (!APP_PAGE) {
+      return PromiseCtor.reject(new ErrorCtor("Millennium.http needs the fetch channel, which only app pages have"));
+    }
+    options = options || {};
+    var args = { method: (options.method || "GET").toUpperCase(), url: options.url };
+    ["query", "headers", "timeout", "responseType"].forEach(function (name) {
+      if (options[name] !== undefined) args[name] = options[name];
+    });
+    var raw = null;
+    var body = options.body;
+    if (body !== undefined && body !== null) {
+      if (body.type === "Bytes") {
+        try { raw = toBytes(body.payload); } catch (error) { return PromiseCtor.reject(error); }
+        args.body = { type: "Bytes" };
+      } else {
+        args.body = body;
+      }
+    }
+    var responseType = options.responseType === undefined ? ResponseType.JSON : options.responseType;
+    return fetchIpc("http.request", "args=" + encodeURIComponent(stringify(args)), raw,
+      "application/octet-stream").then(function (frame) {
+      var view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+      var length = view.getUint32(0);
+      var meta = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + length)));
+      var bytes = frame.subarray(4 + length);
+      var headers = {};
+      var rawHeaders = {};
+      meta.headers.forEach(function (pair) {
+        var name = pair[0].toLowerCase();
+        headers[name] = headers[name] === undefined ? pair[1] : headers[name] + ", " + pair[1];
+        (rawHeaders[name] = rawHeaders[name] || []).push(pair[1]);
+      });
+      var data;
+      if (responseType === ResponseType.Binary) {
+        data = bytes;
+      } else {
+        var text = new TextDecoder().decode(bytes);
+        if (responseType === ResponseType.Text) {
+          data = text;
+        } else {
+          try {
+            data = JSON.parse(text);
+          } catch (error) {
+            throw new ErrorCtor("the response of " + meta.url + " (status " + meta.status +
+              ") is not JSON: " + error.message + "; ask for ResponseType.Text or Binary");
+          }
+        }
+      }
+      return { url: meta.url, status: meta.status, ok: meta.status >= 200 && meta.status < 300,
+        headers: headers, rawHeaders: rawHeaders, data: data };
+    });
+  }
+  function Client() {}
+  Client.prototype.request = function (options) { return httpRequest(options); };
+  Client.prototype.drop = function () { return PromiseCtor.resolve(); };
+  ["get", "delete"].forEach(function (method) {
+    Client.prototype[method] = function (url, options) {
+      return httpRequest(Object.assign({}, options, { method: method.toUpperCase(), url: url }));
+    };
+  });
+  ["post", "put", "patch"].forEach(function (method) {
+    Client.prototype[method] = function (url, body, options) {
+      return httpRequest(Object.assign({}, options, { method: method.toUpperCase(), url: url, body: body }));
+    };
+  });
+  var http = {
+    Body: Body,
+    ResponseType: ResponseType,
+    Client: Client,
+    getClient: function (options) {
+      if (options !== undefined && Object.keys(options).length > 0) {
+        return PromiseCtor.reject(new ErrorCtor("getClient options are not supported: give `timeout` to each request"));
+      }
+      return PromiseCtor.resolve(new Client());
+    },
+    fetch: function (url, options) {
+      return httpRequest(Object.assign({}, options, { url: url }));
+    },
+  };
+
   // Namespaces a later version implements: every call rejects clearly.
   function notYet(namespace) {
     return new Proxy({}, {
@@ -429,9 +637,12 @@
     fs: Object.freeze(fs),
     clipboard: Object.freeze(clipboard),
     notification: Object.freeze(notification),
+    dialog: Object.freeze(dialog),
+    shell: Object.freeze(shell),
+    http: Object.freeze(http),
     ipc: Object.freeze({ invoke: invoke, invokeBinary: invokeBinary }),
   };
-  ["dialog", "shell", "http", "updater"].forEach(function (ns) {
+  ["updater"].forEach(function (ns) {
     api[ns] = notYet(ns);
   });
   Object.defineProperty(window, "Millennium", { value: Object.freeze(api), enumerable: true });

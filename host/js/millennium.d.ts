@@ -33,11 +33,11 @@ declare global {
       readonly ipc: Ipc;
       /** File system access inside `[allowlist.fs] scope`; each function needs its own `allowlist.fs.*` key. */
       readonly fs: Fs;
-      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      /** Native dialogs modal to this window; `allowlist.dialog.open` / `save` / `message` / `ask` / `confirm`. */
       readonly dialog: Dialog;
-      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      /** `open()` (`allowlist.shell.open`) and the commands of `[allowlist.shell] scope` (`allowlist.shell.execute`). */
       readonly shell: Shell;
-      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      /** HTTP from the host, to URLs in `[allowlist.http] scope` only; `allowlist.http.request`. */
       readonly http: Http;
       /** Plain-text clipboard; `allowlist.clipboard.read-text` / `write-text`. */
       readonly clipboard: Clipboard;
@@ -443,23 +443,153 @@ declare global {
     }
     // ------------------------------------------- later release (not implemented yet)
     /** @remarks Not implemented yet. */
+    interface DialogFilter {
+      /** Shown in the filter menu, e.g. "Markdown". */
+      name: string;
+      /** Extensions without the dot (`"md"`), matched ignoring case; `"*"` for any file. */
+      extensions: string[];
+    }
+    interface OpenDialogOptions {
+      title?: string;
+      filters?: DialogFilter[];
+      /** A directory to start in, or a file to preselect (absolute). */
+      defaultPath?: string;
+      /** Pick several; the promise then resolves with an array. */
+      multiple?: boolean;
+      /** Pick directories instead of files. */
+      directory?: boolean;
+      /** With `directory`: the fs scope gets everything inside the picked directory, not only its direct children. */
+      recursive?: boolean;
+    }
+    interface SaveDialogOptions {
+      title?: string;
+      filters?: DialogFilter[];
+      /** A directory to start in, a file name to suggest, or an absolute path for both. */
+      defaultPath?: string;
+    }
+    interface MessageDialogOptions {
+      /** Window title; the app's name by default. */
+      title?: string;
+      type?: "info" | "warning" | "error";
+      /** Label of the OK / Yes button. */
+      okLabel?: string;
+    }
+    interface ConfirmDialogOptions extends MessageDialogOptions {
+      /** Label of the Cancel / No button. */
+      cancelLabel?: string;
+    }
+    /**
+     * Paths the user picks join the fs scope until the app exits: a file
+     * exactly, a directory with its direct children (or all of its contents
+     * with `recursive`). `deny` globs of the scope still win.
+     */
     interface Dialog {
-      open(options?: { multiple?: boolean; directory?: boolean; defaultPath?: string; title?: string; filters?: Array<{ name: string; extensions: string[] }> }): Promise<string | string[] | null>;
-      save(options?: { defaultPath?: string; title?: string; filters?: Array<{ name: string; extensions: string[] }> }): Promise<string | null>;
-      message(message: string, options?: { title?: string; type?: "info" | "warning" | "error" }): Promise<void>;
-      ask(message: string, options?: { title?: string; type?: "info" | "warning" | "error" }): Promise<boolean>;
-      confirm(message: string, options?: { title?: string; type?: "info" | "warning" | "error" }): Promise<boolean>;
+      /** `null` when cancelled; an array with `multiple`. Needs `allowlist.dialog.open`. */
+      open(options?: OpenDialogOptions): Promise<string | string[] | null>;
+      /** The chosen path (it may not exist yet), or `null`. Needs `allowlist.dialog.save`. */
+      save(options?: SaveDialogOptions): Promise<string | null>;
+      /** An OK box. `options` may be the title. Needs `allowlist.dialog.message`. */
+      message(message: string, options?: string | MessageDialogOptions): Promise<void>;
+      /** Yes/No; `true` for Yes. Needs `allowlist.dialog.ask`. */
+      ask(message: string, options?: string | ConfirmDialogOptions): Promise<boolean>;
+      /** OK/Cancel; `true` for OK. Needs `allowlist.dialog.confirm`. */
+      confirm(message: string, options?: string | ConfirmDialogOptions): Promise<boolean>;
     }
-    /** @remarks Not implemented yet. */
+    interface ChildProcess {
+      /** Exit code; `null` when a signal ended it. */
+      code: number | null;
+      /** The signal that ended it, or `null`. */
+      signal: number | null;
+      /** Output as UTF-8 (invalid bytes replaced by U+FFFD). At most 64 MiB per stream. */
+      stdout: string;
+      stderr: string;
+    }
+    interface ShellEmitter<E extends Record<string, unknown>> {
+      on<K extends keyof E>(event: K, handler: (arg: E[K]) => void): this;
+      once<K extends keyof E>(event: K, handler: (arg: E[K]) => void): this;
+      off<K extends keyof E>(event: K, handler: (arg: E[K]) => void): this;
+      removeAllListeners(event?: keyof E): this;
+    }
+    interface Child {
+      readonly pid: number;
+      /** Writes to the child's stdin. */
+      write(data: string | Uint8Array): Promise<void>;
+      /** Ends the child (SIGKILL). Only children this app spawned. */
+      kill(): Promise<void>;
+    }
+    interface CommandOptions {
+      /** Absolute, existing working directory. */
+      cwd?: string;
+      /** Extra environment variables. */
+      env?: Record<string, string>;
+    }
+    interface Command extends ShellEmitter<{ close: { code: number | null; signal: number | null }; error: string }> {
+      /** One event per line, without the newline. */
+      readonly stdout: ShellEmitter<{ data: string }>;
+      readonly stderr: ShellEmitter<{ data: string }>;
+      /** Runs to completion. */
+      execute(): Promise<ChildProcess>;
+      /** Starts it; output arrives as `stdout`/`stderr` `data` events, then `close`. */
+      spawn(): Promise<Child>;
+    }
     interface Shell {
-      open(path: string, openWith?: string): Promise<void>;
-      Command: new (name: string, args?: string | string[]) => {
-        execute(): Promise<{ code: number | null; signal: number | null; stdout: string; stderr: string }>;
-      };
+      /**
+       * `name` is an entry of `[allowlist.shell] scope`, never a program path; `args` must fit that
+       * entry's `args` (fixed strings and `{ validator }` regexes, matched in full).
+       */
+      Command: new (name: string, args?: string | string[], options?: CommandOptions) => Command;
+      /** Opens a URL or path with the desktop's handler; it must match `[allowlist.shell] open` in full. */
+      open(path: string, openWith?: "firefox" | "google chrome" | "chromium" | "xdg-open" | "gio" | "gnome-open" | "kde-open" | "wslview"): Promise<void>;
     }
-    /** @remarks Not implemented yet. Scoped by `allowlist.http.scope`. */
+
+    // --------------------------------------------------------------- http
+    interface HttpBody { type: "Json" | "Text" | "Form" | "Bytes"; payload: unknown }
+    interface HttpOptions {
+      method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE" | string;
+      headers?: Record<string, string>;
+      /** Added to the URL's query string. */
+      query?: Record<string, string>;
+      body?: HttpBody;
+      /** Whole request, in seconds (default 30). */
+      timeout?: number | { secs: number; nanos: number };
+      /** How to read the body; JSON by default. */
+      responseType?: 1 | 2 | 3;
+    }
+    interface HttpResponse<T> {
+      /** The final URL, after redirects (each of which must be in the scope too). */
+      url: string;
+      status: number;
+      /** `status` is 2xx. Other statuses resolve too; only network errors reject. */
+      ok: boolean;
+      /** Lower-case names; repeated headers joined with ", ". */
+      headers: Record<string, string>;
+      rawHeaders: Record<string, string[]>;
+      /** Parsed JSON, a string, or a Uint8Array (ResponseType.Binary). */
+      data: T;
+    }
+    interface Client {
+      request<T = unknown>(options: HttpOptions & { url: string }): Promise<HttpResponse<T>>;
+      get<T = unknown>(url: string, options?: HttpOptions): Promise<HttpResponse<T>>;
+      post<T = unknown>(url: string, body?: HttpBody, options?: HttpOptions): Promise<HttpResponse<T>>;
+      put<T = unknown>(url: string, body?: HttpBody, options?: HttpOptions): Promise<HttpResponse<T>>;
+      patch<T = unknown>(url: string, body?: HttpBody, options?: HttpOptions): Promise<HttpResponse<T>>;
+      delete<T = unknown>(url: string, options?: HttpOptions): Promise<HttpResponse<T>>;
+      drop(): Promise<void>;
+    }
+    /**
+     * Requests are made by the host, so the page's CORS does not apply; every URL (and every
+     * redirect) must match a glob of `[allowlist.http] scope`. Responses are capped at 256 MiB.
+     */
     interface Http {
-      fetch<T = unknown>(url: string, options?: { method?: string; headers?: Record<string, string>; body?: unknown; timeout?: number }): Promise<{ url: string; status: number; ok: boolean; headers: Record<string, string>; data: T }>;
+      readonly Body: {
+        json(data: unknown): HttpBody;
+        text(value: string): HttpBody;
+        form(data: Record<string, string> | FormData): HttpBody;
+        bytes(bytes: Uint8Array | ArrayBuffer | number[]): HttpBody;
+      };
+      readonly ResponseType: { readonly JSON: 1; readonly Text: 2; readonly Binary: 3 };
+      fetch<T = unknown>(url: string, options?: HttpOptions): Promise<HttpResponse<T>>;
+      getClient(): Promise<Client>;
     }
     /** @remarks Not implemented yet. Policy comes only from `[updater]`. */
     interface Updater {

@@ -11,9 +11,12 @@ use serde_json::{Value, json};
 use crate::api::clipboard::ClipboardApi;
 use crate::api::fs::{FsApi, FsOutput};
 use crate::api::fs_scope::{FsScope, ScopeError};
+use crate::api::http::{HttpApi, HttpBody, HttpRequest, HttpScope};
 use crate::api::path::PathContext;
+use crate::api::shell::{ExecOptions, ShellApi, ShellEvent};
 use crate::assets::{AssetResolver, DirectorySource, SourceError};
 use crate::ipc::command::AppCommand;
+use crate::ipc::command::{HttpBodyArg, HttpCommand, ShellCommand, ShellRun};
 use crate::ipc::decode::{decode_command, decode_envelope};
 use crate::ipc::{self, Admitted, AllowlistGate, Command, InvokeKey, Refusal};
 use crate::remote::RemoteGrants;
@@ -34,6 +37,12 @@ pub enum ContextError {
     /// A glob of `[allowlist.fs] scope` cannot be used.
     #[error(transparent)]
     FsScope(#[from] ScopeError),
+    /// `[allowlist.shell]` cannot be used.
+    #[error("[allowlist.shell]: {0}")]
+    Shell(String),
+    /// `[allowlist.http] scope` cannot be used.
+    #[error("[allowlist.http] scope: {0}")]
+    HttpScope(String),
     /// The OS random source failed.
     #[error("cannot generate the invoke key: {0}")]
     Random(String),
@@ -68,6 +77,11 @@ pub struct HostContext {
     /// `Millennium.clipboard`: one clipboard per app, kept for the whole
     /// run (on X11 the owner must live for pasted text to stay available).
     pub clipboard: ClipboardApi,
+    /// `Millennium.shell`: the opener pattern, the scoped commands, and the
+    /// children this app spawned.
+    pub shell: ShellApi,
+    /// `Millennium.http` with its compiled URL scope.
+    pub http: HttpApi,
     resolver: AssetResolver,
 }
 
@@ -143,7 +157,15 @@ impl HostContext {
             scope: FsScope::new(&config.allowlist.fs.scope, &paths)?,
             paths: paths.clone(),
         };
+        let shell = ShellApi::from_allowlist(&config.allowlist)
+            .map_err(|e| ContextError::Shell(e.to_string()))?;
+        let http = HttpApi::new(
+            HttpScope::new(&config.allowlist.http.scope)
+                .map_err(|e| ContextError::HttpScope(e.to_string()))?,
+        );
         Ok(HostContext {
+            shell,
+            http,
             remote,
             gate: AllowlistGate::new(config.allowlist.clone()),
             csp: crate::csp::policy_header(&config.security),
@@ -248,8 +270,93 @@ impl HostContext {
                 command,
                 &self.config.app.name,
             )),
+            Command::Shell(command) => Some(self.run_shell(command)),
+            Command::Http(_) => Some(Err(
+                "Millennium.http needs the fetch channel, which only app pages have".to_owned(),
+            )),
             _ => None,
         }
+    }
+
+    fn run_shell(&self, command: &ShellCommand) -> Result<Value, String> {
+        let shell = &self.shell;
+        match command {
+            ShellCommand::Open { path, with } => shell
+                .open(path, with.as_deref())
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string()),
+            ShellCommand::Execute(run) => shell
+                .execute(&run.name, &run.args, &exec_options(run))
+                .map(|output| json!(output))
+                .map_err(|e| e.to_string()),
+            ShellCommand::Write { pid, data } => shell
+                .write(*pid, data)
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string()),
+            ShellCommand::Kill { pid } => shell
+                .kill(*pid)
+                .map(|()| Value::Null)
+                .map_err(|e| e.to_string()),
+            ShellCommand::Spawn { .. } => {
+                Err("spawn streams events to a window and is run by the event loop".to_owned())
+            }
+        }
+    }
+
+    /// Starts a scoped command whose output goes to `on_event`; the child's
+    /// pid on success.
+    pub fn spawn_child(
+        &self,
+        run: &ShellRun,
+        on_event: Box<dyn Fn(ShellEvent) + Send + Sync>,
+    ) -> Result<Value, String> {
+        self.shell
+            .spawn(&run.name, &run.args, &exec_options(run), on_event)
+            .map(|pid| json!(pid))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Runs an admitted http request; `None` for any other command. It
+    /// blocks on the network (bounded by the request's timeout): call it
+    /// from a worker thread. The answer is the bridge's frame: a 4-byte
+    /// big-endian length, that many bytes of JSON `{url, status, headers}`,
+    /// then the body as received.
+    pub fn run_http(&self, admitted: &Admitted) -> Option<Result<Vec<u8>, String>> {
+        let Command::Http(HttpCommand::Request(args)) = admitted.command() else {
+            return None;
+        };
+        let request = HttpRequest {
+            method: args.method.clone(),
+            url: args.url.clone(),
+            query: args.query.clone(),
+            headers: args.headers.clone(),
+            body: args.body.clone().map(|body| match body {
+                HttpBodyArg::Text(text) => HttpBody::Text(text),
+                HttpBodyArg::Json(value) => HttpBody::Json(value),
+                HttpBodyArg::Form(form) => HttpBody::Form(form),
+                HttpBodyArg::Bytes(bytes) => HttpBody::Bytes(bytes),
+            }),
+            timeout: args.timeout,
+        };
+        Some(
+            self.http
+                .request(request)
+                .map(|response| {
+                    let meta = json!({
+                        "url": response.url,
+                        "status": response.status,
+                        "headers": response.headers,
+                    })
+                    .to_string();
+                    let mut frame = Vec::with_capacity(4 + meta.len() + response.body.len());
+                    // The metadata is a few KiB at most: its length fits in 4 bytes.
+                    frame.extend_from_slice(&(meta.len() as u32).to_be_bytes());
+                    frame.extend_from_slice(meta.as_bytes());
+                    frame.extend_from_slice(&response.body);
+                    frame
+                })
+                .map_err(|e| e.to_string()),
+        )
     }
 
     /// Runs an admitted command that needs no window, event loop or file
@@ -265,6 +372,14 @@ impl HostContext {
             Command::Ping => Ok(Value::Null),
             _ => return None,
         })
+    }
+}
+
+fn exec_options(run: &ShellRun) -> ExecOptions {
+    ExecOptions {
+        cwd: run.cwd.as_ref().map(PathBuf::from),
+        env: run.env.clone(),
+        clear_env: false,
     }
 }
 

@@ -27,6 +27,7 @@ pub mod bridge;
 pub mod context;
 pub mod csp;
 pub mod dev;
+pub mod dialog;
 pub mod inline_scripts;
 pub mod ipc;
 pub mod payload;

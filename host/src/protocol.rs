@@ -149,6 +149,9 @@ fn fetch_ipc(
     if let Some(result) = ctx.run_fs(&command) {
         return responder.respond(fs_result(result));
     }
+    if let Some(result) = ctx.run_http(&command) {
+        return responder.respond(bytes_result(result));
+    }
     if let Some(result) = ctx.run_blocking(&command) {
         return responder.respond(json_result(result));
     }
@@ -184,6 +187,21 @@ pub fn json_result(result: Result<Value, String>) -> Response<Cow<'static, [u8]>
             response
         }
         Err(message) => text(StatusCode::UNPROCESSABLE_ENTITY, &message),
+    }
+}
+
+/// The HTTP answer to a command that returns raw bytes.
+pub fn bytes_result(result: Result<Vec<u8>, String>) -> Response<Cow<'static, [u8]>> {
+    match result {
+        Ok(bytes) => {
+            let mut response = Response::new(Cow::Owned(bytes));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            response
+        }
+        Err(message) => json_result(Err(message)),
     }
 }
 

@@ -23,7 +23,9 @@ use wry::{NewWindowResponse, RequestAsyncResponder, WebContext, WebView, WebView
 use crate::bridge::{self, BridgeParams, RemotePage};
 use crate::context::{Caller, HostContext, Screened};
 use crate::dev::{DevEvent, DevHandle, DevOptions};
-use crate::ipc::command::{AppCommand, Emit, ProcessCommand, Unit, WindowOp};
+use crate::ipc::command::{
+    AppCommand, DialogCommand, Emit, ProcessCommand, ShellCommand, Unit, WindowOp,
+};
 use crate::ipc::{Admitted, Command};
 use crate::{SCHEME, platform, protocol, window};
 
@@ -67,6 +69,18 @@ pub enum UserEvent {
     PageLoadStarted {
         /// The window.
         label: String,
+    },
+    /// An event from the host (a spawned child's output) for the pages of
+    /// `caller` in window `label`.
+    Emit {
+        /// The window.
+        label: String,
+        /// Only pages of this caller hear it.
+        caller: Caller,
+        /// Event name.
+        event: String,
+        /// Payload.
+        payload: Value,
     },
     /// A request of `millennium dev` (never sent by the shipped host).
     Dev(DevEvent),
@@ -212,11 +226,24 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 command,
                 reply,
             }) => {
+                if let Command::Shell(ShellCommand::Spawn { run, channel }) = command.command() {
+                    let result = runtime.spawn_child(&label, &reply, run, *channel);
+                    runtime.reply(&label, reply, result);
+                    return;
+                }
                 if matches!(
                     command.command(),
-                    Command::Fs(_) | Command::Clipboard(_) | Command::Notification(_)
+                    Command::Fs(_)
+                        | Command::Clipboard(_)
+                        | Command::Notification(_)
+                        | Command::Shell(_)
+                        | Command::Http(_)
                 ) {
                     runtime.run_on_worker(label, command, reply);
+                    return;
+                }
+                if let Command::Dialog(dialog) = command.command() {
+                    runtime.show_dialog(label, dialog, reply);
                     return;
                 }
                 let result = match runtime.ctx.run_local(&command) {
@@ -238,6 +265,22 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
             }) => {
                 runtime.reply(&label, Reply::Script { id, caller }, Err(error));
             }
+            Event::UserEvent(UserEvent::Emit {
+                label,
+                caller,
+                event,
+                payload,
+            }) => {
+                let message = json!({
+                    "kind": "event",
+                    "event": event,
+                    "payload": payload,
+                    "windowLabel": label,
+                });
+                runtime.post(&label, &message, Some(caller));
+            }
+            // The process ends right after this: children must not outlive it.
+            Event::LoopDestroyed => runtime.ctx.shell.kill_all(),
             Event::UserEvent(UserEvent::PageLoadStarted { label }) => {
                 if let Some(entry) = runtime.windows.get_mut(&label) {
                     entry.intercept_close = false;
@@ -599,6 +642,66 @@ impl Runtime {
         });
     }
 
+    /// Starts a scoped command for window `label`; its output goes to the
+    /// page as `millennium://shell/<channel>` events, and only to pages of
+    /// the caller that started it.
+    fn spawn_child(
+        &self,
+        label: &str,
+        reply: &Reply,
+        run: &crate::ipc::command::ShellRun,
+        channel: u64,
+    ) -> Result<Value, String> {
+        let caller = match reply {
+            Reply::Script { caller, .. } => *caller,
+            Reply::Http(_) => Caller::App,
+        };
+        let proxy = self.proxy.clone();
+        let label = label.to_owned();
+        let event = format!("millennium://shell/{channel}");
+        let proxy = std::sync::Mutex::new(proxy);
+        self.ctx.spawn_child(
+            run,
+            Box::new(move |child_event| {
+                let proxy = proxy.lock().unwrap_or_else(PoisonError::into_inner);
+                // Fails only while the app exits.
+                let _ = proxy.send_event(UserEvent::Emit {
+                    label: label.clone(),
+                    caller,
+                    event: event.clone(),
+                    payload: child_event.to_json(),
+                });
+            }),
+        )
+    }
+
+    /// Shows a native dialog over window `label`; the promise settles when
+    /// the user answers, through [`UserEvent::Settle`], so the loop keeps
+    /// running meanwhile.
+    fn show_dialog(&self, label: String, dialog: &DialogCommand, reply: Reply) {
+        let Some(entry) = self.windows.get(&label) else {
+            self.reply(&label, reply, Err(format!("no window labelled `{label}`")));
+            return;
+        };
+        let proxy = self.proxy.clone();
+        let settle_label = label.clone();
+        let done: crate::dialog::Done = Box::new(move |result| {
+            // Fails only while the app exits.
+            let _ = proxy.send_event(UserEvent::Settle {
+                label: settle_label,
+                reply,
+                result,
+            });
+        });
+        crate::dialog::show(
+            &entry.window,
+            dialog,
+            &self.ctx.config.app.name,
+            self.ctx.fs.scope.clone(),
+            done,
+        );
+    }
+
     /// Runs a command that needs the event loop.
     fn execute(
         &mut self,
@@ -640,9 +743,13 @@ impl Runtime {
             }
             // Sent to a worker thread before `execute` is reached: file I/O
             // never runs on the UI thread.
-            Command::Fs(_) | Command::Clipboard(_) | Command::Notification(_) => {
-                Err("this command runs on a worker thread".to_owned())
-            }
+            Command::Fs(_)
+            | Command::Clipboard(_)
+            | Command::Notification(_)
+            | Command::Shell(_)
+            | Command::Http(_) => Err("this command runs on a worker thread".to_owned()),
+            // Answered asynchronously by `show_dialog`.
+            Command::Dialog(_) => Err("dialogs are shown by show_dialog".to_owned()),
         }
     }
 

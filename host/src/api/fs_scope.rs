@@ -27,6 +27,13 @@
 //! never match a part starting with `.`; only a glob part that itself starts
 //! with `.` does (`$APPDATA/.config` or `$APPDATA/.*`).
 //!
+//! # Paths the user picked
+//!
+//! A file picked in an open or save dialog joins the scope for the rest of
+//! the run ([`FsScope::grant`]); a picked directory joins with its direct
+//! children, or everything inside it when the dialog asked for `recursive`.
+//! `deny` globs still win. Nothing is remembered after the app exits.
+//!
 //! # Candidate paths
 //!
 //! A path from the page is checked by [`FsScope::resolve`]: it must be free
@@ -41,6 +48,7 @@ use std::ffi::{OsStr, OsString};
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use globset::{GlobBuilder, GlobMatcher};
 use millennium_config::BaseDirectory;
@@ -173,12 +181,46 @@ impl Pattern {
     }
 }
 
-/// The compiled fs scope.
+/// The compiled fs scope, plus the paths the user picked in dialogs.
+///
+/// Clones share the picked paths: granting through one clone grants through
+/// all of them.
 #[derive(Debug, Clone, Default)]
 pub struct FsScope {
     allow: Vec<Pattern>,
     deny: Vec<Pattern>,
     literal_dot: bool,
+    granted: Arc<RwLock<Vec<Grant>>>,
+}
+
+/// What a path picked by the user in a dialog opens up, for the rest of
+/// the run (nothing is written to disk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantKind {
+    /// The path itself only (a picked file, or the file a save dialog names).
+    Exact,
+    /// The directory itself and its direct children.
+    Directory,
+    /// The directory itself and everything inside it, at any depth.
+    Recursive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Grant {
+    path: PathBuf,
+    kind: GrantKind,
+}
+
+impl Grant {
+    fn covers(&self, canonical: &Path) -> bool {
+        match self.kind {
+            GrantKind::Exact => canonical == self.path,
+            GrantKind::Directory => {
+                canonical == self.path || canonical.parent() == Some(self.path.as_path())
+            }
+            GrantKind::Recursive => canonical.starts_with(&self.path),
+        }
+    }
 }
 
 impl FsScope {
@@ -215,7 +257,24 @@ impl FsScope {
             allow: compile(allow)?,
             deny: compile(deny)?,
             literal_dot,
+            granted: Arc::default(),
         })
+    }
+
+    /// Adds a path the user picked in a dialog to the scope for the rest of
+    /// the run. `deny` globs still win over it. The path is canonicalised
+    /// first (as every candidate is), so a picked symlink grants its target.
+    pub fn grant(&self, path: &Path, kind: GrantKind) -> Result<(), PathError> {
+        let canonical = canonicalize_lenient(&path.to_string_lossy(), None)?;
+        let grant = Grant {
+            path: canonical,
+            kind,
+        };
+        let mut granted = self.granted.write().unwrap_or_else(PoisonError::into_inner);
+        if !granted.contains(&grant) {
+            granted.push(grant);
+        }
+        Ok(())
     }
 
     /// Whether an absolute, canonical path is in the scope (deny wins).
@@ -227,6 +286,12 @@ impl FsScope {
         self.allow
             .iter()
             .any(|p| p.matches(&parts, self.literal_dot))
+            || self
+                .granted
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .any(|grant| grant.covers(canonical))
     }
 
     /// Whether a deny glob matches the path.
@@ -515,6 +580,49 @@ mod tests {
             &["$APPDATA/notes/private/**", "$APPDATA/**/*.key"],
             literal_dot,
         )
+    }
+
+    #[test]
+    fn picked_paths_join_the_scope_for_the_run_and_deny_still_wins() {
+        let dir = layout();
+        let root = &dir.0;
+        let scope = scope(root, &[], &["$APPDATA/notes/private/**"], false);
+        let shared = scope.clone();
+        let file = root.join("outside/x.txt");
+        assert!(!scope.allows(&file));
+        shared.grant(&file, GrantKind::Exact).unwrap();
+        assert!(scope.allows(&file), "clones share grants");
+        assert!(!scope.allows(&root.join("outside")));
+        assert!(!scope.allows(&root.join("outside/y.txt")));
+
+        let notes = root.join("app/notes");
+        scope.grant(&notes, GrantKind::Directory).unwrap();
+        assert!(scope.allows(&notes));
+        assert!(scope.allows(&notes.join("a.md")));
+        assert!(
+            !scope.allows(&notes.join("sub/b.md")),
+            "direct children only"
+        );
+        assert!(!scope.allows(&root.join("app/notesx")));
+
+        scope.grant(&notes, GrantKind::Recursive).unwrap();
+        assert!(scope.allows(&notes.join("sub/b.md")));
+        assert!(!scope.allows(&root.join("app/notes-other/a")));
+        assert!(
+            !scope.allows(&notes.join("private/k")),
+            "deny wins over a picked directory"
+        );
+        // A symlink inside a picked directory that leads out is still refused.
+        assert!(
+            scope
+                .resolve(&notes.join("sub/rel_out").to_string_lossy(), None)
+                .is_err()
+        );
+        // A picked symlink grants its target, which is what gets opened.
+        scope
+            .grant(&notes.join("link_file_out"), GrantKind::Exact)
+            .unwrap();
+        assert!(scope.allows(&file));
     }
 
     /// The traversal corpus: whatever the page writes, a resolved path is

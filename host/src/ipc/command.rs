@@ -24,6 +24,13 @@ pub enum Command {
     Clipboard(ClipboardCommand),
     /// `Millennium.notification.*`: D-Bus calls, run off the UI thread.
     Notification(NotificationCommand),
+    /// `Millennium.dialog.*`: native dialogs, modal to the calling window;
+    /// answered when the user closes them, without blocking the event loop.
+    Dialog(DialogCommand),
+    /// `Millennium.shell.*`: opener and scoped commands, run off the UI thread.
+    Shell(ShellCommand),
+    /// `Millennium.http.*`: requests inside the URL scope, run off the UI thread.
+    Http(HttpCommand),
     /// `Millennium.window.*` on the window labelled `target` (the caller's when `None`).
     Window {
         /// Which window.
@@ -216,6 +223,206 @@ pub struct NotificationOptions {
     pub icon: Option<String>,
 }
 
+/// `Millennium.dialog`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DialogCommand {
+    /// `open(options)`: pick files or directories.
+    Open(OpenDialog),
+    /// `save(options)`: pick a path to save to.
+    Save(SaveDialog),
+    /// `message`, `ask` and `confirm`.
+    Message(MessageDialog),
+}
+
+/// `Millennium.shell`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellCommand {
+    /// `open(path, openWith?)`.
+    Open {
+        /// URL or path; must match `[allowlist.shell] open` in full.
+        path: String,
+        /// A known opener program instead of the desktop's default.
+        with: Option<String>,
+    },
+    /// `new Command(name, args).execute()`: run to completion.
+    Execute(ShellRun),
+    /// `new Command(name, args).spawn()`: output streams as events on
+    /// `millennium://shell/<channel>` to the calling window.
+    Spawn {
+        /// What to run.
+        run: ShellRun,
+        /// Chosen by the page before the call so no event is missed.
+        channel: u64,
+    },
+    /// `child.write(data)`.
+    Write {
+        /// A child this app spawned.
+        pid: u32,
+        /// Bytes for its stdin.
+        data: Vec<u8>,
+    },
+    /// `child.kill()`.
+    Kill {
+        /// A child this app spawned.
+        pid: u32,
+    },
+}
+
+/// A scoped command and the arguments the page passes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellRun {
+    /// `name` of an entry of `[allowlist.shell] scope`.
+    pub name: String,
+    /// Checked against that entry's `args`.
+    pub args: Vec<String>,
+    /// Working directory (absolute, existing).
+    pub cwd: Option<String>,
+    /// Extra environment variables.
+    pub env: Vec<(String, String)>,
+}
+
+/// `Millennium.http`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HttpCommand {
+    /// `fetch(url, options)` and `Client.request(options)`.
+    Request(HttpRequestArgs),
+}
+
+/// The body of a request, as the page built it (`Body.json(..)`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub enum HttpBodyArg {
+    /// `Body.text(string)`.
+    Text(String),
+    /// `Body.json(value)`.
+    Json(Value),
+    /// `Body.form(record)`.
+    Form(Vec<(String, String)>),
+    /// `Body.bytes(Uint8Array)`, carried raw by the fetch channel.
+    Bytes(Vec<u8>),
+}
+
+/// What the page wants back (Tauri v1's `ResponseType`); the bridge decodes
+/// the bytes, the host only carries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpResponseType {
+    /// `ResponseType.JSON` (1), the default.
+    Json,
+    /// `ResponseType.Text` (2).
+    Text,
+    /// `ResponseType.Binary` (3).
+    Binary,
+}
+
+/// One HTTP request from the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequestArgs {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// Absolute http(s) URL.
+    pub url: String,
+    /// Added to the URL's query.
+    pub query: Vec<(String, String)>,
+    /// Request headers.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Option<HttpBodyArg>,
+    /// Whole-request timeout.
+    pub timeout: Option<std::time::Duration>,
+    /// How the bridge should read the response.
+    pub response_type: HttpResponseType,
+}
+
+/// A file-type filter of a file dialog: `{ name: "Markdown", extensions: ["md"] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialogFilter {
+    /// Shown in the filter menu.
+    pub name: String,
+    /// Extensions without the dot; `*` for any file.
+    pub extensions: Vec<String>,
+}
+
+/// Tauri v1's `OpenDialogOptions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenDialog {
+    /// Window title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// File-type filters.
+    #[serde(default)]
+    pub filters: Vec<DialogFilter>,
+    /// Where the dialog starts: a directory, or a file to preselect.
+    #[serde(default)]
+    pub default_path: Option<String>,
+    /// Several paths may be picked; the promise resolves with an array.
+    #[serde(default)]
+    pub multiple: bool,
+    /// Pick directories instead of files.
+    #[serde(default)]
+    pub directory: bool,
+    /// A picked directory joins the fs scope with everything inside it
+    /// (otherwise with its direct children only).
+    #[serde(default)]
+    pub recursive: bool,
+}
+
+/// Tauri v1's `SaveDialogOptions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SaveDialog {
+    /// Window title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// File-type filters.
+    #[serde(default)]
+    pub filters: Vec<DialogFilter>,
+    /// A directory to start in, a file name to suggest, or both as a path.
+    #[serde(default)]
+    pub default_path: Option<String>,
+}
+
+/// The icon of a message box.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    /// Information (the default).
+    #[default]
+    Info,
+    /// Warning.
+    Warning,
+    /// Error.
+    Error,
+}
+
+/// Which buttons a message box has, and so what it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageButtons {
+    /// `message()`: one OK button; resolves with nothing.
+    Ok,
+    /// `ask()`: Yes and No; resolves `true` for Yes.
+    YesNo,
+    /// `confirm()`: OK and Cancel; resolves `true` for OK.
+    OkCancel,
+}
+
+/// `message`, `ask`, `confirm`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageDialog {
+    /// The text.
+    pub message: String,
+    /// Window title (the app's name when absent).
+    pub title: Option<String>,
+    /// The icon.
+    pub kind: MessageKind,
+    /// The buttons.
+    pub buttons: MessageButtons,
+    /// Label of the OK/Yes button instead of the default.
+    pub ok_label: Option<String>,
+    /// Label of the Cancel/No button instead of the default.
+    pub cancel_label: Option<String>,
+}
+
 /// A size or position unit, as in Tauri's `LogicalSize` / `PhysicalSize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum Unit {
@@ -371,6 +578,16 @@ impl Command {
             },
             Command::Clipboard(ClipboardCommand::ReadText) => &[("clipboard", "read-text")],
             Command::Clipboard(ClipboardCommand::WriteText(_)) => &[("clipboard", "write-text")],
+            Command::Shell(ShellCommand::Open { .. }) => &[("shell", "open")],
+            Command::Shell(_) => &[("shell", "execute")],
+            Command::Http(_) => &[("http", "request")],
+            Command::Dialog(DialogCommand::Open(_)) => &[("dialog", "open")],
+            Command::Dialog(DialogCommand::Save(_)) => &[("dialog", "save")],
+            Command::Dialog(DialogCommand::Message(m)) => match m.buttons {
+                MessageButtons::Ok => &[("dialog", "message")],
+                MessageButtons::YesNo => &[("dialog", "ask")],
+                MessageButtons::OkCancel => &[("dialog", "confirm")],
+            },
             // Tauri v1 gates all three with the one `notification` key.
             Command::Notification(_) => &[("notification", "send")],
             Command::Window { op, .. } => match op {

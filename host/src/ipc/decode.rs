@@ -174,6 +174,29 @@ pub fn decode_fetch(
             contents: std::mem::take(body),
         }));
     }
+    if cmd == "http.request" && !query.is_empty() {
+        // Arguments as JSON in `?args=`, the raw body is the request body.
+        if body.len() > MAX_BINARY_BYTES {
+            return Err(DecodeError::TooLarge { len: body.len() });
+        }
+        let Some(encoded) = query.strip_prefix("args=").filter(|q| !q.contains('&')) else {
+            return Err(bad(cmd, "the query must be `args=<JSON>` only"));
+        };
+        let text = percent_encoding::percent_decode_str(encoded)
+            .decode_utf8()
+            .map_err(|_| bad(cmd, "query parameter `args` is not UTF-8"))?;
+        if text.len() > MAX_MESSAGE_BYTES {
+            return Err(DecodeError::TooLarge { len: text.len() });
+        }
+        let args: Value = serde_json::from_str(&text)
+            .map_err(|e| bad(cmd, format!("`args` is not JSON: {e}")))?;
+        let raw = std::mem::take(body);
+        return Ok(Command::Http(HttpCommand::Request(decode_http(
+            cmd,
+            args,
+            Some(raw),
+        )?)));
+    }
     if !query.is_empty() {
         return Err(bad(cmd, "this command takes no query string"));
     }
@@ -232,6 +255,11 @@ pub fn decode_command(cmd: &str, args: Value) -> Result<Command, DecodeError> {
         "fs" => Command::Fs(decode_fs(cmd, function, args)?),
         "clipboard" => Command::Clipboard(decode_clipboard(cmd, function, args)?),
         "notification" => Command::Notification(decode_notification(cmd, function, args)?),
+        "dialog" => Command::Dialog(decode_dialog(cmd, function, args)?),
+        "shell" => Command::Shell(decode_shell(cmd, function, args)?),
+        "http" if function == "request" => {
+            Command::Http(HttpCommand::Request(decode_http(cmd, args, None)?))
+        }
         "window" => decode_window(cmd, function, args)?,
         "ipc" if function == "ping" => Command::Ping,
         _ => return Err(unknown()),
@@ -485,6 +513,369 @@ fn decode_fs(cmd: &str, function: &str, args: Value) -> Result<FsCommand, Decode
         }
         _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
     })
+}
+
+/// Longest program argument, environment value or stdin write from a page, in bytes.
+pub const MAX_SHELL_TEXT: usize = 1024 * 1024;
+
+/// Most arguments of one command.
+pub const MAX_SHELL_ARGS: usize = 4096;
+
+fn decode_shell(cmd: &str, function: &str, args: Value) -> Result<ShellCommand, DecodeError> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Args {
+        One(String),
+        Many(Vec<String>),
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct Options {
+        #[serde(default)]
+        cwd: Option<String>,
+        #[serde(default)]
+        env: Option<std::collections::BTreeMap<String, String>>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Run {
+        program: String,
+        #[serde(default)]
+        args: Option<Args>,
+        #[serde(default)]
+        options: Option<Options>,
+        #[serde(default)]
+        channel: Option<u64>,
+    }
+    let text = |name: &str, value: &str| -> Result<(), DecodeError> {
+        if value.len() > MAX_SHELL_TEXT {
+            return Err(bad(
+                cmd,
+                format!("`{name}` is longer than {MAX_SHELL_TEXT} bytes"),
+            ));
+        }
+        if value.contains('\0') {
+            return Err(bad(cmd, format!("`{name}` contains NUL")));
+        }
+        Ok(())
+    };
+    let run = |args: Value, spawn: bool| -> Result<(ShellRun, Option<u64>), DecodeError> {
+        let run: Run = parse(cmd, args)?;
+        let args = match run.args {
+            None => Vec::new(),
+            Some(Args::One(arg)) => vec![arg],
+            Some(Args::Many(args)) => args,
+        };
+        if args.len() > MAX_SHELL_ARGS {
+            return Err(bad(cmd, format!("more than {MAX_SHELL_ARGS} arguments")));
+        }
+        for arg in &args {
+            text("args[]", arg)?;
+        }
+        let options = run.options.unwrap_or_default();
+        let env: Vec<(String, String)> = options.env.unwrap_or_default().into_iter().collect();
+        for (name, value) in &env {
+            if name.is_empty() || name.contains('=') {
+                return Err(bad(
+                    cmd,
+                    format!("`{name}` is not an environment variable name"),
+                ));
+            }
+            // The dynamic loader's variables would let a page run its own
+            // code inside a scoped program.
+            if name.starts_with("LD_") {
+                return Err(bad(
+                    cmd,
+                    format!("`{name}` may not be set: the dynamic loader's variables are refused"),
+                ));
+            }
+            text("env", name)?;
+            text("env", value)?;
+        }
+        if let Some(cwd) = &options.cwd {
+            text("cwd", cwd)?;
+        }
+        if spawn != run.channel.is_some() {
+            return Err(bad(cmd, "`channel` is required by spawn and only by spawn"));
+        }
+        Ok((
+            ShellRun {
+                name: run.program,
+                args,
+                cwd: options.cwd,
+                env,
+            },
+            run.channel,
+        ))
+    };
+    Ok(match function {
+        "open" => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct A {
+                path: String,
+                #[serde(default)]
+                with: Option<String>,
+            }
+            let a: A = parse(cmd, args)?;
+            text("path", &a.path)?;
+            ShellCommand::Open {
+                path: a.path,
+                with: a.with,
+            }
+        }
+        "execute" => ShellCommand::Execute(run(args, false)?.0),
+        "spawn" => {
+            let (run, channel) = run(args, true)?;
+            ShellCommand::Spawn {
+                run,
+                channel: channel.unwrap_or_default(),
+            }
+        }
+        "stdinWrite" => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct A {
+                pid: u32,
+                buffer: String,
+            }
+            let a: A = parse(cmd, args)?;
+            if a.buffer.len() > MAX_SHELL_TEXT {
+                return Err(bad(
+                    cmd,
+                    format!("`buffer` is longer than {MAX_SHELL_TEXT} bytes"),
+                ));
+            }
+            ShellCommand::Write {
+                pid: a.pid,
+                data: a.buffer.into_bytes(),
+            }
+        }
+        "killChild" => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct A {
+                pid: u32,
+            }
+            ShellCommand::Kill {
+                pid: parse::<A>(cmd, args)?.pid,
+            }
+        }
+        _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
+    })
+}
+
+/// Longest accepted request timeout.
+pub const MAX_HTTP_TIMEOUT_SECS: f64 = 3600.0;
+
+/// `http.request` arguments; `raw` is the fetch channel's body (the bytes
+/// of a `Body.bytes` request; empty otherwise).
+fn decode_http(
+    cmd: &str,
+    args: Value,
+    raw: Option<Vec<u8>>,
+) -> Result<HttpRequestArgs, DecodeError> {
+    #[derive(Deserialize)]
+    #[serde(tag = "type", content = "payload", deny_unknown_fields)]
+    enum Body {
+        Text(String),
+        Json(Value),
+        Form(std::collections::BTreeMap<String, String>),
+        Bytes,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Timeout {
+        Seconds(f64),
+        Duration { secs: u64, nanos: u32 },
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct A {
+        #[serde(default)]
+        method: Option<String>,
+        url: String,
+        #[serde(default)]
+        query: Option<std::collections::BTreeMap<String, String>>,
+        #[serde(default)]
+        headers: Option<std::collections::BTreeMap<String, String>>,
+        #[serde(default)]
+        body: Option<Body>,
+        #[serde(default)]
+        timeout: Option<Timeout>,
+        #[serde(default)]
+        response_type: Option<u8>,
+    }
+    let a: A = parse(cmd, args)?;
+    let mut raw = raw.unwrap_or_default();
+    if !raw.is_empty() && !matches!(a.body, Some(Body::Bytes)) {
+        return Err(bad(cmd, "a raw body needs `body: { type: \"Bytes\" }`"));
+    }
+    let body = match a.body {
+        None => None,
+        Some(Body::Text(text)) => Some(HttpBodyArg::Text(text)),
+        Some(Body::Json(value)) => Some(HttpBodyArg::Json(value)),
+        Some(Body::Form(form)) => Some(HttpBodyArg::Form(form.into_iter().collect())),
+        Some(Body::Bytes) => Some(HttpBodyArg::Bytes(std::mem::take(&mut raw))),
+    };
+    let timeout = match a.timeout {
+        None => None,
+        Some(Timeout::Seconds(secs)) => {
+            if !(secs > 0.0 && secs <= MAX_HTTP_TIMEOUT_SECS) {
+                return Err(bad(
+                    cmd,
+                    format!(
+                        "`timeout` must be more than 0 and at most {MAX_HTTP_TIMEOUT_SECS} seconds"
+                    ),
+                ));
+            }
+            Some(std::time::Duration::from_secs_f64(secs))
+        }
+        Some(Timeout::Duration { secs, nanos }) => {
+            let duration = std::time::Duration::new(secs, nanos.min(999_999_999));
+            if duration.is_zero() || duration.as_secs_f64() > MAX_HTTP_TIMEOUT_SECS {
+                return Err(bad(cmd, "`timeout` is out of range"));
+            }
+            Some(duration)
+        }
+    };
+    let response_type = match a.response_type {
+        None | Some(1) => HttpResponseType::Json,
+        Some(2) => HttpResponseType::Text,
+        Some(3) => HttpResponseType::Binary,
+        Some(other) => {
+            return Err(bad(
+                cmd,
+                format!("`responseType` {other} is not 1 (JSON), 2 (Text) or 3 (Binary)"),
+            ));
+        }
+    };
+    Ok(HttpRequestArgs {
+        method: a.method.unwrap_or_else(|| "GET".to_owned()),
+        url: a.url,
+        query: a.query.unwrap_or_default().into_iter().collect(),
+        headers: a.headers.unwrap_or_default().into_iter().collect(),
+        body,
+        timeout,
+        response_type,
+    })
+}
+
+/// Longest dialog title, message or button label, in bytes.
+pub const MAX_DIALOG_TEXT: usize = 64 * 1024;
+
+/// Most filters of one file dialog.
+pub const MAX_DIALOG_FILTERS: usize = 64;
+
+fn check_dialog_text(cmd: &str, name: &str, value: Option<&String>) -> Result<(), DecodeError> {
+    let Some(value) = value else { return Ok(()) };
+    if value.len() > MAX_DIALOG_TEXT {
+        return Err(bad(
+            cmd,
+            format!("`{name}` is longer than {MAX_DIALOG_TEXT} bytes"),
+        ));
+    }
+    // GTK takes C strings.
+    if value.contains('\0') {
+        return Err(bad(cmd, format!("`{name}` contains NUL")));
+    }
+    Ok(())
+}
+
+fn check_filters(cmd: &str, filters: &[DialogFilter]) -> Result<(), DecodeError> {
+    if filters.len() > MAX_DIALOG_FILTERS {
+        return Err(bad(cmd, format!("more than {MAX_DIALOG_FILTERS} filters")));
+    }
+    for (index, filter) in filters.iter().enumerate() {
+        check_dialog_text(cmd, "filters[].name", Some(&filter.name))?;
+        if filter.extensions.is_empty() {
+            return Err(bad(cmd, format!("filters[{index}] has no extensions")));
+        }
+        for extension in &filter.extensions {
+            let ok = extension == "*"
+                || (!extension.is_empty()
+                    && extension.len() <= 32
+                    && extension
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '+' | '.'))
+                    && !extension.starts_with('.'));
+            if !ok {
+                return Err(bad(
+                    cmd,
+                    format!(
+                        "filters[{index}]: `{extension}` is not an extension (write `md`, not `.md` or `*.md`; `*` for any file)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_default_path(cmd: &str, path: Option<&String>) -> Result<(), DecodeError> {
+    let Some(path) = path else { return Ok(()) };
+    if path.contains('\0') {
+        return Err(bad(cmd, "`defaultPath` contains NUL"));
+    }
+    if path.len() > crate::api::fs_scope::MAX_PATH_BYTES {
+        return Err(bad(cmd, "`defaultPath` is too long"));
+    }
+    Ok(())
+}
+
+fn decode_dialog(cmd: &str, function: &str, args: Value) -> Result<DialogCommand, DecodeError> {
+    let buttons = match function {
+        "open" => {
+            let options: OpenDialog = parse(cmd, args)?;
+            check_dialog_text(cmd, "title", options.title.as_ref())?;
+            check_filters(cmd, &options.filters)?;
+            check_default_path(cmd, options.default_path.as_ref())?;
+            if options.recursive && !options.directory {
+                return Err(bad(cmd, "`recursive` needs `directory: true`"));
+            }
+            return Ok(DialogCommand::Open(options));
+        }
+        "save" => {
+            let options: SaveDialog = parse(cmd, args)?;
+            check_dialog_text(cmd, "title", options.title.as_ref())?;
+            check_filters(cmd, &options.filters)?;
+            check_default_path(cmd, options.default_path.as_ref())?;
+            return Ok(DialogCommand::Save(options));
+        }
+        "message" => MessageButtons::Ok,
+        "ask" => MessageButtons::YesNo,
+        "confirm" => MessageButtons::OkCancel,
+        _ => return Err(DecodeError::UnknownCommand(cmd.to_owned())),
+    };
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct A {
+        message: String,
+        #[serde(default)]
+        title: Option<String>,
+        #[serde(default, rename = "type")]
+        kind: MessageKind,
+        #[serde(default)]
+        ok_label: Option<String>,
+        #[serde(default)]
+        cancel_label: Option<String>,
+    }
+    let a: A = parse(cmd, args)?;
+    check_dialog_text(cmd, "message", Some(&a.message))?;
+    check_dialog_text(cmd, "title", a.title.as_ref())?;
+    check_dialog_text(cmd, "okLabel", a.ok_label.as_ref())?;
+    check_dialog_text(cmd, "cancelLabel", a.cancel_label.as_ref())?;
+    if buttons == MessageButtons::Ok && a.cancel_label.is_some() {
+        return Err(bad(cmd, "`cancelLabel` needs ask() or confirm()"));
+    }
+    Ok(DialogCommand::Message(MessageDialog {
+        message: a.message,
+        title: a.title,
+        kind: a.kind,
+        buttons,
+        ok_label: a.ok_label,
+        cancel_label: a.cancel_label,
+    }))
 }
 
 /// Longest notification title, body or icon, in bytes.
@@ -1041,6 +1432,7 @@ mod tests {
             "fs",
             "clipboard",
             "notification",
+            "dialog",
         ];
         let size = r#"{"value":{"type":"Logical","width":3,"height":4}}"#;
         let position = r#"{"value":{"type":"Logical","x":3,"y":4}}"#;
@@ -1092,6 +1484,11 @@ mod tests {
             ("clipboard.readText", "{}"),
             ("clipboard.writeText", r#"{"text":"t"}"#),
             ("notification.sendNotification", r#"{"title":"t"}"#),
+            ("dialog.open", "{}"),
+            ("dialog.save", "{}"),
+            ("dialog.message", r#"{"message":"m"}"#),
+            ("dialog.ask", r#"{"message":"m"}"#),
+            ("dialog.confirm", r#"{"message":"m"}"#),
         ];
         let mut required = std::collections::BTreeSet::new();
         for (cmd, args) in samples {
@@ -1485,5 +1882,98 @@ mod tests {
             gate.check(&decode("clipboard.writeText", r#"{"text":""}"#).unwrap())
                 .is_err()
         );
+    }
+
+    #[test]
+    fn dialog_commands_decode_with_their_keys() {
+        let open = decode(
+            "dialog.open",
+            r#"{"multiple":true,"directory":false,"title":"Pick","defaultPath":"/tmp",
+                "filters":[{"name":"Markdown","extensions":["md","markdown"]}]}"#,
+        )
+        .unwrap();
+        let Command::Dialog(DialogCommand::Open(options)) = &open else {
+            panic!("{open:?}")
+        };
+        assert!(options.multiple && !options.directory);
+        assert_eq!(options.filters[0].extensions, ["md", "markdown"]);
+        assert_eq!(open.required_keys(), [("dialog", "open")]);
+        let save = decode("dialog.save", r#"{"defaultPath":"note.md"}"#).unwrap();
+        assert_eq!(save.required_keys(), [("dialog", "save")]);
+        for (function, key, buttons) in [
+            ("message", "message", MessageButtons::Ok),
+            ("ask", "ask", MessageButtons::YesNo),
+            ("confirm", "confirm", MessageButtons::OkCancel),
+        ] {
+            let command = decode(
+                &format!("dialog.{function}"),
+                r#"{"message":"Delete?","title":"Notes","type":"warning"}"#,
+            )
+            .unwrap();
+            assert_eq!(command.required_keys(), [("dialog", key)]);
+            let Command::Dialog(DialogCommand::Message(m)) = command else {
+                panic!()
+            };
+            assert_eq!((m.buttons, m.kind), (buttons, MessageKind::Warning));
+        }
+    }
+
+    #[test]
+    fn dialog_bad_arguments_are_specific() {
+        let cases = [
+            ("dialog.message", "{}", "missing field `message`"),
+            ("dialog.message", r#"{"message":1}"#, "expected a string"),
+            (
+                "dialog.ask",
+                r#"{"message":"m","type":"question"}"#,
+                "unknown variant `question`",
+            ),
+            ("dialog.open", r#"{"multiple":"yes"}"#, "expected a boolean"),
+            (
+                "dialog.open",
+                r#"{"filters":[{"name":"x","extensions":[".md"]}]}"#,
+                "not an extension",
+            ),
+            (
+                "dialog.open",
+                r#"{"filters":[{"name":"x","extensions":["*.md"]}]}"#,
+                "not an extension",
+            ),
+            (
+                "dialog.open",
+                r#"{"filters":[{"name":"x","extensions":[]}]}"#,
+                "has no extensions",
+            ),
+            (
+                "dialog.open",
+                r#"{"recursive":true}"#,
+                "`recursive` needs `directory: true`",
+            ),
+            (
+                "dialog.save",
+                r#"{"defaultPath":"a\u0000b"}"#,
+                "contains NUL",
+            ),
+            (
+                "dialog.save",
+                r#"{"multiple":true}"#,
+                "unknown field `multiple`",
+            ),
+            (
+                "dialog.message",
+                r#"{"message":"m","cancelLabel":"No"}"#,
+                "needs ask() or confirm()",
+            ),
+            (
+                "dialog.message",
+                r#"{"message":"a\u0000"}"#,
+                "`message` contains NUL",
+            ),
+            ("dialog.pick", "{}", "unknown command"),
+        ];
+        for (cmd, args, expected) in cases {
+            let error = decode(cmd, args).unwrap_err();
+            assert!(error.contains(expected), "{cmd} {args}: {error}");
+        }
     }
 }

@@ -252,7 +252,13 @@ pub struct Driven {
 impl Driven {
     /// Starts the driver and a session running `millennium-host <app>`.
     pub fn launch(app: &Path) -> Driven {
-        let mut driven = Driven::start_driver(Some("1"));
+        Driven::launch_with_env(app, &[])
+    }
+
+    /// The same, with extra environment variables for the driver and so
+    /// for the app (which inherits the driver's environment).
+    pub fn launch_with_env(app: &Path, env: &[(&str, String)]) -> Driven {
+        let mut driven = Driven::start_driver_with(Some("1"), env);
         let capabilities = Driven::capabilities(app);
         driven.session = driven.create_session(&capabilities);
         driven.wait_for_bridge(Duration::from_secs(30));
@@ -299,9 +305,14 @@ impl Driven {
     }
 
     fn start_driver(automation: Option<&str>) -> Driven {
+        Driven::start_driver_with(automation, &[])
+    }
+
+    fn start_driver_with(automation: Option<&str>, env: &[(&str, String)]) -> Driven {
         let home = TempDir::new("host-e2e-home");
         let port = free_port();
         let mut command = driver_command(port, &home, automation);
+        command.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
         let driver = command.spawn().expect("spawn dbus-run-session");
         let driven = Driven {
             driver,
@@ -418,6 +429,141 @@ impl Driven {
     pub fn screenshot(&self) -> Vec<u8> {
         let value = self.call("GET", &self.session_path("/screenshot"), None);
         base64_decode(value.as_str().expect("base64 screenshot")).expect("valid base64")
+    }
+}
+
+impl Driven {
+    /// `DISPLAY` and `XAUTHORITY` of this driver's Xvfb, read from the
+    /// environment of a process of the driver's process group.
+    pub fn x_env(&self) -> Vec<(String, String)> {
+        let group = self.driver.id().to_string();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let dir = entry.path();
+            let Ok(stat) = std::fs::read_to_string(dir.join("stat")) else {
+                continue;
+            };
+            // pid (comm) state ppid pgrp ...: comm may hold spaces; skip past ')'.
+            let Some(after) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+                continue;
+            };
+            if after.split_whitespace().nth(2) != Some(group.as_str()) {
+                continue;
+            }
+            let Ok(environ) = std::fs::read(dir.join("environ")) else {
+                continue;
+            };
+            let vars: Vec<(String, String)> = environ
+                .split(|b| *b == 0)
+                .filter_map(|kv| std::str::from_utf8(kv).ok())
+                .filter_map(|kv| kv.split_once('='))
+                .filter(|(k, _)| *k == "DISPLAY" || *k == "XAUTHORITY")
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            if vars.iter().any(|(k, _)| k == "DISPLAY") {
+                return vars;
+            }
+        }
+        panic!("no process of the driver's group has a DISPLAY");
+    }
+
+    /// Runs `xdotool` on this driver's display, for at most 15 s.
+    pub fn xdotool(&self, args: &[&str]) -> Result<String, String> {
+        let output = Command::new("timeout")
+            .arg("15")
+            .arg("xdotool")
+            .args(args)
+            .envs(self.x_env())
+            .output()
+            .map_err(|e| format!("cannot run xdotool: {e}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        } else {
+            Err(format!(
+                "xdotool {args:?}: {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            ))
+        }
+    }
+
+    /// Waits for a top-level window titled exactly `title` (a native
+    /// dialog, say), gives it the keyboard focus, and returns its id.
+    pub fn focus_window_titled(&self, title: &str) -> String {
+        let pattern = format!("^{}$", title.replace('.', "\\."));
+        let found = self
+            .xdotool(&["search", "--sync", "--onlyvisible", "--name", &pattern])
+            .unwrap_or_else(|e| panic!("no window titled {title:?} appeared: {e}"));
+        let id = found.lines().last().unwrap_or_default().to_owned();
+        self.xdotool(&["windowfocus", "--sync", &id])
+            .unwrap_or_else(|e| panic!("cannot focus {title:?}: {e}"));
+        id
+    }
+
+    /// Types keys into the focused window: `keys` are xdotool key names
+    /// (`ctrl+l`, `Return`, `Escape`).
+    pub fn press(&self, keys: &[&str]) {
+        let mut args = vec!["key", "--clearmodifiers", "--delay", "50"];
+        args.extend_from_slice(keys);
+        self.xdotool(&args).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Whether a visible top-level window titled exactly `title` exists.
+    pub fn window_titled_exists(&self, title: &str) -> bool {
+        let pattern = format!("^{}$", title.replace('.', "\\."));
+        self.xdotool(&["search", "--onlyvisible", "--name", &pattern])
+            .is_ok_and(|found| !found.is_empty())
+    }
+
+    /// Answers a GTK file chooser titled `title` by typing `path` into its
+    /// location bar and pressing Enter. GTK handles typed keys at its own
+    /// pace (and its completion may swallow an early Enter), so Enter is
+    /// pressed again while the dialog is still there. An empty `path` only
+    /// presses Enter (accepting the folder the dialog shows).
+    pub fn answer_file_dialog(&self, title: &str, path: &str, location_bar: bool) {
+        let id = self.focus_window_titled(title);
+        if !path.is_empty() {
+            if location_bar {
+                self.press(&["ctrl+l"]);
+            } else {
+                self.press(&["ctrl+a"]);
+            }
+            self.type_text(path);
+        }
+        for _ in 0..10 {
+            std::thread::sleep(Duration::from_millis(700));
+            if !self.window_titled_exists(title) {
+                return;
+            }
+            let _ = self.xdotool(&["windowfocus", "--sync", &id]);
+            self.press(&["Return"]);
+        }
+        let shot = std::env::temp_dir().join("millennium-stuck-dialog.png");
+        let _ = std::fs::write(&shot, self.screen_png());
+        panic!(
+            "the dialog {title:?} did not close after Enter (screen: {})",
+            shot.display()
+        );
+    }
+
+    /// Types text into the focused window.
+    pub fn type_text(&self, text: &str) {
+        self.xdotool(&["type", "--clearmodifiers", "--delay", "5", text])
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A PNG of the whole X screen, native dialogs included (ImageMagick).
+    pub fn screen_png(&self) -> Vec<u8> {
+        let output = Command::new("timeout")
+            .args(["20", "import", "-window", "root", "png:-"])
+            .envs(self.x_env())
+            .output()
+            .expect("run import");
+        assert!(
+            output.status.success(),
+            "import: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
     }
 }
 

@@ -69,12 +69,19 @@ impl PathContext {
                 json!(normalize(&joined))
             }
             PathCommand::Join(paths) => {
-                let mut joined = PathBuf::new();
-                for p in paths {
-                    // Node's join concatenates; an absolute part does not reset it.
-                    joined.push(p.trim_start_matches('/'));
+                // Node's join concatenates with `/` (an absolute part after
+                // the first does not reset it), then normalises; a leading
+                // `/` of the first part is kept.
+                let parts: Vec<&str> = paths
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                if parts.is_empty() {
+                    json!(".")
+                } else {
+                    json!(normalize(Path::new(&parts.join("/"))))
                 }
-                json!(normalize(&joined))
             }
             PathCommand::Normalize(p) => json!(normalize(Path::new(p))),
             PathCommand::Dirname(p) => json!(
@@ -188,6 +195,7 @@ mod tests {
             json!("a/c")
         );
         assert_eq!(run(PathCommand::Dirname("/a/b.txt".into())), json!("/a"));
+        assert_eq!(run(PathCommand::Join(vec![])), json!("."));
         assert_eq!(
             run(PathCommand::Extname("/a/b.tar.gz".into())),
             json!(".gz")
@@ -202,5 +210,24 @@ mod tests {
         assert_eq!(run(PathCommand::IsAbsolute("a/b".into())), json!(false));
         let resolved = run(PathCommand::Resolve(vec!["x".into()]));
         assert!(resolved.as_str().unwrap().starts_with('/'));
+    }
+
+    #[test]
+    fn join_keeps_the_leading_slash_of_an_absolute_first_part() {
+        let paths = ctx();
+        let join = |parts: &[&str]| {
+            paths
+                .handle(&PathCommand::Join(
+                    parts.iter().map(|p| (*p).to_owned()).collect(),
+                ))
+                .unwrap()
+        };
+        assert_eq!(
+            join(&["/tmp/x", "tour", "hello.txt"]),
+            json!("/tmp/x/tour/hello.txt")
+        );
+        assert_eq!(join(&["/tmp", "/x"]), json!("/tmp/x"));
+        assert_eq!(join(&["/", "a"]), json!("/a"));
+        assert_eq!(join(&["a", "", "b/"]), json!("a/b"));
     }
 }

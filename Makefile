@@ -1,13 +1,13 @@
 # Entry points for people and CI. Each target installs what it needs first.
-#   make run    build, package and launch the flagship sample app (out/hello)
+#   make run    build, package and launch the flagship sample app (out/notes)
 #   make test   the whole test suite (what CI runs)
 #   make bench  millennium-host against a bare wry + tao program (release builds, Xvfb)
 #   make fuzz   fuzz the config loader, the IPC decoder and the payload reader, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
 #   make schema regenerate millennium.schema.json from the config types
 
 CARGO ?= cargo
-APP ?= sample-apps/hello
-APP_EXE ?= hello
+APP ?= sample-apps/notes
+APP_EXE ?= notes
 FUZZ_SECONDS ?= 60
 
 .PHONY: run test build bench fuzz schema lint

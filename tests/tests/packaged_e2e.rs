@@ -6,11 +6,10 @@
 
 mod support_host;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::json;
-use support_host::{Driven, TempDir, gui_lock, gui_prerequisites};
+use support_host::{Driven, TempDir, build_packaged, gui_lock, gui_prerequisites};
 
 macro_rules! require_gui {
     () => {
@@ -22,36 +21,6 @@ macro_rules! require_gui {
 }
 
 /// Builds the app at `app` into `out` and returns the executable's path.
-fn build(app: &Path, out: &Path) -> PathBuf {
-    let host = millennium_e2e::bin("millennium-host");
-    let output = Command::new(millennium_e2e::bin("millennium"))
-        .arg("build")
-        .arg(app)
-        .arg("-o")
-        .arg(out)
-        .arg("--host")
-        .arg(&host)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut built: Vec<PathBuf> = std::fs::read_dir(out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_none())
-        .collect();
-    assert_eq!(
-        built.len(),
-        1,
-        "one executable expected in {}",
-        out.display()
-    );
-    built.pop().unwrap()
-}
-
 #[test]
 fn every_sample_app_runs_packaged_with_its_sources_deleted() {
     require_gui!();
@@ -67,7 +36,7 @@ fn every_sample_app_runs_packaged_with_its_sources_deleted() {
         let scratch = TempDir::new("packaged");
         let app = scratch.0.join("app");
         millennium_e2e::copy_dir(&source, &app);
-        let exe = build(&app, &scratch.0.join("out"));
+        let exe = build_packaged(&app, &scratch.0.join("out"));
         std::fs::remove_dir_all(&app).unwrap();
         let version = Command::new(&exe).arg("--version").output().unwrap();
         let name_version = String::from_utf8_lossy(&version.stdout).trim().to_owned();
@@ -108,7 +77,7 @@ fn inline_scripts_run_packaged_and_from_a_directory_injected_ones_do_not() {
          document.head.appendChild(s);</script></head><body>inline</body></html>",
     );
     let app = scratch.0.join("app");
-    let exe = build(&app, &scratch.0.join("out"));
+    let exe = build_packaged(&app, &scratch.0.join("out"));
     let probe = "return [window.inlineRan === true, window.injectedRan === true];";
 
     let packaged = Driven::launch_packaged(&exe);

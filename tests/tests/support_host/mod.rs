@@ -761,3 +761,35 @@ impl Driven {
         None
     }
 }
+
+/// Packages `app` with `millennium build` (the debug host as the base)
+/// into `out`, and returns the executable.
+pub fn build_packaged(app: &Path, out: &Path) -> PathBuf {
+    let host = millennium_e2e::bin("millennium-host");
+    let output = Command::new(millennium_e2e::bin("millennium"))
+        .arg("build")
+        .arg(app)
+        .arg("-o")
+        .arg(out)
+        .arg("--host")
+        .arg(&host)
+        .output()
+        .expect("run millennium build");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut built: Vec<PathBuf> = std::fs::read_dir(out)
+        .expect("the output directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_none() && p.is_file())
+        .collect();
+    assert_eq!(
+        built.len(),
+        1,
+        "one executable expected in {}",
+        out.display()
+    );
+    built.pop().expect("one executable")
+}

@@ -1,0 +1,252 @@
+//! The sample apps, packaged with `millennium build` and used as a person
+//! would: notes (the flagship) creates, edits, previews, saves, exports and
+//! imports notes through real GTK dialogs and keyboard shortcuts, and shows
+//! the open note in the window title; multiwindow opens a window and talks
+//! to it through events; api-tour shows results and denials.
+//!
+//! Each app is copied to a scratch directory, packaged, its sources are
+//! deleted, and the executable runs under WebKitWebDriver. A screenshot of
+//! the notes app with a note open is kept at
+//! `target/screenshots/notes-open.png` for a person to look at.
+
+mod support_host;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support_host::{Driven, TempDir, build_packaged, gui_lock};
+
+/// Copies `sample-apps/<name>`, packages it, deletes the copy.
+fn packaged(name: &str, scratch: &TempDir) -> PathBuf {
+    let source = millennium_e2e::repo_root().join("sample-apps").join(name);
+    let app = scratch.0.join("app");
+    millennium_e2e::copy_dir(&source, &app);
+    let exe = build_packaged(&app, &scratch.0.join("out"));
+    std::fs::remove_dir_all(&app).unwrap();
+    exe
+}
+
+fn ok(result: Result<Value, String>) -> Value {
+    result.unwrap_or_else(|e| panic!("the page rejected: {e}"))
+}
+
+#[test]
+fn notes_app_edits_saves_exports_imports_with_dialogs_and_shortcuts() {
+    require_gui!();
+    let _gui = gui_lock();
+    let scratch = TempDir::new("sample-notes");
+    let exe = packaged("notes", &scratch);
+    let driven = Driven::launch_packaged(&exe);
+    ok(driven.run("await window.notesApp.ready; return null;"));
+
+    // First run: the notes folder and a welcome note.
+    assert_eq!(
+        ok(driven.run("return await window.notesApp.list();")),
+        json!(["welcome.md"])
+    );
+
+    // A new note, typed, previewed, saved to $APPDATA/notes.
+    let name = ok(driven.run("return await window.notesApp.newNote('Groceries');"));
+    assert_eq!(name, json!("Groceries.md"));
+    let text = "# Groceries\n\n- **milk**\n- eggs\n\n<script>window.pwned = 1</script>\n\n[site](javascript:alert(1))";
+    ok(driven.run(&format!(
+        "await window.notesApp.setText({}); return null;",
+        json!(text)
+    )));
+    // Unsaved: the title says so; saved: it does not.
+    assert!(driven.window_titled_exists("• Groceries.md — Notes"));
+    ok(driven.run("await window.notesApp.save(); return null;"));
+    driven.wait_until("document.title !== ''", Duration::from_secs(5));
+    assert!(
+        driven.window_titled_exists("Groceries.md — Notes"),
+        "the window title shows the open note"
+    );
+    let saved = ok(driven.run(
+        "return await Millennium.fs.readTextFile('notes/Groceries.md', \
+         { dir: Millennium.fs.BaseDirectory.AppData });",
+    ));
+    assert_eq!(saved, json!(text));
+    let preview = ok(driven.run("return await window.notesApp.previewHtml();"));
+    let preview = preview.as_str().unwrap();
+    assert!(preview.contains("<h1"), "{preview}");
+    assert!(preview.contains("<strong>milk</strong>"), "{preview}");
+    assert!(!preview.contains("<script"), "markup is escaped: {preview}");
+    assert!(!preview.contains("href=\"javascript"), "{preview}");
+    assert_eq!(
+        driven.execute("return window.pwned === undefined"),
+        json!(true)
+    );
+    assert_eq!(
+        ok(driven.run("return await window.notesApp.list();")),
+        json!(["Groceries.md", "welcome.md"])
+    );
+
+    // A person looks at it.
+    let shots = millennium_e2e::target_dir().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    // WebKit paints the X window a moment after the DOM changes: poll.
+    let mut colours = 0;
+    for _ in 0..20 {
+        let png = driven.screen_png();
+        std::fs::write(shots.join("notes-open.png"), &png).unwrap();
+        colours = support_host::distinct_colours(&png, &scratch.0);
+        if colours > 50 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(
+        colours > 50,
+        "the window shows the note ({colours} colours)"
+    );
+
+    // Ctrl+Shift+S exports through the save dialog to a path the user picks.
+    let files = TempDir::new("sample-notes-files");
+    let exported = files.0.join("groceries-export.md");
+    driven.focus_window_titled("Groceries.md — Notes");
+    driven.press(&["ctrl+shift+s"]);
+    driven.answer_file_dialog("Export note", exported.to_str().unwrap(), false);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !exported.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(std::fs::read_to_string(&exported).unwrap(), text);
+
+    // Ctrl+O imports a file from anywhere through the open dialog.
+    let outside = files.write("Reading list.md", "# Reading\n\n1. Dune\n");
+    driven.focus_window_titled("Groceries.md — Notes");
+    driven.press(&["ctrl+o"]);
+    driven.answer_file_dialog("Import a Markdown file", outside.to_str().unwrap(), true);
+    driven.wait_until(
+        "document.querySelectorAll('*').length > 0",
+        Duration::from_secs(5),
+    );
+    let mut imported = Value::Null;
+    for _ in 0..50 {
+        imported = ok(driven.run("return await window.notesApp.current();"));
+        if imported == json!("Reading list.md") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(imported, json!("Reading list.md"));
+    assert!(driven.window_titled_exists("Reading list.md — Notes"));
+
+    // Ctrl+P hides the preview and shows it again.
+    let preview_hidden = "return document.querySelector('#preview').closest('[hidden]') !== null \
+                          || getComputedStyle(document.querySelector('#preview')).display === 'none'";
+    assert_eq!(driven.execute(preview_hidden), json!(false));
+    driven.focus_window_titled("Reading list.md — Notes");
+    driven.press(&["ctrl+p"]);
+    driven.wait_until(
+        "getComputedStyle(document.querySelector('#preview')).display === 'none' \
+         || document.querySelector('#preview').closest('[hidden]') !== null",
+        Duration::from_secs(5),
+    );
+    driven.press(&["ctrl+p"]);
+    driven.wait_until(
+        "getComputedStyle(document.querySelector('#preview')).display !== 'none' \
+         && document.querySelector('#preview').closest('[hidden]') === null",
+        Duration::from_secs(5),
+    );
+
+    // Outside the notes folder, nothing was granted beyond the picked files.
+    let other = files.write("private.md", "private");
+    let refused = driven.run(&format!(
+        "return await Millennium.fs.readTextFile({});",
+        json!(other)
+    ));
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.contains("outside the fs scope")),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn multiwindow_app_opens_a_window_and_talks_to_it() {
+    require_gui!();
+    let _gui = gui_lock();
+    let scratch = TempDir::new("sample-multiwindow");
+    let exe = packaged("multiwindow", &scratch);
+    let driven = Driven::launch_packaged(&exe);
+    let main = driven.window_handles();
+    assert_eq!(main.len(), 1);
+    ok(driven.run("await window.multiApp.ready; return null;"));
+    let label = ok(driven.run("return await window.multiApp.openChild();"));
+    let label = label.as_str().unwrap().to_owned();
+    ok(driven.run(&format!(
+        "await window.multiApp.sendTo({}, 'just for you'); \
+         await window.multiApp.broadcast('for everyone'); return null;",
+        json!(label)
+    )));
+    let handles = driven.window_handles();
+    assert_eq!(handles.len(), 2);
+    let child = handles.iter().find(|h| !main.contains(h)).unwrap();
+    driven.switch_to_window(child);
+    driven.wait_until(
+        "window.childApp && window.childApp.received().length === 2",
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        driven.execute("return window.childApp.received()"),
+        json!(["just for you", "for everyone"])
+    );
+    ok(driven.run("await window.childApp.reply('thanks'); return null;"));
+    driven.switch_to_window(&main[0]);
+    driven.wait_until(
+        "window.multiApp.replies().length === 1",
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        driven.execute("return window.multiApp.replies()"),
+        json!([{"from": label, "text": "thanks"}])
+    );
+}
+
+#[test]
+fn api_tour_shows_results_and_denials() {
+    require_gui!();
+    let _gui = gui_lock();
+    let scratch = TempDir::new("sample-api-tour");
+    let exe = packaged("api-tour", &scratch);
+    let driven = Driven::launch_packaged(&exe);
+    let cards = ok(driven.run("return window.tour.cards;"));
+    let cards: Vec<String> = serde_json::from_value(cards).unwrap();
+    for expected in [
+        "app",
+        "os",
+        "path",
+        "event",
+        "window",
+        "fs",
+        "dialog",
+        "shell",
+        "http",
+        "clipboard",
+        "notification",
+        "process",
+    ] {
+        assert!(cards.iter().any(|c| c == expected), "no card {expected}");
+    }
+    let os = ok(driven.run("return await window.tour.run('os', 0);"));
+    assert_eq!(os["ok"], json!(true), "{os}");
+    let exit = ok(driven.run("return await window.tour.run('process', 0);"));
+    assert_eq!(exit["ok"], json!(false), "{exit}");
+    assert!(
+        exit["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("allowlist.process")),
+        "{exit}"
+    );
+    // The page shows the outcome to the person, not only to the hook.
+    let shown = driven.execute("return document.body.innerText");
+    assert!(
+        shown
+            .as_str()
+            .is_some_and(|t| t.contains("allowlist.process")),
+        "the denial is on screen"
+    );
+}

@@ -191,6 +191,7 @@ struct Runtime {
 pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostError> {
     // tao panics when GTK cannot start; find out first, and say why.
     platform::open_display().map_err(HostError::Display)?;
+    platform::ignore_file_size_signal();
     let event_loop: EventLoop<UserEvent> = EventLoopBuilder::with_user_event().build();
     let mut web_context = WebContext::new(
         dirs::data_local_dir().map(|d| d.join(&ctx.config.app.identifier).join("webview")),

@@ -155,6 +155,7 @@ fn main() {
     drop(bare_session);
 
     print_table(&rows);
+    api_transfers(&host, &home);
     packaging(&host, &fixtures, &home);
     let flakes = DISPLAY_FLAKES.load(std::sync::atomic::Ordering::Relaxed);
     if flakes > 0 {
@@ -305,6 +306,155 @@ fn packaging(host: &Path, fixtures: &Path, home: &TempDir) {
         host_size / 1048576.0,
         hello_size / host_size
     );
+}
+
+/// Bytes of the HTTP transfer measure.
+const HTTP_BYTES: usize = 16 * 1024 * 1024;
+
+/// The scoped APIs against what the webview does on its own, inside one
+/// host: `fs.readBinaryFile` / `writeBinaryFile` of 64 MiB against fetching
+/// the same bytes as a static asset, and `http.fetch` of 16 MiB from a
+/// loopback server against the page's own `fetch()` of the same URL.
+fn api_transfers(host: &Path, home: &TempDir) {
+    let app = TempDir::new("bench-apis");
+    let data: Vec<u8> = (0..BULK_BYTES).map(|i| (i % 251) as u8).collect();
+    let big = app.0.join("dist/big.bin");
+    std::fs::create_dir_all(app.0.join("dist")).unwrap();
+    std::fs::write(&big, &data).unwrap();
+    app.write(
+        "dist/index.html",
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>apis</title></head><body>apis</body></html>",
+    );
+    let written = app.0.join("written");
+    std::fs::create_dir_all(&written).unwrap();
+    let port = serve_bytes(HTTP_BYTES);
+    app.write(
+        "millennium.toml",
+        &format!(
+            r#"[app]
+name = "Bench APIs"
+identifier = "dev.millennium.bench-apis"
+frontend = "dist"
+
+[[windows]]
+url = "index.html"
+
+[allowlist.fs]
+read-file = true
+write-file = true
+scope = ["{big}", "{written}/**"]
+
+[allowlist.http]
+request = true
+scope = ["http://127.0.0.1:{port}/**"]
+
+[security]
+csp = "default-src 'self'; connect-src 'self' http://127.0.0.1:{port}"
+"#,
+            big = big.display(),
+            written = written.display(),
+        ),
+    );
+    let session = Session::start(host, &[app.0.to_string_lossy().as_ref()], home);
+    let measure = |call: &str, check: usize| {
+        let mut runs = Vec::new();
+        for _ in 0..BULK_RUNS {
+            runs.push(session.measure(&format!(
+                "const bytes = new Uint8Array({BULK_BYTES});
+                 for (let i = 0; i < bytes.length; i += 4096) bytes[i] = i % 251;
+                 const t0 = performance.now();
+                 const result = await {call};
+                 const ms = performance.now() - t0;
+                 const got = result === null ? {check} : (result.data || result).byteLength;
+                 if (got !== {check}) throw new Error('got ' + got + ' bytes');
+                 return ms;"
+            )));
+        }
+        median(&runs)
+    };
+    let big_js = json!(big);
+    let out_js = json!(written.join("out.bin"));
+    let url = json!(format!("http://127.0.0.1:{port}/big"));
+    let asset = measure("fetch('/big.bin').then((r) => r.arrayBuffer())", BULK_BYTES);
+    let read = measure(
+        &format!("Millennium.fs.readBinaryFile({big_js})"),
+        BULK_BYTES,
+    );
+    let write = measure(
+        &format!("Millennium.fs.writeBinaryFile({out_js}, bytes)"),
+        BULK_BYTES,
+    );
+    let api_http = measure(
+        &format!(
+            "Millennium.http.fetch({url}, {{ responseType: Millennium.http.ResponseType.Binary }})"
+        ),
+        HTTP_BYTES,
+    );
+    let page_fetch = measure(
+        &format!("fetch({url}).then((r) => r.arrayBuffer())"),
+        HTTP_BYTES,
+    );
+    drop(session);
+    println!();
+    println!("| transfer (in one host) | API | reference | ratio | goal |");
+    println!("|---|---:|---:|---:|---|");
+    for (what, api, reference, goal) in [
+        (
+            "fs.readBinaryFile 64 MiB vs static asset",
+            read,
+            asset,
+            "<= 1.2x",
+        ),
+        (
+            "fs.writeBinaryFile 64 MiB vs static asset read",
+            write,
+            asset,
+            "<= 1.2x",
+        ),
+        (
+            "http.fetch 16 MiB (loopback) vs the page's fetch()",
+            api_http,
+            page_fetch,
+            "-",
+        ),
+    ] {
+        println!(
+            "| {what} | {api:.1} ms | {reference:.1} ms | {:.2}x | {goal} |",
+            api / reference
+        );
+    }
+}
+
+/// Serves `len` bytes at any path on 127.0.0.1, with CORS open so the
+/// page's own fetch can read them; returns the port.
+fn serve_bytes(len: usize) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let body: std::sync::Arc<Vec<u8>> = std::sync::Arc::new((0..len).map(|i| i as u8).collect());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    port
 }
 
 fn median(values: &[f64]) -> f64 {

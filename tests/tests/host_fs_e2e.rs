@@ -1,15 +1,16 @@
 //! End-to-end test of `Millennium.fs` in a real WebKitGTK, driven over
 //! WebDriver: a text and a 1 MiB binary round trip in `$APPDATA` (which is
 //! `$XDG_DATA_HOME/<identifier>`, and each driver has its own
-//! `XDG_DATA_HOME`), readDir, a path outside the scope, and a command whose
-//! key is off.
+//! `XDG_DATA_HOME`), readDir, a path outside the scope, a command whose
+//! key is off, and a write to a full disk (a small tmpfs).
 //!
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
 
 mod support_host;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::json;
 use support_host::{Driven, TempDir, gui_lock};
@@ -176,4 +177,113 @@ fn host_fs_e2e_round_trip_scope_and_denial() {
         binary_denied,
         Err("allowlist.fs.read-file is not enabled in millennium.toml".to_owned())
     );
+}
+
+/// A tmpfs of a few MiB mounted over a directory for one test; unmounted
+/// on drop. Mounting needs root (the test machine and CI run as root).
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &Path, size: &str) -> Result<SmallDisk, String> {
+        let output = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if output.status.success() {
+            Ok(SmallDisk(dir.to_owned()))
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A disk that fills up mid-write: the promise rejects with the OS's
+/// reason, the old file is untouched, no temporary file is left, and the
+/// app keeps running.
+#[test]
+fn host_fs_write_to_a_full_disk_is_an_error_and_leaves_nothing() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = fs_app(true);
+    let driven = Driven::launch(&app.0);
+    let app_data = driven
+        .run(
+            "await Millennium.fs.createDir('notes', \
+             { dir: Millennium.fs.BaseDirectory.AppData, recursive: true }); \
+             return await Millennium.path.appDataDir();",
+        )
+        .expect("appDataDir");
+    let notes = PathBuf::from(app_data.as_str().unwrap()).join("notes");
+    let disk = match SmallDisk::mount(&notes, "4m") {
+        Ok(disk) => disk,
+        Err(why) => {
+            // Only root may mount; say so loudly rather than pass.
+            eprintln!(
+                "\n\n!!!! SKIPPED: a full disk needs a tmpfs mount, which failed: {why} !!!!\n\n"
+            );
+            return;
+        }
+    };
+    let result = driven.run(
+        r#"const fs = Millennium.fs;
+           const dir = fs.BaseDirectory.AppData;
+           await fs.writeTextFile('notes/keep.md', 'old contents', { dir });
+           const big = new Uint8Array(16 * 1024 * 1024).fill(7);
+           try {
+             await fs.writeBinaryFile('notes/keep.md', big, { dir });
+             return 'written';
+           } catch (e) {
+             return String(e.message || e);
+           }"#,
+    );
+    let message = result.expect("the script ran");
+    let message = message.as_str().unwrap_or_default();
+    assert!(
+        message.contains("keep.md") && message.contains("no space left"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(notes.join("keep.md")).unwrap(),
+        "old contents"
+    );
+    let names: Vec<String> = std::fs::read_dir(&notes)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["keep.md"], "nothing half-written is left");
+    // A directory the app may not write (root ignores permission bits, so
+    // a read-only mount stands in for them): a clear error, nothing changed.
+    let remount = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&notes)
+        .status()
+        .expect("mount");
+    assert!(remount.success());
+    let read_only = driven.run(
+        "return await Millennium.fs.writeTextFile('notes/keep.md', 'new', \
+         { dir: Millennium.fs.BaseDirectory.AppData });",
+    );
+    assert!(
+        read_only
+            .as_ref()
+            .is_err_and(|e| e.contains("keep.md") && e.contains("read-only")),
+        "{read_only:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(notes.join("keep.md")).unwrap(),
+        "old contents"
+    );
+    assert_eq!(
+        driven.run("return await Millennium.app.getName();"),
+        Ok(json!("FS E2E")),
+        "the app keeps running"
+    );
+    drop(disk);
 }

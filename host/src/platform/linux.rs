@@ -64,3 +64,14 @@ pub fn locale() -> Option<String> {
             }
         })
 }
+
+/// Makes a write past the file-size limit (`ulimit -f`) fail with `EFBIG`,
+/// which the fs API reports and cleans up after, instead of the default
+/// `SIGXFSZ` that would kill the app mid-write.
+pub fn ignore_file_size_signal() {
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler
+    // code; it is async-signal-safe and affects only this process.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}

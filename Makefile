@@ -1,7 +1,7 @@
 # Entry points for people and CI. Each target installs what it needs first.
 #   make run    build, package and launch the flagship sample app (out/notes)
 #   make test   the whole test suite (what CI runs)
-#   make bench  millennium-host against a bare wry + tao program (release builds, Xvfb)
+#   make bench  millennium-host against a bare wry + tao program (release builds, Xvfb), and the updater's steps
 #   make fuzz   fuzz the config loader, the IPC decoder and the payload reader, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
 #   make schema regenerate millennium.schema.json from the config types
 
@@ -29,6 +29,7 @@ bench:
 	tests/setup-debian.sh
 	$(CARGO) build --release --workspace --bins
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) bench -p millennium-e2e --bench host_vs_wry
+	$(CARGO) bench -p millennium-e2e --bench update
 
 lint:
 	tests/setup-debian.sh

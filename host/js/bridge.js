@@ -606,17 +606,18 @@
     },
   };
 
-  // Namespaces a later version implements: every call rejects clearly.
-  function notYet(namespace) {
-    return new Proxy({}, {
-      get: function (_target, name) {
-        if (typeof name !== "string" || name === "then") return undefined;
-        return function () {
-          return PromiseCtor.reject(new ErrorCtor("Millennium." + namespace + "." + name + " is not available in this version of Millennium"));
-        };
-      },
-    });
-  }
+  // updater: Tauri v1's names. Where updates come from, which keys count
+  // and which versions are acceptable is `[updater]` only; the page may ask.
+  var updater = {
+    checkUpdate: function () { return invoke("updater.checkUpdate"); },
+    installUpdate: function () { return invoke("updater.installUpdate"); },
+    onUpdaterEvent: function (handler) {
+      if (typeof handler !== "function") {
+        return PromiseCtor.reject(new TypeError("the handler must be a function"));
+      }
+      return addListener("millennium://update-status", function (event) { handler(event.payload); }, false, null);
+    },
+  };
 
   var api = {
     app: Object.freeze({
@@ -640,11 +641,9 @@
     dialog: Object.freeze(dialog),
     shell: Object.freeze(shell),
     http: Object.freeze(http),
+    updater: Object.freeze(updater),
     ipc: Object.freeze({ invoke: invoke, invokeBinary: invokeBinary }),
   };
-  ["updater"].forEach(function (ns) {
-    api[ns] = notYet(ns);
-  });
   Object.defineProperty(window, "Millennium", { value: Object.freeze(api), enumerable: true });
 
   if (FREEZE_PROTOTYPE) {

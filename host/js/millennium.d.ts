@@ -43,7 +43,7 @@ declare global {
       readonly clipboard: Clipboard;
       /** Desktop notifications (freedesktop D-Bus service); `allowlist.notification.send`. */
       readonly notification: Notification;
-      /** @remarks Not implemented yet: every call rejects. Coming in a later release. */
+      /** Ask for an update check or install; policy comes only from `[updater]`. `allowlist.updater.check` / `install`. */
       readonly updater: Updater;
     }
 
@@ -591,11 +591,34 @@ declare global {
       fetch<T = unknown>(url: string, options?: HttpOptions): Promise<HttpResponse<T>>;
       getClient(): Promise<Client>;
     }
-    /** @remarks Not implemented yet. Policy comes only from `[updater]`. */
+    interface UpdateManifest {
+      version: string;
+      /** `pub_date` (RFC 3339) or null. */
+      date: string | null;
+      /** Release notes. */
+      body: string;
+    }
+    interface UpdateStatus {
+      /** PENDING: download starts; DOWNLOADED: verified; DONE: installed, the new version runs and this app exits in a moment; ERROR; UPTODATE. */
+      status: "PENDING" | "DOWNLOADED" | "DONE" | "ERROR" | "UPTODATE";
+      error?: string;
+    }
+    /**
+     * Endpoints, keys and version rules come only from `[updater]`. Download progress is the event
+     * `millennium://update-download-progress` with `{ chunkLength, contentLength, downloaded }`;
+     * with `check-on-start` and `dialog = false`, a found update is announced as
+     * `millennium://update-available` with an `UpdateManifest`.
+     */
     interface Updater {
-      checkUpdate(): Promise<{ shouldUpdate: boolean; manifest?: { version: string; date?: string; body?: string } }>;
+      /** Needs `allowlist.updater.check`. */
+      checkUpdate(): Promise<{ shouldUpdate: boolean; manifest?: UpdateManifest }>;
+      /**
+       * Checks, downloads, verifies (signature, signed app/target/version, sha256, payload), installs
+       * and starts the new version; resolves once it reported healthy, then this process exits.
+       * Rejects (with the installed file untouched) otherwise. Needs `allowlist.updater.install`.
+       */
       installUpdate(): Promise<void>;
-      onUpdaterEvent(handler: (status: { status: "PENDING" | "ERROR" | "DONE" | "UPTODATE"; error?: string }) => void): Promise<UnlistenFn>;
+      onUpdaterEvent(handler: (status: UpdateStatus) => void): Promise<UnlistenFn>;
     }
   }
 }

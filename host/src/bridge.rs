@@ -219,6 +219,9 @@ mod tests {
             "getClient",
             "fetch",
             "ResponseType",
+            "checkUpdate",
+            "installUpdate",
+            "onUpdaterEvent",
         ];
         for name in names {
             assert!(TEMPLATE.contains(name), "bridge.js lacks {name}");
@@ -231,15 +234,19 @@ mod tests {
         }
         assert!(dts.contains("readonly fs:"));
         assert!(TEMPLATE.contains("fs: Object.freeze(fs)"));
-        for namespace in ["clipboard", "notification", "dialog", "shell", "http"] {
+        for namespace in [
+            "clipboard",
+            "notification",
+            "dialog",
+            "shell",
+            "http",
+            "updater",
+        ] {
             assert!(dts.contains(&format!("readonly {namespace}:")));
             assert!(
                 TEMPLATE.contains(&format!("{namespace}: Object.freeze({namespace})")),
                 "bridge lacks {namespace}"
             );
         }
-        // A namespace a later version implements: declared, and rejecting.
-        assert!(dts.contains("readonly updater:"), "d.ts lacks updater");
-        assert!(TEMPLATE.contains("\"updater\""), "bridge lacks updater");
     }
 }

@@ -20,6 +20,7 @@ use crate::ipc::command::{HttpBodyArg, HttpCommand, ShellCommand, ShellRun};
 use crate::ipc::decode::{decode_command, decode_envelope};
 use crate::ipc::{self, Admitted, AllowlistGate, Command, InvokeKey, Refusal};
 use crate::remote::RemoteGrants;
+use crate::updater::{UpdateError, Updater};
 use crate::window;
 
 /// Why an app could not be prepared.
@@ -82,6 +83,9 @@ pub struct HostContext {
     pub shell: ShellApi,
     /// `Millennium.http` with its compiled URL scope.
     pub http: HttpApi,
+    /// The packaged executable the updater may replace; `None` when the app
+    /// runs from a directory (the generic host is never replaced).
+    pub executable: Option<PathBuf>,
     resolver: AssetResolver,
 }
 
@@ -166,6 +170,7 @@ impl HostContext {
         Ok(HostContext {
             shell,
             http,
+            executable: None,
             remote,
             gate: AllowlistGate::new(config.allowlist.clone()),
             csp: crate::csp::policy_header(&config.security),
@@ -179,6 +184,23 @@ impl HostContext {
             resolver,
             config,
         })
+    }
+
+    /// The updater of this app, when `[updater]` is active and the app is
+    /// packaged.
+    pub fn updater(&self) -> Result<Updater, UpdateError> {
+        let updater = &self.config.updater;
+        let executable = self.executable.as_deref().ok_or_else(|| {
+            UpdateError::Install(
+                "only a packaged app updates itself (this one runs from a directory)".to_owned(),
+            )
+        })?;
+        Updater::new(
+            updater,
+            &self.config.app.identifier,
+            &self.config.app.version,
+            executable,
+        )
     }
 
     /// The asset resolver.

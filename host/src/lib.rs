@@ -35,6 +35,7 @@ mod platform;
 pub mod protocol;
 pub mod remote;
 pub mod runtime;
+pub mod updater;
 pub mod window;
 
 pub use context::HostContext;

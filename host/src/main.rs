@@ -85,7 +85,8 @@ fn run_packaged(payload: &Payload<'static>) -> ExitCode {
     let resolver = AssetResolver::new(Box::new(PayloadSource::new(payload)));
     let started = HostContext::new(config.clone(), &exe_dir, resolver)
         .context("cannot start the app")
-        .and_then(|ctx| {
+        .and_then(|mut ctx| {
+            ctx.executable = std::env::current_exe().ok();
             millennium_host::run(ctx, RunOptions::from_env())
                 .with_context(|| format!("cannot start {}", config.app.name))
         });

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use millennium_config::model::WindowConfig;
@@ -24,9 +25,10 @@ use crate::bridge::{self, BridgeParams, RemotePage};
 use crate::context::{Caller, HostContext, Screened};
 use crate::dev::{DevEvent, DevHandle, DevOptions};
 use crate::ipc::command::{
-    AppCommand, DialogCommand, Emit, ProcessCommand, ShellCommand, Unit, WindowOp,
+    AppCommand, DialogCommand, Emit, ProcessCommand, ShellCommand, Unit, UpdaterCommand, WindowOp,
 };
 use crate::ipc::{Admitted, Command};
+use crate::updater::{Update, UpdateError, UpdateEvent};
 use crate::{SCHEME, platform, protocol, window};
 
 /// Environment variable that turns on WebKit automation (WebDriver).
@@ -82,6 +84,18 @@ pub enum UserEvent {
         /// Payload.
         payload: Value,
     },
+    /// An event from the host for the app pages of every window (updater
+    /// status and progress).
+    Broadcast {
+        /// Event name.
+        event: String,
+        /// Payload.
+        payload: Value,
+    },
+    /// `check-on-start` found an update and `[updater] dialog` is on: ask.
+    UpdatePrompt(Box<crate::updater::Update>),
+    /// The new version reported healthy: this process ends.
+    ExitForUpdate,
     /// A request of `millennium dev` (never sent by the shipped host).
     Dev(DevEvent),
 }
@@ -184,6 +198,8 @@ struct Runtime {
     windows: HashMap<String, AppWindow>,
     labels: HashMap<WindowId, String>,
     protocol_registered: bool,
+    /// An update is being installed (one at a time).
+    installing: Arc<AtomicBool>,
 }
 
 /// Opens the app's windows and runs until the last one closes or the page
@@ -209,6 +225,7 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
         windows: HashMap::new(),
         labels: HashMap::new(),
         protocol_registered: false,
+        installing: Arc::default(),
     };
     if let Some(DevOptions { on_start }) = options.dev {
         on_start(DevHandle::new(event_loop.create_proxy()));
@@ -217,6 +234,7 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
     for config in &configs {
         runtime.open(&event_loop, config)?;
     }
+    start_updater(&runtime.ctx, &runtime.proxy);
     event_loop.run(move |event, target, control_flow| {
         if *control_flow != ControlFlow::Exit {
             *control_flow = ControlFlow::Wait;
@@ -227,6 +245,10 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 command,
                 reply,
             }) => {
+                if let Command::Updater(updater) = command.command() {
+                    runtime.run_updater(label, *updater, reply);
+                    return;
+                }
                 if let Command::Shell(ShellCommand::Spawn { run, channel }) = command.command() {
                     let result = runtime.spawn_child(&label, &reply, run, *channel);
                     runtime.reply(&label, reply, result);
@@ -280,6 +302,19 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 });
                 runtime.post(&label, &message, Some(caller));
             }
+            Event::UserEvent(UserEvent::Broadcast { event, payload }) => {
+                for label in runtime.windows.keys() {
+                    let message = json!({
+                        "kind": "event",
+                        "event": event,
+                        "payload": payload,
+                        "windowLabel": null,
+                    });
+                    runtime.post(label, &message, Some(Caller::App));
+                }
+            }
+            Event::UserEvent(UserEvent::UpdatePrompt(update)) => runtime.prompt_update(*update),
+            Event::UserEvent(UserEvent::ExitForUpdate) => *control_flow = ControlFlow::Exit,
             // The process ends right after this: children must not outlive it.
             Event::LoopDestroyed => runtime.ctx.shell.kill_all(),
             Event::UserEvent(UserEvent::PageLoadStarted { label }) => {
@@ -424,12 +459,14 @@ impl Runtime {
             .with_initialization_script(script)
             .with_ipc_handler(ipc)
             .with_navigation_handler(navigation)
-            .with_on_page_load_handler(move |event, _url| {
-                if matches!(event, wry::PageLoadEvent::Started) {
+            .with_on_page_load_handler(move |event, _url| match event {
+                wry::PageLoadEvent::Started => {
                     let _ = load_proxy.send_event(UserEvent::PageLoadStarted {
                         label: load_label.clone(),
                     });
                 }
+                // A freshly installed version is healthy once a page loaded.
+                wry::PageLoadEvent::Finished => report_healthy_once(),
             })
             .with_new_window_req_handler(|url, _| {
                 eprintln!("millennium-host: refused to open a popup for {url}");
@@ -643,6 +680,69 @@ impl Runtime {
         });
     }
 
+    /// `checkUpdate()` and `installUpdate()`, on a worker thread; status and
+    /// progress go to every window's app pages.
+    fn run_updater(&self, label: String, command: UpdaterCommand, reply: Reply) {
+        let ctx = Arc::clone(&self.ctx);
+        let proxy = self.proxy.clone();
+        let installing = Arc::clone(&self.installing);
+        std::thread::spawn(move || {
+            let result = match command {
+                UpdaterCommand::Check => check_update(&ctx, &proxy),
+                UpdaterCommand::Install => install_update(&ctx, &proxy, &installing, None),
+            };
+            // Fails only while the app exits.
+            let _ = proxy.send_event(UserEvent::Settle {
+                label,
+                reply,
+                result,
+            });
+        });
+    }
+
+    /// The built-in dialog of `check-on-start`: install now?
+    fn prompt_update(&self, update: crate::updater::Update) {
+        let Some(entry) = self.windows.values().next() else {
+            return;
+        };
+        let ctx = Arc::clone(&self.ctx);
+        let proxy = self.proxy.clone();
+        let installing = Arc::clone(&self.installing);
+        let message = crate::ipc::command::MessageDialog {
+            message: format!(
+                "{} {} is available (you have {}).{}\n\nInstall it now? The app restarts.",
+                ctx.config.app.name,
+                update.version,
+                ctx.config.app.version,
+                update
+                    .notes
+                    .as_deref()
+                    .filter(|n| !n.is_empty())
+                    .map(|n| format!("\n\n{n}"))
+                    .unwrap_or_default()
+            ),
+            title: Some(format!("Update {}", ctx.config.app.name)),
+            kind: crate::ipc::command::MessageKind::Info,
+            buttons: crate::ipc::command::MessageButtons::YesNo,
+            ok_label: Some("_Install".to_owned()),
+            cancel_label: Some("_Later".to_owned()),
+        };
+        let done: crate::dialog::Done = Box::new(move |answer| {
+            if answer == Ok(Value::Bool(true)) {
+                std::thread::spawn(move || {
+                    let _ = install_update(&ctx, &proxy, &installing, Some(update));
+                });
+            }
+        });
+        crate::dialog::show(
+            &entry.window,
+            &DialogCommand::Message(message),
+            &self.ctx.config.app.name,
+            self.ctx.fs.scope.clone(),
+            done,
+        );
+    }
+
     /// Starts a scoped command for window `label`; its output goes to the
     /// page as `millennium://shell/<channel>` events, and only to pages of
     /// the caller that started it.
@@ -748,7 +848,8 @@ impl Runtime {
             | Command::Clipboard(_)
             | Command::Notification(_)
             | Command::Shell(_)
-            | Command::Http(_) => Err("this command runs on a worker thread".to_owned()),
+            | Command::Http(_)
+            | Command::Updater(_) => Err("this command runs on a worker thread".to_owned()),
             // Answered asynchronously by `show_dialog`.
             Command::Dialog(_) => Err("dialogs are shown by show_dialog".to_owned()),
         }
@@ -1038,4 +1139,114 @@ fn to_position(unit: Unit, x: f64, y: f64) -> Position {
         Unit::Logical => Position::Logical(LogicalPosition::new(x, y)),
         Unit::Physical => Position::Physical(PhysicalPosition::new(x as i32, y as i32)),
     }
+}
+
+/// Writes the health report of a freshly installed version, once.
+fn report_healthy_once() {
+    static REPORTED: std::sync::Once = std::sync::Once::new();
+    REPORTED.call_once(crate::updater::report_healthy);
+}
+
+fn broadcast(proxy: &EventLoopProxy<UserEvent>, event: &UpdateEvent) {
+    let (name, payload) = event.to_event();
+    // Fails only while the app exits.
+    let _ = proxy.send_event(UserEvent::Broadcast {
+        event: name.to_owned(),
+        payload,
+    });
+}
+
+/// `checkUpdate()`: Tauri v1's `{ shouldUpdate, manifest }`.
+fn check_update(ctx: &HostContext, proxy: &EventLoopProxy<UserEvent>) -> Result<Value, String> {
+    let found = ctx
+        .updater()
+        .and_then(|updater| updater.check())
+        .map_err(|e| e.to_string())?;
+    Ok(match found {
+        Some(update) => json!({"shouldUpdate": true, "manifest": update.to_json()}),
+        None => {
+            broadcast(proxy, &UpdateEvent::UpToDate);
+            json!({"shouldUpdate": false})
+        }
+    })
+}
+
+/// `installUpdate()` (or the built-in dialog's "Install"): check unless
+/// `found` is given, then download, verify, install and start the new
+/// version; on success this process exits a moment later.
+fn install_update(
+    ctx: &HostContext,
+    proxy: &EventLoopProxy<UserEvent>,
+    installing: &AtomicBool,
+    found: Option<Update>,
+) -> Result<Value, String> {
+    if installing.swap(true, Ordering::SeqCst) {
+        return Err("an update is already being installed".to_owned());
+    }
+    let result = (|| {
+        let updater = ctx.updater()?;
+        let update = match found {
+            Some(update) => update,
+            None => updater.check()?.ok_or_else(|| {
+                UpdateError::NoUpdate(format!(
+                    "{} is the latest version",
+                    updater.current_version()
+                ))
+            })?,
+        };
+        updater.install(&update, &mut |event| broadcast(proxy, &event))
+    })();
+    match result {
+        Ok(()) => {
+            broadcast(proxy, &UpdateEvent::Done);
+            let proxy = proxy.clone();
+            std::thread::spawn(move || {
+                // Let the page hear DONE and its promise settle first.
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                let _ = proxy.send_event(UserEvent::ExitForUpdate);
+            });
+            Ok(Value::Null)
+        }
+        Err(error) => {
+            installing.store(false, Ordering::SeqCst);
+            let message = error.to_string();
+            broadcast(proxy, &UpdateEvent::Error(message.clone()));
+            Err(message)
+        }
+    }
+}
+
+/// At start: remove what an interrupted update left, and check for an
+/// update when `[updater] check-on-start` says so (asking with the built-in
+/// dialog, or telling the pages with `millennium://update-available`).
+fn start_updater(ctx: &Arc<HostContext>, proxy: &EventLoopProxy<UserEvent>) {
+    let updater = &ctx.config.updater;
+    let Some(executable) = ctx.executable.as_deref() else {
+        return;
+    };
+    if !updater.active {
+        return;
+    }
+    crate::updater::install::clean_stale(executable);
+    if !updater.check_on_start {
+        return;
+    }
+    let ctx = Arc::clone(ctx);
+    let proxy = proxy.clone();
+    std::thread::spawn(move || {
+        let found = ctx.updater().and_then(|updater| updater.check());
+        match found {
+            Ok(Some(update)) if ctx.config.updater.dialog => {
+                let _ = proxy.send_event(UserEvent::UpdatePrompt(Box::new(update)));
+            }
+            Ok(Some(update)) => {
+                let _ = proxy.send_event(UserEvent::Broadcast {
+                    event: "millennium://update-available".to_owned(),
+                    payload: update.to_json(),
+                });
+            }
+            Ok(None) => {}
+            Err(error) => eprintln!("millennium-host: {error}"),
+        }
+    });
 }

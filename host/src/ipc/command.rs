@@ -31,6 +31,8 @@ pub enum Command {
     Shell(ShellCommand),
     /// `Millennium.http.*`: requests inside the URL scope, run off the UI thread.
     Http(HttpCommand),
+    /// `Millennium.updater.*`: policy comes from `[updater]` only.
+    Updater(UpdaterCommand),
     /// `Millennium.window.*` on the window labelled `target` (the caller's when `None`).
     Window {
         /// Which window.
@@ -232,6 +234,15 @@ pub enum DialogCommand {
     Save(SaveDialog),
     /// `message`, `ask` and `confirm`.
     Message(MessageDialog),
+}
+
+/// `Millennium.updater`: the page may ask, never choose where from or what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdaterCommand {
+    /// `checkUpdate()`.
+    Check,
+    /// `installUpdate()`: check, download, verify, install, relaunch.
+    Install,
 }
 
 /// `Millennium.shell`.
@@ -581,6 +592,8 @@ impl Command {
             Command::Shell(ShellCommand::Open { .. }) => &[("shell", "open")],
             Command::Shell(_) => &[("shell", "execute")],
             Command::Http(_) => &[("http", "request")],
+            Command::Updater(UpdaterCommand::Check) => &[("updater", "check")],
+            Command::Updater(UpdaterCommand::Install) => &[("updater", "install")],
             Command::Dialog(DialogCommand::Open(_)) => &[("dialog", "open")],
             Command::Dialog(DialogCommand::Save(_)) => &[("dialog", "save")],
             Command::Dialog(DialogCommand::Message(m)) => match m.buttons {

@@ -257,6 +257,15 @@ pub fn decode_command(cmd: &str, args: Value) -> Result<Command, DecodeError> {
         "notification" => Command::Notification(decode_notification(cmd, function, args)?),
         "dialog" => Command::Dialog(decode_dialog(cmd, function, args)?),
         "shell" => Command::Shell(decode_shell(cmd, function, args)?),
+        "updater" => {
+            let command = match function {
+                "checkUpdate" => UpdaterCommand::Check,
+                "installUpdate" => UpdaterCommand::Install,
+                _ => return Err(unknown()),
+            };
+            no_args(cmd, args)?;
+            Command::Updater(command)
+        }
         "http" if function == "request" => {
             Command::Http(HttpCommand::Request(decode_http(cmd, args, None)?))
         }
@@ -1433,6 +1442,9 @@ mod tests {
             "clipboard",
             "notification",
             "dialog",
+            "updater",
+            "shell",
+            "http",
         ];
         let size = r#"{"value":{"type":"Logical","width":3,"height":4}}"#;
         let position = r#"{"value":{"type":"Logical","x":3,"y":4}}"#;
@@ -1485,6 +1497,11 @@ mod tests {
             ("clipboard.writeText", r#"{"text":"t"}"#),
             ("notification.sendNotification", r#"{"title":"t"}"#),
             ("dialog.open", "{}"),
+            ("updater.checkUpdate", "{}"),
+            ("shell.open", r#"{"path":"https://example.com"}"#),
+            ("shell.execute", r#"{"program":"x"}"#),
+            ("http.request", r#"{"url":"https://example.com/"}"#),
+            ("updater.installUpdate", "{}"),
             ("dialog.save", "{}"),
             ("dialog.message", r#"{"message":"m"}"#),
             ("dialog.ask", r#"{"message":"m"}"#),

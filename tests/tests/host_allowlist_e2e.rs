@@ -1,5 +1,5 @@
 //! Every command of the scoped system APIs (fs, dialog, shell, http,
-//! clipboard, notification), called through the real webview of an app
+//! clipboard, notification) and of the updater, called through the real webview of an app
 //! whose allowlist turns nothing on: each rejects with an error that names
 //! the exact key to enable, and nothing happens (no file, no dialog, no
 //! process, no request). The "allowed" half of each pair is in the API's own
@@ -194,6 +194,16 @@ scope = ["http://127.0.0.1:{port}/**"]
             "notification.isPermissionGranted",
             "Millennium.notification.isPermissionGranted()".to_owned(),
             "allowlist.notification.send",
+        ),
+        (
+            "updater.checkUpdate",
+            "Millennium.updater.checkUpdate()".to_owned(),
+            "allowlist.updater.check",
+        ),
+        (
+            "updater.installUpdate",
+            "Millennium.updater.installUpdate()".to_owned(),
+            "allowlist.updater.install",
         ),
         (
             "notification.requestPermission",

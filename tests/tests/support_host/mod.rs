@@ -793,3 +793,77 @@ pub fn build_packaged(app: &Path, out: &Path) -> PathBuf {
     );
     built.pop().expect("one executable")
 }
+
+/// A copy of the debug `millennium-host` without its debug information
+/// (`strip --strip-debug`): about 24 MB instead of 300, so that tests which
+/// package, serve and download many executables stay fast. Made once per
+/// test binary at `target/<profile>/updater-e2e/millennium-host-stripped`
+/// (written beside, then renamed into place).
+pub fn small_host() -> PathBuf {
+    static HOST: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| {
+        let debug = millennium_e2e::bin("millennium-host");
+        let dir = millennium_e2e::target_dir().join("updater-e2e");
+        std::fs::create_dir_all(&dir).expect("create target/<profile>/updater-e2e");
+        let partial = dir.join(format!(".millennium-host-stripped.{}", std::process::id()));
+        let output = Command::new("strip")
+            .arg("--strip-debug")
+            .arg("-o")
+            .arg(&partial)
+            .arg(&debug)
+            .output()
+            .expect("run strip (binutils)");
+        assert!(
+            output.status.success(),
+            "strip --strip-debug {}: {}",
+            debug.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let small = dir.join("millennium-host-stripped");
+        std::fs::rename(&partial, &small).expect("rename the stripped host into place");
+        small
+    })
+    .clone()
+}
+
+/// The processes whose executable (`/proc/<pid>/exe`) is exactly
+/// `executable` (a replaced or deleted file shows as `... (deleted)` and
+/// does not match).
+pub fn processes_running(executable: &Path) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == executable)
+            && process_alive(pid)
+        {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// Whether `pid` exists and is not a zombie.
+pub fn process_alive(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    !matches!(state, None | Some("Z" | "X"))
+}
+
+/// Sends SIGKILL to `pid` (a process the test started, directly or not).
+pub fn kill_process(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}

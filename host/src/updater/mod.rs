@@ -247,10 +247,11 @@ impl Updater {
         }
         let manifest = UpdateManifest::parse(&body)
             .map_err(|e| format!("not a valid update manifest: {e}"))?;
-        if manifest.version <= self.current {
-            return Ok(None);
-        }
-        if !manifest.version.pre.is_empty() && !self.config.allow_prerelease {
+        if !is_update(
+            &manifest.version,
+            &self.current,
+            self.config.allow_prerelease,
+        ) {
             return Ok(None);
         }
         let release = manifest.platform(&self.target).ok_or_else(|| {
@@ -340,9 +341,45 @@ impl Updater {
     }
 }
 
+/// Whether `offered` replaces `current`: strictly greater by semver
+/// precedence (`2.0.0-beta.1 < 2.0.0`; build metadata does not count), and
+/// a prerelease only when allowed.
+pub fn is_update(
+    offered: &semver::Version,
+    current: &semver::Version,
+    allow_prerelease: bool,
+) -> bool {
+    offered.cmp_precedence(current) == std::cmp::Ordering::Greater
+        && (offered.pre.is_empty() || allow_prerelease)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_strictly_greater_versions_and_prereleases_when_allowed() {
+        let v = |s: &str| semver::Version::parse(s).unwrap();
+        let cases = [
+            ("2.0.0", "1.0.0", false, true),
+            ("1.0.1", "1.0.0", false, true),
+            ("1.0.0", "1.0.0", false, false),
+            ("0.9.0", "1.0.0", false, false),
+            ("1.0.0+build.2", "1.0.0+build.1", false, false),
+            ("2.0.0-beta.1", "1.0.0", false, false),
+            ("2.0.0-beta.1", "1.0.0", true, true),
+            ("2.0.0-beta.1", "2.0.0", true, false),
+            ("2.0.0", "2.0.0-beta.1", false, true),
+            ("2.0.0-beta.2", "2.0.0-beta.1", true, true),
+        ];
+        for (offered, current, allow, expected) in cases {
+            assert_eq!(
+                is_update(&v(offered), &v(current), allow),
+                expected,
+                "{offered} over {current} (allow-prerelease = {allow})"
+            );
+        }
+    }
 
     #[test]
     fn endpoint_placeholders_are_substituted() {

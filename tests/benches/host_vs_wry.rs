@@ -428,7 +428,7 @@ csp = "default-src 'self'; connect-src 'self' http://127.0.0.1:{port}"
 /// Serves `len` bytes at any path on 127.0.0.1, with CORS open so the
 /// page's own fetch can read them; returns the port.
 fn serve_bytes(len: usize) -> u16 {
-    use std::io::{Read, Write};
+    use std::io::Write;
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
     let body: std::sync::Arc<Vec<u8>> = std::sync::Arc::new((0..len).map(|i| i as u8).collect());
@@ -437,13 +437,8 @@ fn serve_bytes(len: usize) -> u16 {
             let body = body.clone();
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
+                if support_host::read_request_head(&mut stream).is_err() {
+                    return;
                 }
                 let _ = write!(
                     stream,

@@ -7,7 +7,7 @@
 //! Uses the release binaries (`cargo build --release --workspace --bins`):
 //! `millennium` to make keys and sign, `millennium-host` as the app's base.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::process::Command;
 use std::sync::Arc;
@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 use millennium_config::model::UpdaterConfig;
 use millennium_e2e::Scratch;
 use millennium_host::updater::{Updater, install};
+
+#[path = "../tests/support_host/mod.rs"]
+mod support_host;
 
 const RUNS: usize = 7;
 /// Incompressible frontend bytes added to the app, on top of the host.
@@ -183,15 +186,9 @@ fn serve(listener: TcpListener, manifest: Arc<Vec<u8>>, executable: Arc<Vec<u8>>
             let (manifest, executable) = (manifest.clone(), executable.clone());
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let text = String::from_utf8_lossy(&head);
+                let Ok(text) = support_host::read_request_head(&mut stream) else {
+                    return;
+                };
                 let path = text.split_whitespace().nth(1).unwrap_or("/");
                 let body: &[u8] = if path == "/latest.json" {
                     &manifest

@@ -11,14 +11,14 @@
 
 mod support_host;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support_host::{Driven, TempDir, gui_lock};
+use support_host::{Driven, TempDir, gui_lock, read_request_head};
 
 fn app(port: u16) -> TempDir {
     let app = TempDir::new("host-shell-http-e2e-app");
@@ -81,15 +81,7 @@ fn serve() -> Server {
 
 fn answer(mut stream: std::net::TcpStream, port: u16, secret_hits: &AtomicUsize) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&head).into_owned();
+    let text = read_request_head(&mut stream).unwrap_or_else(|partial| partial);
     let target = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let path = target.split('?').next().unwrap_or("/");
     let respond = |stream: &mut std::net::TcpStream, status: &str, kind: &str, body: &[u8]| {

@@ -20,7 +20,7 @@ mod support_host;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use support_host::{
-    Driven, TempDir, gui_lock, kill_process, process_alive, processes_running, small_host,
+    Driven, TempDir, gui_lock, kill_process, process_alive, processes_running, read_request_head,
+    small_host,
 };
 
 const IDENTIFIER: &str = "dev.millennium.updatee2e";
@@ -281,15 +282,7 @@ fn answer(
 ) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&head).into_owned();
+    let text = read_request_head(&mut stream).unwrap_or_else(|partial| partial);
     let Some(target) = text.split_whitespace().nth(1).map(str::to_owned) else {
         return;
     };

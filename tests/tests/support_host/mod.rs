@@ -671,6 +671,24 @@ impl Driven {
     }
 }
 
+/// Largest request head the test servers read.
+pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
+
+/// Reads an HTTP request head from `stream`, up to the blank line (or
+/// [`MAX_REQUEST_HEAD`] bytes), as text. `Err` holds what was read when the
+/// client closed the connection or a read failed first.
+pub fn read_request_head(stream: &mut TcpStream) -> Result<String, String> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while find(&head, b"\r\n\r\n").is_none() && head.len() < MAX_REQUEST_HEAD {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return Err(String::from_utf8_lossy(&head).into_owned()),
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    Ok(String::from_utf8_lossy(&head).into_owned())
+}
+
 /// A std-only HTTP server on 127.0.0.1: another origin for the tests. It
 /// serves fixed HTML pages by path (404 otherwise) and counts requests.
 pub struct PageServer {
@@ -699,15 +717,7 @@ impl PageServer {
                 counter.fetch_add(1, Ordering::SeqCst);
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
                 let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
-                let mut head = Vec::new();
-                let mut buf = [0u8; 1024];
-                while find(&head, b"\r\n\r\n").is_none() && head.len() < 16 * 1024 {
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let text = String::from_utf8_lossy(&head);
+                let text = read_request_head(&mut stream).unwrap_or_else(|partial| partial);
                 let target = text.split_whitespace().nth(1).unwrap_or("/");
                 let path = target.split(['?', '#']).next().unwrap_or("/");
                 let (status, body) = match pages.iter().find(|(p, _)| p == path) {

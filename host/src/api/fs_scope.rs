@@ -483,13 +483,16 @@ pub fn io_message(error: &io::Error) -> String {
         io::ErrorKind::StorageFull => "no space left on device".to_owned(),
         io::ErrorKind::FileTooLarge => "file too large".to_owned(),
         io::ErrorKind::ReadOnlyFilesystem => "read-only file system".to_owned(),
-        _ => {
-            let text = error.to_string();
-            match text.find(" (os error") {
-                Some(at) => text[..at].to_owned(),
-                None => text,
-            }
-        }
+        _ => os_error_text(error),
+    }
+}
+
+/// The OS's own words for `error`, without Rust's ` (os error N)` suffix.
+pub fn os_error_text(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
     }
 }
 

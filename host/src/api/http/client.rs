@@ -421,13 +421,7 @@ fn network_message(error: &io::Error) -> String {
         io::ErrorKind::NetworkUnreachable => "network unreachable".to_owned(),
         io::ErrorKind::AddrNotAvailable => "address not available".to_owned(),
         io::ErrorKind::BrokenPipe => "the server closed the connection".to_owned(),
-        _ => {
-            let text = error.to_string();
-            match text.find(" (os error") {
-                Some(at) => text[..at].to_owned(),
-                None => text,
-            }
-        }
+        _ => crate::api::fs_scope::os_error_text(error),
     }
 }
 

@@ -293,24 +293,10 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 caller,
                 event,
                 payload,
-            }) => {
-                let message = json!({
-                    "kind": "event",
-                    "event": event,
-                    "payload": payload,
-                    "windowLabel": label,
-                });
-                runtime.post(&label, &message, Some(caller));
-            }
+            }) => runtime.emit_to(&label, &event, payload, Some(&label), Some(caller)),
             Event::UserEvent(UserEvent::Broadcast { event, payload }) => {
                 for label in runtime.windows.keys() {
-                    let message = json!({
-                        "kind": "event",
-                        "event": event,
-                        "payload": payload,
-                        "windowLabel": null,
-                    });
-                    runtime.post(label, &message, Some(Caller::App));
+                    runtime.emit_to(label, &event, payload.clone(), None, Some(Caller::App));
                 }
             }
             Event::UserEvent(UserEvent::UpdatePrompt(update)) => runtime.prompt_update(*update),
@@ -583,13 +569,25 @@ impl Runtime {
     }
 
     fn emit(&self, label: &str, event: &str, payload: Value, window_label: Option<&str>) {
+        self.emit_to(label, event, payload, window_label, None);
+    }
+
+    /// [`Runtime::emit`], heard only by pages of `only` when given.
+    fn emit_to(
+        &self,
+        label: &str,
+        event: &str,
+        payload: Value,
+        window_label: Option<&str>,
+        only: Option<Caller>,
+    ) {
         let message = json!({
             "kind": "event",
             "event": event,
             "payload": payload,
             "windowLabel": window_label,
         });
-        self.post(label, &message, None);
+        self.post(label, &message, only);
     }
 
     fn on_window_event(
@@ -760,11 +758,9 @@ impl Runtime {
         let proxy = self.proxy.clone();
         let label = label.to_owned();
         let event = format!("millennium://shell/{channel}");
-        let proxy = std::sync::Mutex::new(proxy);
         self.ctx.spawn_child(
             run,
             Box::new(move |child_event| {
-                let proxy = proxy.lock().unwrap_or_else(PoisonError::into_inner);
                 // Fails only while the app exits.
                 let _ = proxy.send_event(UserEvent::Emit {
                     label: label.clone(),

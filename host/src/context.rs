@@ -338,21 +338,21 @@ impl HostContext {
             .map_err(|e| e.to_string())
     }
 
-    /// Runs an admitted http request; `None` for any other command. It
+    /// Runs an admitted http request, taking its body without a copy. It
     /// blocks on the network (bounded by the request's timeout): call it
     /// from a worker thread. The answer is the bridge's frame: a 4-byte
     /// big-endian length, that many bytes of JSON `{url, status, headers}`,
     /// then the body as received.
-    pub fn run_http(&self, admitted: &Admitted) -> Option<Result<Vec<u8>, String>> {
-        let Command::Http(HttpCommand::Request(args)) = admitted.command() else {
-            return None;
+    pub fn run_http(&self, admitted: Admitted) -> Result<Vec<u8>, String> {
+        let Command::Http(HttpCommand::Request(args)) = admitted.into_command() else {
+            return Err("not an http request".to_owned());
         };
         let request = HttpRequest {
-            method: args.method.clone(),
-            url: args.url.clone(),
-            query: args.query.clone(),
-            headers: args.headers.clone(),
-            body: args.body.clone().map(|body| match body {
+            method: args.method,
+            url: args.url,
+            query: args.query,
+            headers: args.headers,
+            body: args.body.map(|body| match body {
                 HttpBodyArg::Text(text) => HttpBody::Text(text),
                 HttpBodyArg::Json(value) => HttpBody::Json(value),
                 HttpBodyArg::Form(form) => HttpBody::Form(form),
@@ -360,25 +360,23 @@ impl HostContext {
             }),
             timeout: args.timeout,
         };
-        Some(
-            self.http
-                .request(request)
-                .map(|response| {
-                    let meta = json!({
-                        "url": response.url,
-                        "status": response.status,
-                        "headers": response.headers,
-                    })
-                    .to_string();
-                    let mut frame = Vec::with_capacity(4 + meta.len() + response.body.len());
-                    // The metadata is a few KiB at most: its length fits in 4 bytes.
-                    frame.extend_from_slice(&(meta.len() as u32).to_be_bytes());
-                    frame.extend_from_slice(meta.as_bytes());
-                    frame.extend_from_slice(&response.body);
-                    frame
+        self.http
+            .request(request)
+            .map(|response| {
+                let meta = json!({
+                    "url": response.url,
+                    "status": response.status,
+                    "headers": response.headers,
                 })
-                .map_err(|e| e.to_string()),
-        )
+                .to_string();
+                let mut frame = Vec::with_capacity(4 + meta.len() + response.body.len());
+                // The metadata is a few KiB at most: its length fits in 4 bytes.
+                frame.extend_from_slice(&(meta.len() as u32).to_be_bytes());
+                frame.extend_from_slice(meta.as_bytes());
+                frame.extend_from_slice(&response.body);
+                frame
+            })
+            .map_err(|e| e.to_string())
     }
 
     /// Runs an admitted command that needs no window, event loop or file

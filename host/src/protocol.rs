@@ -149,8 +149,8 @@ fn fetch_ipc(
     if let Some(result) = ctx.run_fs(&command) {
         return responder.respond(fs_result(result));
     }
-    if let Some(result) = ctx.run_http(&command) {
-        return responder.respond(bytes_result(result));
+    if matches!(command.command(), Command::Http(_)) {
+        return responder.respond(bytes_result(ctx.run_http(command)));
     }
     if let Some(result) = ctx.run_blocking(&command) {
         return responder.respond(json_result(result));
@@ -208,14 +208,7 @@ pub fn bytes_result(result: Result<Vec<u8>, String>) -> Response<Cow<'static, [u
 /// The HTTP answer to an fs command: JSON, or raw bytes for `readBinaryFile`.
 pub fn fs_result(result: Result<FsOutput, String>) -> Response<Cow<'static, [u8]>> {
     match result {
-        Ok(FsOutput::Bytes(bytes)) => {
-            let mut response = Response::new(Cow::Owned(bytes));
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/octet-stream"),
-            );
-            response
-        }
+        Ok(FsOutput::Bytes(bytes)) => bytes_result(Ok(bytes)),
         Ok(FsOutput::Json(value)) => json_result(Ok(value)),
         Err(message) => json_result(Err(message)),
     }

@@ -115,6 +115,12 @@ impl Admitted {
     pub fn command(&self) -> &Command {
         &self.0
     }
+
+    /// The admitted command, owned (for handlers that move its data on,
+    /// such as a request body).
+    pub fn into_command(self) -> Command {
+        self.0
+    }
 }
 
 /// The one entry to command handlers: key first, then the allowlist.

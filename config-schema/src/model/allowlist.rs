@@ -9,9 +9,35 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// One allowlist key, `allowlist.<category>.<command>`: what a command needs
+/// and what a denied call names. Each category emits one constant per key
+/// (`FsAllowlist::read_file`), so a misspelt key is a compile error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AllowlistKey {
+    /// `fs` in `allowlist.fs.read-file`.
+    pub category: &'static str,
+    /// `read-file` in `allowlist.fs.read-file`.
+    pub command: &'static str,
+}
+
+/// `("fs", "read-file")` names the key `allowlist.fs.read-file` (for tests
+/// and tables that spell keys out).
+impl PartialEq<(&str, &str)> for AllowlistKey {
+    fn eq(&self, (category, command): &(&str, &str)) -> bool {
+        self.category == *category && self.command == *command
+    }
+}
+
+impl std::fmt::Display for AllowlistKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "allowlist.{}.{}", self.category, self.command)
+    }
+}
+
 /// Defines a category struct: `all`, one `bool` per command, optional extra
-/// fields (scopes), and the `COMMANDS` table that the allowlist gate and the
-/// schema tests share, so a command key exists in exactly one place.
+/// fields (scopes), the `COMMANDS` table that the allowlist gate and the
+/// schema tests share, and one [`AllowlistKey`] constant per command, so a
+/// command key exists in exactly one place.
 macro_rules! allowlist_category {
     (
         $(#[$smeta:meta])*
@@ -31,11 +57,16 @@ macro_rules! allowlist_category {
             $($( $(#[$emeta])* #[serde(default)] pub $efield: $ety, )*)?
         }
 
+        #[allow(non_upper_case_globals)]
         impl $name {
             /// The category's name in `allowlist.<category>`.
             pub const CATEGORY: &'static str = $category;
             /// Every boolean command key of the category, as written in the toml.
             pub const COMMANDS: &'static [&'static str] = &[$($key),*];
+            $(
+                #[doc = concat!("`allowlist.", $category, ".", $key, "`.")]
+                pub const $field: AllowlistKey = AllowlistKey { category: $category, command: $key };
+            )*
 
             /// Whether `command` is enabled; `None` when the category has no such key.
             pub fn allows(&self, command: &str) -> Option<bool> {
@@ -48,103 +79,80 @@ macro_rules! allowlist_category {
     };
 }
 
-/// Which JS APIs the frontend may call. Deny by default: a command is callable
-/// only when its key (or its category's `all`) is `true`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Allowlist {
-    /// Enable every API of every category. Convenient while prototyping;
-    /// grant single commands before you ship.
-    #[serde(default)]
-    pub all: bool,
-    /// File system access (`Millennium.fs`), limited to `scope`.
-    #[serde(default)]
-    pub fs: FsAllowlist,
-    /// Window creation and management (`Millennium.window`).
-    #[serde(default)]
-    pub window: WindowAllowlist,
-    /// Opening URLs and running commands named in `scope` (`Millennium.shell`).
-    #[serde(default)]
-    pub shell: ShellAllowlist,
-    /// Native file pickers and message boxes (`Millennium.dialog`).
-    #[serde(default)]
-    pub dialog: DialogAllowlist,
-    /// HTTP requests from the host, limited to `scope` (`Millennium.http`).
-    #[serde(default)]
-    pub http: HttpAllowlist,
-    /// Reading and writing the clipboard (`Millennium.clipboard`).
-    #[serde(default)]
-    pub clipboard: ClipboardAllowlist,
-    /// Desktop notifications (`Millennium.notification`).
-    #[serde(default)]
-    pub notification: NotificationAllowlist,
-    /// Operating system information (`Millennium.os`).
-    #[serde(default)]
-    pub os: OsAllowlist,
-    /// Base directories and path helpers (`Millennium.path`).
-    #[serde(default)]
-    pub path: PathAllowlist,
-    /// Exiting and relaunching the app (`Millennium.process`).
-    #[serde(default)]
-    pub process: ProcessAllowlist,
-    /// Showing and hiding the whole app (`Millennium.app`).
-    #[serde(default)]
-    pub app: AppAllowlist,
-    /// Checking for and installing updates from the webview (`Millennium.updater`).
-    #[serde(default)]
-    pub updater: UpdaterAllowlist,
+/// Defines [`Allowlist`] from its categories: one field each, the lookup
+/// the gate asks, and the list of every key. A new category is one line here
+/// plus its `allowlist_category!`.
+macro_rules! allowlist {
+    ( $( $(#[$meta:meta])* $field:ident : $ty:ident, )* ) => {
+        /// Which JS APIs the frontend may call. Deny by default: a command is callable
+        /// only when its key (or its category's `all`) is `true`.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+        pub struct Allowlist {
+            /// Enable every API of every category. Convenient while prototyping;
+            /// grant single commands before you ship.
+            #[serde(default)]
+            pub all: bool,
+            $( $(#[$meta])* #[serde(default)] pub $field: $ty, )*
+        }
+
+        impl Allowlist {
+            /// Whether the key `allowlist.<category>.<command>` is enabled.
+            /// `None` when no such key exists (the caller reports an unknown command).
+            pub fn allows(&self, category: &str, command: &str) -> Option<bool> {
+                let allowed = match category {
+                    ShellAllowlist::CATEGORY if command == "open" => {
+                        Some(self.shell.all || self.shell.open.is_enabled())
+                    }
+                    $( $ty::CATEGORY => self.$field.allows(command), )*
+                    _ => None,
+                }?;
+                Some(self.all || allowed)
+            }
+
+            /// Whether `key` is enabled (a key the model does not know is not).
+            pub fn permits(&self, key: AllowlistKey) -> bool {
+                self.allows(key.category, key.command) == Some(true)
+            }
+
+            /// Every `(category, command)` key that exists, for tests and documentation.
+            pub fn keys() -> impl Iterator<Item = (&'static str, &'static str)> {
+                let tables: &[(&str, &[&str])] = &[ $( ($ty::CATEGORY, $ty::COMMANDS), )* ];
+                let shell_open = std::iter::once((ShellAllowlist::CATEGORY, "open"));
+                tables
+                    .iter()
+                    .flat_map(|(category, commands)| commands.iter().map(move |c| (*category, *c)))
+                    .chain(shell_open)
+            }
+        }
+    };
 }
 
-impl Allowlist {
-    /// Whether the key `allowlist.<category>.<command>` is enabled.
-    /// `None` when no such key exists (the caller reports an unknown command).
-    pub fn allows(&self, category: &str, command: &str) -> Option<bool> {
-        let allowed = match category {
-            FsAllowlist::CATEGORY => self.fs.allows(command),
-            WindowAllowlist::CATEGORY => self.window.allows(command),
-            ShellAllowlist::CATEGORY if command == "open" => {
-                Some(self.shell.all || self.shell.open.is_enabled())
-            }
-            ShellAllowlist::CATEGORY => self.shell.allows(command),
-            DialogAllowlist::CATEGORY => self.dialog.allows(command),
-            HttpAllowlist::CATEGORY => self.http.allows(command),
-            ClipboardAllowlist::CATEGORY => self.clipboard.allows(command),
-            NotificationAllowlist::CATEGORY => self.notification.allows(command),
-            OsAllowlist::CATEGORY => self.os.allows(command),
-            PathAllowlist::CATEGORY => self.path.allows(command),
-            ProcessAllowlist::CATEGORY => self.process.allows(command),
-            AppAllowlist::CATEGORY => self.app.allows(command),
-            UpdaterAllowlist::CATEGORY => self.updater.allows(command),
-            _ => None,
-        }?;
-        Some(self.all || allowed)
-    }
-
-    /// Every `(category, command)` key that exists, for tests and documentation.
-    pub fn keys() -> impl Iterator<Item = (&'static str, &'static str)> {
-        let tables: [(&str, &[&str]); 12] = [
-            (FsAllowlist::CATEGORY, FsAllowlist::COMMANDS),
-            (WindowAllowlist::CATEGORY, WindowAllowlist::COMMANDS),
-            (ShellAllowlist::CATEGORY, ShellAllowlist::COMMANDS),
-            (DialogAllowlist::CATEGORY, DialogAllowlist::COMMANDS),
-            (HttpAllowlist::CATEGORY, HttpAllowlist::COMMANDS),
-            (ClipboardAllowlist::CATEGORY, ClipboardAllowlist::COMMANDS),
-            (
-                NotificationAllowlist::CATEGORY,
-                NotificationAllowlist::COMMANDS,
-            ),
-            (OsAllowlist::CATEGORY, OsAllowlist::COMMANDS),
-            (PathAllowlist::CATEGORY, PathAllowlist::COMMANDS),
-            (ProcessAllowlist::CATEGORY, ProcessAllowlist::COMMANDS),
-            (AppAllowlist::CATEGORY, AppAllowlist::COMMANDS),
-            (UpdaterAllowlist::CATEGORY, UpdaterAllowlist::COMMANDS),
-        ];
-        let shell_open = std::iter::once((ShellAllowlist::CATEGORY, "open"));
-        tables
-            .into_iter()
-            .flat_map(|(category, commands)| commands.iter().map(move |c| (category, *c)))
-            .chain(shell_open)
-    }
+allowlist! {
+    /// File system access (`Millennium.fs`), limited to `scope`.
+    fs: FsAllowlist,
+    /// Window creation and management (`Millennium.window`).
+    window: WindowAllowlist,
+    /// Opening URLs and running commands named in `scope` (`Millennium.shell`).
+    shell: ShellAllowlist,
+    /// Native file pickers and message boxes (`Millennium.dialog`).
+    dialog: DialogAllowlist,
+    /// HTTP requests from the host, limited to `scope` (`Millennium.http`).
+    http: HttpAllowlist,
+    /// Reading and writing the clipboard (`Millennium.clipboard`).
+    clipboard: ClipboardAllowlist,
+    /// Desktop notifications (`Millennium.notification`).
+    notification: NotificationAllowlist,
+    /// Operating system information (`Millennium.os`).
+    os: OsAllowlist,
+    /// Base directories and path helpers (`Millennium.path`).
+    path: PathAllowlist,
+    /// Exiting and relaunching the app (`Millennium.process`).
+    process: ProcessAllowlist,
+    /// Showing and hiding the whole app (`Millennium.app`).
+    app: AppAllowlist,
+    /// Checking for and installing updates from the webview (`Millennium.updater`).
+    updater: UpdaterAllowlist,
 }
 
 allowlist_category! {
@@ -354,6 +362,15 @@ allowlist_category! {
         /// `installUpdate()`: download, verify and install, then relaunch.
         install = "install",
     }
+}
+
+#[allow(non_upper_case_globals)]
+impl ShellAllowlist {
+    /// `allowlist.shell.open`: not a boolean but [`ShellOpen`] (on, off or a pattern).
+    pub const open_key: AllowlistKey = AllowlistKey {
+        category: "shell",
+        command: "open",
+    };
 }
 
 /// The fs scope: a plain list of allowed globs, or allow and deny lists.

@@ -4,13 +4,14 @@
 #   make bench  millennium-host against a bare wry + tao program (release builds, Xvfb), and the updater's steps
 #   make fuzz   fuzz the config loader, the IPC decoder and the payload reader, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
 #   make schema regenerate millennium.schema.json from the config types
+#   make dts    regenerate host/js/millennium.d.ts from each API's api.d.ts
 
 CARGO ?= cargo
 APP ?= sample-apps/notes
 APP_EXE ?= notes
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build bench fuzz schema lint
+.PHONY: run test build bench fuzz schema dts lint
 
 build:
 	tests/setup-debian.sh
@@ -44,3 +45,6 @@ fuzz:
 
 schema:
 	UPDATE_SCHEMA=1 $(CARGO) test -q -p millennium-config --test schema_fresh
+
+dts:
+	UPDATE_DTS=1 $(CARGO) test -q -p millennium-host --lib declarations_are_fresh

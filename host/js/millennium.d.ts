@@ -22,32 +22,13 @@ declare global {
   var Millennium: Millennium.Api;
 
   namespace Millennium {
+    // Every namespace adds its member to `Api` in its own section below
+    // (generated from host/src/api/<namespace>/api.d.ts: edit those, then
+    // `make dts`).
+    // ---------------------------------------------------------------- app
     interface Api {
       readonly app: App;
-      readonly process: Process;
-      readonly event: EventApi;
-      readonly window: WindowApi;
-      readonly os: Os;
-      readonly path: PathApi;
-      /** Low-level IPC, used by the namespaces above. Still behind the allowlist. */
-      readonly ipc: Ipc;
-      /** File system access inside `[allowlist.fs] scope`; each function needs its own `allowlist.fs.*` key. */
-      readonly fs: Fs;
-      /** Native dialogs modal to this window; `allowlist.dialog.open` / `save` / `message` / `ask` / `confirm`. */
-      readonly dialog: Dialog;
-      /** `open()` (`allowlist.shell.open`) and the commands of `[allowlist.shell] scope` (`allowlist.shell.execute`). */
-      readonly shell: Shell;
-      /** HTTP from the host, to URLs in `[allowlist.http] scope` only; `allowlist.http.request`. */
-      readonly http: Http;
-      /** Plain-text clipboard; `allowlist.clipboard.read-text` / `write-text`. */
-      readonly clipboard: Clipboard;
-      /** Desktop notifications (freedesktop D-Bus service); `allowlist.notification.send`. */
-      readonly notification: Notification;
-      /** Ask for an update check or install; policy comes only from `[updater]`. `allowlist.updater.check` / `install`. */
-      readonly updater: Updater;
     }
-
-    // ---------------------------------------------------------------- app
     interface App {
       /** `[app] name`. Needs no allowlist key. */
       getName(): Promise<string>;
@@ -62,6 +43,9 @@ declare global {
     }
 
     // ------------------------------------------------------------ process
+    interface Api {
+      readonly process: Process;
+    }
     interface Process {
       /** Exits the app with `code` (default 0). Needs `allowlist.process.exit`. */
       exit(code?: number): Promise<void>;
@@ -70,6 +54,9 @@ declare global {
     }
 
     // -------------------------------------------------------------- event
+    interface Api {
+      readonly event: EventApi;
+    }
     /** Letters, digits, `-`, `/`, `:`, `_`, `.`; names starting `millennium://` are the host's. */
     type EventName = string;
 
@@ -87,15 +74,6 @@ declare global {
     type EventCallback<T> = (event: Event<T>) => void;
     type UnlistenFn = () => void;
 
-    /** Cursor names, as in Tauri v1. */
-    type CursorIcon =
-      | "default" | "crosshair" | "hand" | "arrow" | "move" | "text" | "wait" | "help"
-      | "progress" | "notAllowed" | "contextMenu" | "cell" | "verticalText" | "alias"
-      | "copy" | "noDrop" | "grab" | "grabbing" | "allScroll" | "zoomIn" | "zoomOut"
-      | "eResize" | "nResize" | "neResize" | "nwResize" | "sResize" | "seResize"
-      | "swResize" | "wResize" | "ewResize" | "nsResize" | "neswResize" | "nwseResize"
-      | "colResize" | "rowResize";
-
     /** Events between windows and from the host. Needs no allowlist key. */
     interface EventApi {
       /** Calls `handler` for every `event` sent to any window or broadcast. */
@@ -107,6 +85,18 @@ declare global {
     }
 
     // ------------------------------------------------------------- window
+    interface Api {
+      readonly window: WindowApi;
+    }
+    /** Cursor names, as in Tauri v1. */
+    type CursorIcon =
+      | "default" | "crosshair" | "hand" | "arrow" | "move" | "text" | "wait" | "help"
+      | "progress" | "notAllowed" | "contextMenu" | "cell" | "verticalText" | "alias"
+      | "copy" | "noDrop" | "grab" | "grabbing" | "allScroll" | "zoomIn" | "zoomOut"
+      | "eResize" | "nResize" | "neResize" | "nwResize" | "sResize" | "seResize"
+      | "swResize" | "wResize" | "ewResize" | "nsResize" | "neswResize" | "nwseResize"
+      | "colResize" | "rowResize";
+
     interface LogicalSizeConstructor {
       new (width: number, height: number): LogicalSize;
     }
@@ -281,6 +271,9 @@ declare global {
     }
 
     // ----------------------------------------------------------------- os
+    interface Api {
+      readonly os: Os;
+    }
     /** Needs `allowlist.os.info`. */
     interface Os {
       /** The end-of-line marker of the platform. */
@@ -295,6 +288,9 @@ declare global {
     }
 
     // --------------------------------------------------------------- path
+    interface Api {
+      readonly path: PathApi;
+    }
     /** Needs `allowlist.path.resolve`. Base directories match the `$VARIABLES` of fs scopes. */
     interface PathApi {
       readonly sep: "/" | "\\";
@@ -331,21 +327,25 @@ declare global {
       isAbsolute(path: string): Promise<boolean>;
     }
 
-    // ---------------------------------------------------------------- ipc
-    interface Ipc {
-      /** Calls a command by name (`"namespace.function"`) with JSON arguments. */
-      invoke<T = unknown>(cmd: string, args?: Record<string, unknown>): Promise<T>;
-      /** Sends raw bytes to a command over the binary channel (no base64). */
-      invokeBinary(cmd: string, bytes: BufferSource | Blob): Promise<Uint8Array | unknown>;
-    }
-
     // ----------------------------------------------------------------- fs
+    interface Api {
+      /** File system access inside `[allowlist.fs] scope`; each function needs its own `allowlist.fs.*` key. */
+      readonly fs: Fs;
+    }
     /** Tauri v1's `BaseDirectory` numbers, for the `dir` option (`Millennium.fs.BaseDirectory`). */
-    enum BaseDirectory {
-      Audio = 1, Cache = 2, Config = 3, Data = 4, LocalData = 5, Desktop = 6, Document = 7,
-      Download = 8, Executable = 9, Font = 10, Home = 11, Picture = 12, Public = 13, Runtime = 14,
-      Template = 15, Video = 16, Resource = 17, App = 18, Log = 19, Temp = 20, AppConfig = 21,
-      AppData = 22, AppLocalData = 23, AppCache = 24, AppLog = 25,
+    type BaseDirectory =
+      | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10
+      | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20
+      | 21 | 22 | 23 | 24 | 25;
+    /** The values of `Millennium.fs.BaseDirectory` (a plain object, so the namespace stays types only). */
+    interface BaseDirectories {
+      readonly Audio: 1; readonly Cache: 2; readonly Config: 3; readonly Data: 4;
+      readonly LocalData: 5; readonly Desktop: 6; readonly Document: 7; readonly Download: 8;
+      readonly Executable: 9; readonly Font: 10; readonly Home: 11; readonly Picture: 12;
+      readonly Public: 13; readonly Runtime: 14; readonly Template: 15; readonly Video: 16;
+      readonly Resource: 17; readonly App: 18; readonly Log: 19; readonly Temp: 20;
+      readonly AppConfig: 21; readonly AppData: 22; readonly AppLocalData: 23;
+      readonly AppCache: 24; readonly AppLog: 25;
     }
     interface FsOptions {
       /**
@@ -385,9 +385,9 @@ declare global {
      * a failed write leaves the old file as it was. Bytes travel raw, never base64.
      */
     interface Fs {
-      readonly BaseDirectory: typeof BaseDirectory;
+      readonly BaseDirectory: BaseDirectories;
       /** Alias of `BaseDirectory`, as in Tauri v1. */
-      readonly Dir: typeof BaseDirectory;
+      readonly Dir: BaseDirectories;
       /** Needs `allowlist.fs.read-file`. Rejects on invalid UTF-8. */
       readTextFile(path: string, options?: FsOptions): Promise<string>;
       /** Needs `allowlist.fs.read-file`. */
@@ -413,7 +413,12 @@ declare global {
       /** Needs `allowlist.fs.exists`. Refused (not `false`) outside the scope. */
       exists(path: string, options?: FsOptions): Promise<boolean>;
     }
-    // ---------------------------------------------------------------- clipboard, notification
+
+    // ---------------------------------------------------------- clipboard
+    interface Api {
+      /** Plain-text clipboard; `allowlist.clipboard.read-text` / `write-text`. */
+      readonly clipboard: Clipboard;
+    }
     /**
      * `Millennium.clipboard` (X11). Text written here stays pastable in
      * other apps while this app runs (the host keeps owning the clipboard).
@@ -423,6 +428,12 @@ declare global {
       writeText(text: string): Promise<void>;
       /** Needs `allowlist.clipboard.read-text`. `null` when the clipboard holds no text. */
       readText(): Promise<string | null>;
+    }
+
+    // ------------------------------------------------------- notification
+    interface Api {
+      /** Desktop notifications (freedesktop D-Bus service); `allowlist.notification.send`. */
+      readonly notification: Notification;
     }
     /**
      * `Millennium.notification`, through the desktop's notification service
@@ -441,8 +452,12 @@ declare global {
        */
       sendNotification(options: string | { title: string; body?: string; icon?: string }): Promise<void>;
     }
-    // ------------------------------------------- later release (not implemented yet)
-    /** @remarks Not implemented yet. */
+
+    // ------------------------------------------------------------- dialog
+    interface Api {
+      /** Native dialogs modal to this window; `allowlist.dialog.open` / `save` / `message` / `ask` / `confirm`. */
+      readonly dialog: Dialog;
+    }
     interface DialogFilter {
       /** Shown in the filter menu, e.g. "Markdown". */
       name: string;
@@ -495,6 +510,12 @@ declare global {
       /** OK/Cancel; `true` for OK. Needs `allowlist.dialog.confirm`. */
       confirm(message: string, options?: string | ConfirmDialogOptions): Promise<boolean>;
     }
+
+    // -------------------------------------------------------------- shell
+    interface Api {
+      /** `open()` (`allowlist.shell.open`) and the commands of `[allowlist.shell] scope` (`allowlist.shell.execute`). */
+      readonly shell: Shell;
+    }
     interface ChildProcess {
       /** Exit code; `null` when a signal ended it. */
       code: number | null;
@@ -538,11 +559,19 @@ declare global {
        * entry's `args` (fixed strings and `{ validator }` regexes, matched in full).
        */
       Command: new (name: string, args?: string | string[], options?: CommandOptions) => Command;
+      /** A handle on a spawned child by pid (`spawn()` resolves with one). */
+      Child: new (pid: number) => Child;
+      /** The event emitter `Command`, `stdout` and `stderr` are built on. */
+      EventEmitter: new () => ShellEmitter<Record<string, unknown>>;
       /** Opens a URL or path with the desktop's handler; it must match `[allowlist.shell] open` in full. */
       open(path: string, openWith?: "firefox" | "google chrome" | "chromium" | "xdg-open" | "gio" | "gnome-open" | "kde-open" | "wslview"): Promise<void>;
     }
 
     // --------------------------------------------------------------- http
+    interface Api {
+      /** HTTP from the host, to URLs in `[allowlist.http] scope` only; `allowlist.http.request`. */
+      readonly http: Http;
+    }
     interface HttpBody { type: "Json" | "Text" | "Form" | "Bytes"; payload: unknown }
     interface HttpOptions {
       method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE" | string;
@@ -588,8 +617,16 @@ declare global {
         bytes(bytes: Uint8Array | ArrayBuffer | number[]): HttpBody;
       };
       readonly ResponseType: { readonly JSON: 1; readonly Text: 2; readonly Binary: 3 };
+      /** What `getClient()` resolves with. */
+      Client: new () => Client;
       fetch<T = unknown>(url: string, options?: HttpOptions): Promise<HttpResponse<T>>;
       getClient(): Promise<Client>;
+    }
+
+    // ------------------------------------------------------------ updater
+    interface Api {
+      /** Ask for an update check or install; policy comes only from `[updater]`. `allowlist.updater.check` / `install`. */
+      readonly updater: Updater;
     }
     interface UpdateManifest {
       version: string;
@@ -620,5 +657,18 @@ declare global {
       installUpdate(): Promise<void>;
       onUpdaterEvent(handler: (status: UpdateStatus) => void): Promise<UnlistenFn>;
     }
+
+    // ---------------------------------------------------------------- ipc
+    interface Api {
+      /** Low-level IPC, used by the namespaces above. Still behind the allowlist. */
+      readonly ipc: Ipc;
+    }
+    interface Ipc {
+      /** Calls a command by name (`"namespace.function"`) with JSON arguments. */
+      invoke<T = unknown>(cmd: string, args?: Record<string, unknown>): Promise<T>;
+      /** Sends raw bytes to a command over the binary channel (no base64). */
+      invokeBinary(cmd: string, bytes: BufferSource | Blob): Promise<Uint8Array | unknown>;
+    }
+
   }
 }

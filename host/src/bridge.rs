@@ -1,4 +1,6 @@
-//! The `window.Millennium` initialisation script, filled in per window.
+//! The `window.Millennium` initialisation script, filled in per window. Its
+//! text is joined at compile time from `js/core.js`, each API's
+//! `src/api/<namespace>/bridge.js` in registry order, and `js/end.js`.
 //!
 //! The script itself checks `location.origin` and stops in any page that is
 //! not the app's, so remote pages never see the invoke key; the host also
@@ -7,8 +9,11 @@
 use serde_json::json;
 
 use crate::APP_ORIGIN;
+use crate::ipc::router::BRIDGE_TEMPLATE as TEMPLATE;
 
-const TEMPLATE: &str = include_str!("../js/bridge.js");
+/// `millennium.d.ts`, the declarations authors get (`millennium new` writes
+/// it into every new app): joined from each API's `api.d.ts`.
+pub use crate::ipc::router::DECLARATIONS;
 
 /// What the script needs to know.
 #[derive(Debug, Clone)]
@@ -113,139 +118,63 @@ mod tests {
         assert_eq!(s.matches("appkey").count(), 1);
     }
 
-    /// The declaration file authors get must describe what the bridge defines.
+    /// The declaration file authors get must describe what the bridge
+    /// defines: every member each API lists, in its own fragments.
     #[test]
     fn declaration_file_covers_the_bridge() {
-        let dts = include_str!("../js/millennium.d.ts");
-        let names = [
-            "getName",
-            "getVersion",
-            "getMillenniumVersion",
-            "exit",
-            "relaunch",
-            "listen",
-            "once",
-            "emit",
-            "getCurrent",
-            "getAll",
-            "getByLabel",
-            "appWindow",
-            "setTitle",
-            "setSize",
-            "setMinSize",
-            "setMaxSize",
-            "setPosition",
-            "setFullscreen",
-            "setFocus",
-            "setResizable",
-            "setDecorations",
-            "setAlwaysOnTop",
-            "setSkipTaskbar",
-            "setCursorIcon",
-            "center",
-            "requestUserAttention",
-            "maximize",
-            "unmaximize",
-            "toggleMaximize",
-            "minimize",
-            "unminimize",
-            "show",
-            "hide",
-            "close",
-            "print",
-            "startDragging",
-            "innerSize",
-            "outerSize",
-            "innerPosition",
-            "outerPosition",
-            "scaleFactor",
-            "isFullscreen",
-            "isMaximized",
-            "isMinimized",
-            "isFocused",
-            "isDecorated",
-            "isResizable",
-            "isVisible",
-            "theme",
-            "onResized",
-            "onMoved",
-            "onFocusChanged",
-            "onThemeChanged",
-            "onCloseRequested",
-            "platform",
-            "version",
-            "type",
-            "arch",
-            "tempdir",
-            "locale",
-            "appDataDir",
-            "appLogDir",
-            "homeDir",
-            "resourceDir",
-            "resolve",
-            "normalize",
-            "join",
-            "dirname",
-            "extname",
-            "basename",
-            "isAbsolute",
-            "invoke",
-            "invokeBinary",
-            "readTextFile",
-            "readBinaryFile",
-            "writeTextFile",
-            "writeBinaryFile",
-            "readDir",
-            "createDir",
-            "removeDir",
-            "removeFile",
-            "renameFile",
-            "copyFile",
-            "exists",
-            "BaseDirectory",
-            "readText",
-            "writeText",
-            "sendNotification",
-            "isPermissionGranted",
-            "requestPermission",
-            "open",
-            "save",
-            "message",
-            "ask",
-            "confirm",
-            "Command",
-            "execute",
-            "spawn",
-            "getClient",
-            "fetch",
-            "ResponseType",
-            "checkUpdate",
-            "installUpdate",
-            "onUpdaterEvent",
-        ];
-        for name in names {
-            assert!(TEMPLATE.contains(name), "bridge.js lacks {name}");
+        use crate::ipc::router::FRAGMENTS;
+        let dts = DECLARATIONS;
+        assert_eq!(FRAGMENTS.len(), crate::ipc::router::NAMESPACES.len());
+        for fragment in FRAGMENTS {
+            let namespace = fragment.namespace;
+            for name in fragment.surface.members {
+                assert!(
+                    fragment.bridge.contains(name),
+                    "api/{namespace}/bridge.js lacks {name}"
+                );
+                assert!(TEMPLATE.contains(name));
+                assert!(
+                    ["(", ":", "<"]
+                        .iter()
+                        .any(|end| fragment.declarations.contains(&format!("{name}{end}"))),
+                    "api/{namespace}/api.d.ts lacks {name}"
+                );
+            }
             assert!(
-                ["(", ":", "<"]
-                    .iter()
-                    .any(|end| dts.contains(&format!("{name}{end}"))),
-                "millennium.d.ts lacks {name}"
+                fragment
+                    .declarations
+                    .contains(&format!("readonly {namespace}:")),
+                "api/{namespace}/api.d.ts does not add `{namespace}` to Api"
             );
-        }
-        assert!(dts.contains("readonly fs:"));
-        assert!(TEMPLATE.contains("fs: Object.freeze(fs)"));
-        for namespace in [
-            "clipboard",
-            "notification",
-            "dialog",
-            "shell",
-            "http",
-            "updater",
-        ] {
             assert!(dts.contains(&format!("readonly {namespace}:")));
             assert!(
-                TEMPLATE.contains(&format!("{namespace}: Object.freeze({namespace})")),
-                "bridge lacks {namespace}"
+                fragment.bridge.contains(&format!("api.{namespace} = ")),
+                "api/{namespace}/bridge.js does not set api.{namespace}"
+            );
+            for sample in fragment.surface.samples {
+                let (ns, _) = sample.cmd.split_once('.').unwrap();
+                assert_eq!(ns, namespace, "{} is listed under {namespace}", sample.cmd);
+            }
+        }
+        assert!(dts.contains("readonly fs:"));
+        assert!(TEMPLATE.contains("api.fs = Object.freeze(fs)"));
+    }
+
+    /// Like the schema: `host/js/millennium.d.ts` is generated from the
+    /// fragments and checked in (editors and `millennium new` read it);
+    /// `UPDATE_DTS=1 cargo test -p millennium-host declarations_are_fresh`
+    /// (or `make dts`) rewrites it.
+    #[test]
+    fn declarations_are_fresh() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/js/millennium.d.ts");
+        let checked_in = std::fs::read_to_string(path).unwrap_or_default();
+        if checked_in != DECLARATIONS {
+            if std::env::var_os("UPDATE_DTS").is_some() {
+                std::fs::write(path, DECLARATIONS).unwrap();
+                return;
+            }
+            panic!(
+                "host/js/millennium.d.ts is stale: run `make dts` (UPDATE_DTS=1 cargo test -p millennium-host declarations_are_fresh)"
             );
         }
     }

@@ -1,27 +1,23 @@
 //! What every part of a running app shares, read-only, across threads: the
 //! config-derived policy (gate, CSP), the invoke key, the asset resolver, and
-//! the handlers that need no window.
+//! the state of every API, which only an admitted command reaches.
 
 use std::path::{Path, PathBuf};
 
 use millennium_config::LoadedConfig;
 use millennium_config::model::Config;
-use serde_json::{Value, json};
 
-use crate::api::clipboard::ClipboardApi;
-use crate::api::fs::{FsApi, FsOutput};
-use crate::api::fs_scope::{FsScope, ScopeError};
-use crate::api::http::{HttpApi, HttpBody, HttpRequest, HttpScope};
+use crate::api::fs::{FsScope, ScopeError};
 use crate::api::path::PathContext;
-use crate::api::shell::{ExecOptions, ShellApi, ShellEvent};
+use crate::api::updater::UpdaterState;
+use crate::api::window::config as window;
+use crate::api::{Api, Setup};
 use crate::assets::{AssetResolver, DirectorySource, SourceError};
-use crate::ipc::command::AppCommand;
-use crate::ipc::command::{HttpBodyArg, HttpCommand, ShellCommand, ShellRun};
 use crate::ipc::decode::{decode_command, decode_envelope};
+use crate::ipc::router::{ApiStates, StateOf};
 use crate::ipc::{self, Admitted, AllowlistGate, Command, InvokeKey, Refusal};
 use crate::remote::RemoteGrants;
 use crate::updater::{UpdateError, Updater};
-use crate::window;
 
 /// Why an app could not be prepared.
 #[derive(Debug, thiserror::Error)]
@@ -73,20 +69,15 @@ pub struct HostContext {
     pub paths: PathContext,
     /// `[security] dangerous-remote-domain-ipc-access`, each with its own key.
     pub remote: RemoteGrants,
-    /// `Millennium.fs` with its compiled scope.
-    pub fs: FsApi,
-    /// `Millennium.clipboard`: one clipboard per app, kept for the whole
-    /// run (on X11 the owner must live for pasted text to stay available).
-    pub clipboard: ClipboardApi,
-    /// `Millennium.shell`: the opener pattern, the scoped commands, and the
-    /// children this app spawned.
-    pub shell: ShellApi,
-    /// `Millennium.http` with its compiled URL scope.
-    pub http: HttpApi,
     /// The packaged executable the updater may replace; `None` when the app
     /// runs from a directory (the generic host is never replaced).
     pub executable: Option<PathBuf>,
     resolver: AssetResolver,
+    /// The fs scope: `fs`, `dialog` and the grants of picked paths share it.
+    scope: FsScope,
+    /// Every API's state. Private: a handler reaches its own through
+    /// [`HostContext::state`], which takes its admitted command.
+    apis: ApiStates,
 }
 
 /// Who sent an IPC message, as the host decides it from the window and the
@@ -157,27 +148,21 @@ impl HostContext {
             identifier: config.app.identifier.clone(),
             resource_dir: base_dir.to_owned(),
         };
-        let fs = FsApi {
-            scope: FsScope::new(&config.allowlist.fs.scope, &paths)?,
-            paths: paths.clone(),
-        };
-        let shell = ShellApi::from_allowlist(&config.allowlist)
-            .map_err(|e| ContextError::Shell(e.to_string()))?;
-        let http = HttpApi::new(
-            HttpScope::new(&config.allowlist.http.scope)
-                .map_err(|e| ContextError::HttpScope(e.to_string()))?,
-        );
+        let scope = FsScope::new(&config.allowlist.fs.scope, &paths)?;
+        let apis = ApiStates::prepare(&Setup {
+            config: &config,
+            paths: &paths,
+            scope: &scope,
+        })?;
         Ok(HostContext {
-            shell,
-            http,
+            scope,
+            apis,
             executable: None,
             remote,
             gate: AllowlistGate::new(config.allowlist.clone()),
             csp: crate::csp::policy_header(&config.security),
             hash_inline_scripts: false,
             paths,
-            fs,
-            clipboard: ClipboardApi::default(),
             base_dir: base_dir.to_owned(),
             key,
             callback,
@@ -272,134 +257,28 @@ impl HostContext {
         }
     }
 
-    /// Runs an admitted fs command; `None` for any other command. It blocks
-    /// on file I/O: call it from a worker thread, never the UI thread.
-    pub fn run_fs(&self, admitted: &Admitted) -> Option<Result<FsOutput, String>> {
-        match admitted.command() {
-            Command::Fs(command) => Some(self.fs.handle(command).map_err(|e| e.to_string())),
-            _ => None,
-        }
+    /// The state of the API of an admitted command: the only way to it.
+    pub(crate) fn state<C: Api>(&self, _admitted: &Admitted<C>) -> &C::State
+    where
+        ApiStates: StateOf<C>,
+    {
+        self.apis.state()
     }
 
-    /// Runs an admitted clipboard or notification command; `None` for any
-    /// other. It blocks (X11 and D-Bus round trips, a notification for at
-    /// most [`crate::api::notification::NOTIFICATION_TIMEOUT`]): call it
-    /// from a worker thread, never the UI thread.
-    pub fn run_blocking(&self, admitted: &Admitted) -> Option<Result<Value, String>> {
-        match admitted.command() {
-            Command::Clipboard(command) => Some(self.clipboard.handle(command)),
-            Command::Notification(command) => Some(crate::api::notification::handle(
-                command,
-                &self.config.app.name,
-            )),
-            Command::Shell(command) => Some(self.run_shell(command)),
-            Command::Http(_) => Some(Err(
-                "Millennium.http needs the fetch channel, which only app pages have".to_owned(),
-            )),
-            _ => None,
-        }
+    /// The fs scope, for the dialogs that grant picked paths into it.
+    pub(crate) fn fs_scope(&self) -> &FsScope {
+        &self.scope
     }
 
-    fn run_shell(&self, command: &ShellCommand) -> Result<Value, String> {
-        let shell = &self.shell;
-        match command {
-            ShellCommand::Open { path, with } => shell
-                .open(path, with.as_deref())
-                .map(|()| Value::Null)
-                .map_err(|e| e.to_string()),
-            ShellCommand::Execute(run) => shell
-                .execute(&run.name, &run.args, &exec_options(run))
-                .map(|output| json!(output))
-                .map_err(|e| e.to_string()),
-            ShellCommand::Write { pid, data } => shell
-                .write(*pid, data)
-                .map(|()| Value::Null)
-                .map_err(|e| e.to_string()),
-            ShellCommand::Kill { pid } => shell
-                .kill(*pid)
-                .map(|()| Value::Null)
-                .map_err(|e| e.to_string()),
-            ShellCommand::Spawn { .. } => {
-                Err("spawn streams events to a window and is run by the event loop".to_owned())
-            }
-        }
+    /// The updater's one-install-at-a-time flag, for the built-in update
+    /// dialog (the host's own prompt, not a page's command).
+    pub(crate) fn updater_state(&self) -> &UpdaterState {
+        StateOf::<crate::api::updater::UpdaterCommand>::state(&self.apis)
     }
 
-    /// Starts a scoped command whose output goes to `on_event`; the child's
-    /// pid on success.
-    pub fn spawn_child(
-        &self,
-        run: &ShellRun,
-        on_event: Box<dyn Fn(ShellEvent) + Send + Sync>,
-    ) -> Result<Value, String> {
-        self.shell
-            .spawn(&run.name, &run.args, &exec_options(run), on_event)
-            .map(|pid| json!(pid))
-            .map_err(|e| e.to_string())
-    }
-
-    /// Runs an admitted http request, taking its body without a copy. It
-    /// blocks on the network (bounded by the request's timeout): call it
-    /// from a worker thread. The answer is the bridge's frame: a 4-byte
-    /// big-endian length, that many bytes of JSON `{url, status, headers}`,
-    /// then the body as received.
-    pub fn run_http(&self, admitted: Admitted) -> Result<Vec<u8>, String> {
-        let Command::Http(HttpCommand::Request(args)) = admitted.into_command() else {
-            return Err("not an http request".to_owned());
-        };
-        let request = HttpRequest {
-            method: args.method,
-            url: args.url,
-            query: args.query,
-            headers: args.headers,
-            body: args.body.map(|body| match body {
-                HttpBodyArg::Text(text) => HttpBody::Text(text),
-                HttpBodyArg::Json(value) => HttpBody::Json(value),
-                HttpBodyArg::Form(form) => HttpBody::Form(form),
-                HttpBodyArg::Bytes(bytes) => HttpBody::Bytes(bytes),
-            }),
-            timeout: args.timeout,
-        };
-        self.http
-            .request(request)
-            .map(|response| {
-                let meta = json!({
-                    "url": response.url,
-                    "status": response.status,
-                    "headers": response.headers,
-                })
-                .to_string();
-                let mut frame = Vec::with_capacity(4 + meta.len() + response.body.len());
-                // The metadata is a few KiB at most: its length fits in 4 bytes.
-                frame.extend_from_slice(&(meta.len() as u32).to_be_bytes());
-                frame.extend_from_slice(meta.as_bytes());
-                frame.extend_from_slice(&response.body);
-                frame
-            })
-            .map_err(|e| e.to_string())
-    }
-
-    /// Runs an admitted command that needs no window, event loop or file
-    /// I/O (fs commands go to [`HostContext::run_fs`]); `None` when the
-    /// event loop must handle it.
-    pub fn run_local(&self, admitted: &Admitted) -> Option<Result<Value, String>> {
-        Some(match admitted.command() {
-            Command::App(AppCommand::GetName) => Ok(json!(self.config.app.name)),
-            Command::App(AppCommand::GetVersion) => Ok(json!(self.config.app.version)),
-            Command::App(AppCommand::GetMillenniumVersion) => Ok(json!(env!("CARGO_PKG_VERSION"))),
-            Command::Os(os) => Ok(crate::api::os::handle(*os)),
-            Command::Path(path) => self.paths.handle(path),
-            Command::Ping => Ok(Value::Null),
-            _ => return None,
-        })
-    }
-}
-
-fn exec_options(run: &ShellRun) -> ExecOptions {
-    ExecOptions {
-        cwd: run.cwd.as_ref().map(PathBuf::from),
-        env: run.env.clone(),
-        clear_env: false,
+    /// The app is ending: children it spawned must not outlive it.
+    pub fn shut_down(&self) {
+        StateOf::<crate::api::shell::ShellCommand>::state(&self.apis).kill_all();
     }
 }
 
@@ -408,6 +287,7 @@ mod tests {
     use super::*;
     use crate::assets::{AssetPath, AssetSource, Entry};
     use millennium_config::model::RemoteDomainAccess;
+    use serde_json::json;
 
     struct NoAssets;
 

@@ -15,7 +15,8 @@
 use tao::event_loop::EventLoopProxy;
 
 use crate::context::HostContext;
-use crate::runtime::UserEvent;
+pub use crate::events::DevEvent;
+use crate::events::UserEvent;
 
 /// Development switches. Only a library caller can build one: it holds a
 /// closure, so it cannot come from argv or the environment.
@@ -29,15 +30,6 @@ impl std::fmt::Debug for DevOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DevOptions")
     }
-}
-
-/// What a [`DevHandle`] asks of the event loop.
-pub enum DevEvent {
-    /// Reload the page of every window.
-    Reload,
-    /// Open the new context's windows, then close the old ones. If a new
-    /// window cannot be opened, the old windows and context stay.
-    Restart(Box<HostContext>),
 }
 
 /// The event loop has ended; there is nothing left to reload.

@@ -2,32 +2,36 @@
 //! frontend) in WebKitGTK windows, with its assets served from a custom
 //! protocol, its CSP enforced, and its JS calls behind the allowlist.
 //!
-//! - [`context`]: the shared, read-only state of a running app, and the gate.
+//! - [`api`]: one folder per JS namespace (`Millennium.fs`, `.window`, ...):
+//!   its commands, their decoding, keys, route and handler, its state, and
+//!   its parts of the bridge script and the TypeScript declarations.
+//! - [`ipc`]: the invoke key, the allowlist gate, the registry (one line per
+//!   API) and the router from the gate to the handlers.
+//! - [`context`]: the shared, read-only state of a running app.
+//! - [`runtime`]: the event loop; [`events`]: what it is sent.
+//! - [`protocol`]: `millennium://localhost/`: assets and the IPC fetch channel.
+//! - [`assets`]: request path to file, never outside the frontend root.
+//! - [`csp`], [`inline_scripts`]: the Content-Security-Policy of HTML responses.
+//! - [`bridge`]: the `window.Millennium` initialisation script.
+//! - [`remote`]: which remote pages may use IPC, in which windows.
+//! - [`payload`]: the packaged-app payload format, writer and reader.
+//! - [`updater`]: self-update of packaged apps.
+//! - [`atomic_file`]: the one atomic file replacement of the workspace.
 //! - [`dev`]: what `millennium dev` adds (devtools, reload, restart); no
 //!   switch of the `millennium-host` binary reaches it.
-//! - [`assets`]: request path to file, never outside the frontend root.
-//! - [`csp`]: the Content-Security-Policy header of HTML responses.
-//! - [`inline_scripts`]: hashes of inline `<script>`s for that header.
-//! - [`protocol`]: `millennium://localhost/`: assets and the IPC fetch channel.
-//! - [`ipc`]: message decoding, the invoke key, the allowlist gate.
-//! - [`payload`]: the packaged-app payload format, writer and reader.
-//! - [`remote`]: which remote pages may use IPC, in which windows.
-//! - [`bridge`]: the `window.Millennium` initialisation script.
-//! - [`api`]: command handlers that need no window (`os`, `path`, `fs`,
-//!   `clipboard`, `notification`).
-//! - [`window`]: `[[windows]]` entries to tao windows.
-//! - [`runtime`]: the event loop, windows, events, window commands.
 //!
 //! Architecture invariant: every IPC command reaches a handler only through
-//! [`context::HostContext::admit`] (invoke key, then [`ipc::AllowlistGate`]).
+//! [`context::HostContext::admit`] (invoke key, then [`ipc::AllowlistGate`]),
+//! as an `Admitted<C>` that only the gate's module tree can make.
 
 pub mod api;
 pub mod assets;
+pub mod atomic_file;
 pub mod bridge;
 pub mod context;
 pub mod csp;
 pub mod dev;
-pub mod dialog;
+pub mod events;
 pub mod inline_scripts;
 pub mod ipc;
 pub mod payload;
@@ -36,8 +40,6 @@ pub mod protocol;
 pub mod remote;
 pub mod runtime;
 pub mod updater;
-pub mod window;
-
 pub use context::HostContext;
 pub use runtime::{AUTOMATION_ENV, HostError, RunOptions, run};
 

@@ -1,6 +1,7 @@
 //! The `millennium://localhost/` custom protocol: the app's assets (with the
 //! CSP header on HTML), and the IPC fetch channel under `/__ipc/`. Runs on a
-//! worker thread per request, never on the UI thread.
+//! worker thread per request, never on the UI thread; the registry says
+//! which commands run there and which go to the event loop.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -12,11 +13,11 @@ use wry::RequestAsyncResponder;
 use wry::http::{HeaderValue, Method, Request, Response, StatusCode, header};
 
 use crate::APP_ORIGIN;
-use crate::api::fs::FsOutput;
+use crate::api::{Call, Route};
 use crate::context::{Caller, HostContext};
+use crate::events::{Reply, UserEvent};
 use crate::ipc::decode::{DecodeError, decode_fetch};
-use crate::ipc::{Command, FETCH_PREFIX, KEY_HEADER, Refusal};
-use crate::runtime::{Reply, UserEvent};
+use crate::ipc::{FETCH_PREFIX, KEY_HEADER, Output, Refusal, router};
 
 /// Answers one request. `label` is the window whose page made it.
 pub fn serve(
@@ -137,26 +138,11 @@ fn fetch_ipc(
         Ok(command) => command,
         Err(error) => return responder.respond(refusal(&error)),
     };
-    if *command.command() == Command::Ping {
-        let mut response = Response::new(Cow::Owned(body));
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/octet-stream"),
-        );
-        return responder.respond(response);
-    }
-    // File I/O runs here, on this request's worker thread.
-    if let Some(result) = ctx.run_fs(&command) {
-        return responder.respond(fs_result(result));
-    }
-    if matches!(command.command(), Command::Http(_)) {
-        return responder.respond(bytes_result(ctx.run_http(command)));
-    }
-    if let Some(result) = ctx.run_blocking(&command) {
-        return responder.respond(json_result(result));
-    }
-    if let Some(result) = ctx.run_local(&command) {
-        return responder.respond(json_result(result));
+    // Inline and blocking commands run here, on this request's worker
+    // thread; only those that need windows go to the event loop.
+    if command.command().route() != Route::EventLoop {
+        let call = Call::new(ctx, &label, Caller::App, proxy);
+        return responder.respond(output_response(router::run(command, &call)));
     }
     let event = UserEvent::Invoke {
         label,
@@ -205,11 +191,11 @@ pub fn bytes_result(result: Result<Vec<u8>, String>) -> Response<Cow<'static, [u
     }
 }
 
-/// The HTTP answer to an fs command: JSON, or raw bytes for `readBinaryFile`.
-pub fn fs_result(result: Result<FsOutput, String>) -> Response<Cow<'static, [u8]>> {
+/// The HTTP answer to a command's output: JSON, or raw bytes.
+pub fn output_response(result: Result<Output, String>) -> Response<Cow<'static, [u8]>> {
     match result {
-        Ok(FsOutput::Bytes(bytes)) => bytes_result(Ok(bytes)),
-        Ok(FsOutput::Json(value)) => json_result(Ok(value)),
+        Ok(Output::Bytes(bytes)) => bytes_result(Ok(bytes)),
+        Ok(Output::Json(value)) => json_result(Ok(value)),
         Err(message) => json_result(Err(message)),
     }
 }

@@ -15,6 +15,8 @@ use millennium_host::payload::{self, InputFile};
 use millennium_config::model::{Csp, DEFAULT_CSP};
 use millennium_host::inline_scripts;
 
+use crate::atomic::write_atomically;
+
 /// What `millennium build` was asked to do.
 #[derive(Debug, Clone)]
 pub struct BuildRequest {
@@ -356,49 +358,6 @@ fn walk(
         }
     }
     Ok(())
-}
-
-/// Writes `path` through a temporary file in the same directory, fsyncs it
-/// and renames it into place, so a failure leaves nothing half-written.
-pub fn write_atomically(
-    path: &Path,
-    mode: u32,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    let temp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        // Created with its final mode, so a secret key is never readable by
-        // others, not even while it is being written.
-        let _ = std::fs::remove_file(&temp);
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&temp)
-            .with_context(|| format!("cannot write to {}", dir.display()))?;
-        let mut out = std::io::BufWriter::new(file);
-        write(&mut out)?;
-        out.flush()
-            .with_context(|| format!("cannot write {}", temp.display()))?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
-        file.sync_all()
-            .with_context(|| format!("cannot sync {}", temp.display()))?;
-        std::fs::rename(&temp, path).with_context(|| format!("cannot create {}", path.display()))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 fn human_bytes(bytes: u64) -> String {

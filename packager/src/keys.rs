@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use base64::Engine;
 
-use crate::build::write_atomically;
+use crate::atomic::write_atomically;
 
 /// The environment variable holding a secret key's password.
 pub const PASSWORD_ENV: &str = "MILLENNIUM_KEY_PASSWORD";

@@ -4,6 +4,7 @@
 //! - [`check`]: `millennium check`, config validation with diagnostics.
 //! - [`build`]: `millennium build`, one executable per app.
 //! - [`deb`]: `millennium build --deb`, a Debian package written without dpkg.
+//! - [`atomic`]: every output file written atomically.
 //! - [`new`]: `millennium new`, an app scaffolded from embedded templates.
 //! - [`keys`]: `millennium keygen`, loading minisign secret and public keys.
 //! - [`sign`]: `millennium sign` / `verify`, and the `.minisig` and
@@ -11,6 +12,7 @@
 //! - [`dev`]: `millennium dev`, the app through the host library with
 //!   devtools, live reload and the `dev-url` proxy.
 
+pub mod atomic;
 pub mod build;
 pub mod check;
 pub mod cli;

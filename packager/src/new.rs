@@ -22,7 +22,7 @@ struct AppTemplate;
 const SCHEMA: &str = include_str!("../../millennium.schema.json");
 
 /// The TypeScript declarations of `window.Millennium`.
-const DECLARATIONS: &str = include_str!("../../host/js/millennium.d.ts");
+const DECLARATIONS: &str = millennium_host::bridge::DECLARATIONS;
 
 /// Where the schema copy lives inside a scaffolded app.
 pub const SCHEMA_PATH: &str = ".millennium/millennium.schema.json";

@@ -21,7 +21,7 @@ use millennium_config::release::{
 use millennium_host::payload::{Payload, PayloadError};
 use sha2::Digest;
 
-use crate::build::write_atomically;
+use crate::atomic::write_atomically;
 use crate::keys::SigningKey;
 
 /// The untrusted comment of every signature (informational only).

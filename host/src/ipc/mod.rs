@@ -8,12 +8,29 @@
 //! [`authorize`], which checks the key and then the allowlist: there is no
 //! other way to reach a command handler.
 
-pub mod command;
 pub mod decode;
+mod registry;
+pub mod router;
 
 use millennium_config::model::Allowlist;
+use serde_json::Value;
 
-pub use command::Command;
+pub use registry::Command;
+
+/// What a command answers with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// A JSON value for the promise.
+    Json(Value),
+    /// Raw bytes, which only the fetch channel carries.
+    Bytes(Vec<u8>),
+}
+
+impl From<Value> for Output {
+    fn from(value: Value) -> Output {
+        Output::Json(value)
+    }
+}
 
 /// Header carrying the invoke key on the fetch channel.
 pub const KEY_HEADER: &str = "millennium-invoke-key";
@@ -92,11 +109,11 @@ impl AllowlistGate {
     /// `Ok` only when every key the command needs is enabled. A key the model
     /// does not know counts as disabled.
     pub fn check(&self, command: &Command) -> Result<(), Refusal> {
-        for &(category, name) in command.required_keys() {
-            if self.allowlist.allows(category, name) != Some(true) {
+        for &key in command.required_keys() {
+            if !self.allowlist.permits(key) {
                 return Err(Refusal::Denied {
-                    category,
-                    command: name,
+                    category: key.category,
+                    command: key.command,
                 });
             }
         }
@@ -104,21 +121,47 @@ impl AllowlistGate {
     }
 }
 
-/// A command that passed the gate. Its field is private and only
-/// [`authorize`] builds one, so every handler, which takes an `Admitted`,
-/// is unreachable without the invoke key and the allowlist check.
+/// A command that passed the gate, typed as the command of one API
+/// (`Admitted<FsCommand>`) or as any command (`Admitted<Command>`).
+///
+/// Its field is private to this module: only [`authorize`] makes an
+/// `Admitted<Command>`, and only the router ([`router`], generated from the
+/// registry, the one place that knows every API) turns it into the
+/// `Admitted<C>` of its API. Every handler takes its `Admitted<C>`, and an
+/// API's state is reached only through one (`HostContext::state`, private to
+/// the crate), so no handler runs around the gate.
+///
+/// The types are public (a handler's signature names them):
+///
+/// ```
+/// fn handler(_: millennium_host::ipc::Admitted<millennium_host::api::fs::FsCommand>) {}
+/// ```
+///
+/// but outside the gate an `Admitted` cannot be made:
+///
+/// ```compile_fail
+/// let forged = millennium_host::ipc::Admitted(millennium_host::api::os::OsCommand::Arch);
+/// ```
+///
+/// and the APIs' state cannot be reached without one:
+///
+/// ```compile_fail
+/// fn peek(ctx: &millennium_host::HostContext) {
+///     let _ = &ctx.apis;
+/// }
+/// ```
 #[derive(Debug, PartialEq)]
-pub struct Admitted(Command);
+pub struct Admitted<C = Command>(C);
 
-impl Admitted {
+impl<C> Admitted<C> {
     /// The admitted command.
-    pub fn command(&self) -> &Command {
+    pub fn command(&self) -> &C {
         &self.0
     }
 
     /// The admitted command, owned (for handlers that move its data on,
     /// such as a request body).
-    pub fn into_command(self) -> Command {
+    pub fn into_command(self) -> C {
         self.0
     }
 }
@@ -139,8 +182,10 @@ pub fn authorize(
 
 #[cfg(test)]
 mod tests {
-    use super::command::*;
     use super::*;
+    use crate::api::app::AppCommand;
+    use crate::api::process::ProcessCommand;
+    use crate::api::window::{WindowCommand, WindowOp};
 
     #[test]
     fn deny_by_default_and_name_the_key() {
@@ -184,10 +229,10 @@ mod tests {
         let mut allowlist = Allowlist::default();
         allowlist.window.all = true;
         let gate = AllowlistGate::new(allowlist);
-        let toggle = Command::Window {
+        let toggle = Command::Window(WindowCommand {
             target: None,
             op: WindowOp::ToggleMaximize,
-        };
+        });
         assert_eq!(gate.check(&toggle), Ok(()));
         let relaunch = Command::Process(ProcessCommand::Relaunch);
         assert!(gate.check(&relaunch).is_err());
@@ -198,10 +243,10 @@ mod tests {
         let mut allowlist = Allowlist::default();
         allowlist.window.maximize = true;
         let gate = AllowlistGate::new(allowlist);
-        let toggle = Command::Window {
+        let toggle = Command::Window(WindowCommand {
             target: None,
             op: WindowOp::ToggleMaximize,
-        };
+        });
         assert_eq!(
             gate.check(&toggle).unwrap_err().to_string(),
             "allowlist.window.unmaximize is not enabled in millennium.toml"

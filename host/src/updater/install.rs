@@ -13,15 +13,15 @@
 //!   waits for it at most [`HEALTH_TIMEOUT`].
 
 use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use super::UpdateError;
+use crate::atomic_file::{self, Staged};
 
 /// The environment variable through which a freshly installed version is
 /// told where to report that it is healthy.
@@ -108,7 +108,7 @@ pub fn install(
                     backup.display()
                 )));
             }
-            sync_dir(dir);
+            atomic_file::sync_dir(dir);
             Err(UpdateError::RolledBack {
                 why,
                 version: current.to_string(),
@@ -122,22 +122,17 @@ pub fn install(
 /// backup's path. On error nothing has changed.
 pub fn swap(executable: &Path, dir: &Path, bytes: &[u8]) -> Result<PathBuf, UpdateError> {
     let fail = |what: &str, error: std::io::Error| UpdateError::Install(format!("{what}: {error}"));
-    let suffix = random_suffix();
-    let temp = side_file(executable, &format!(".update-{suffix}"))
-        .ok_or_else(|| UpdateError::Install("the executable has no file name".to_owned()))?;
     let backup = side_file(executable, ".previous")
         .ok_or_else(|| UpdateError::Install("the executable has no file name".to_owned()))?;
-    let write = || -> std::io::Result<()> {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o755)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()
-    };
-    if let Err(error) = write() {
-        let _ = fs::remove_file(&temp);
+    // `.<name>.update-<random>`, which `clean_stale` recognises.
+    let mut staged = Staged::new(executable, "update", Some(0o755))
+        .map_err(|e| fail(&format!("cannot write beside {}", executable.display()), e))?;
+    let temp = staged.temp_path().to_owned();
+    if let Err(error) = staged
+        .file()
+        .write_all(bytes)
+        .and_then(|()| staged.file().sync_all())
+    {
         return Err(fail(&format!("cannot write {}", temp.display()), error));
     }
     // Keep the running version: a second name for the same file.
@@ -145,22 +140,15 @@ pub fn swap(executable: &Path, dir: &Path, bytes: &[u8]) -> Result<PathBuf, Upda
     if let Err(error) =
         fs::hard_link(executable, &backup).or_else(|_| fs::copy(executable, &backup).map(|_| ()))
     {
-        let _ = fs::remove_file(&temp);
         return Err(fail("cannot keep the previous version", error));
     }
-    if let Err(error) = fs::rename(&temp, executable) {
-        let _ = fs::remove_file(&temp);
+    // One rename puts the new version in place (and the directory is synced).
+    if let Err(error) = staged.commit() {
         let _ = fs::remove_file(&backup);
         return Err(fail("cannot put the new version in place", error));
     }
-    sync_dir(dir);
+    debug_assert_eq!(executable.parent(), Some(dir));
     Ok(backup)
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
 }
 
 /// Starts the installed executable with our arguments and waits for its
@@ -244,7 +232,7 @@ pub fn report_healthy() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::fs_scope::TestDir;
+    use crate::api::fs::scope::TestDir;
 
     #[test]
     fn stale_downloads_are_removed_and_the_backup_kept() {

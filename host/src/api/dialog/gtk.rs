@@ -1,4 +1,4 @@
-//! `Millennium.dialog`: GTK file choosers and message boxes, modal to the
+//! GTK file choosers and message boxes, modal to the
 //! window whose page asked, shown without blocking the event loop (the
 //! answer arrives through a GTK `response` signal, and other windows keep
 //! working meanwhile).
@@ -22,10 +22,10 @@ use serde_json::{Value, json};
 use tao::platform::unix::WindowExtUnix;
 use tao::window::Window;
 
-use crate::api::fs_scope::{FsScope, GrantKind};
-use crate::ipc::command::{
+use super::{
     DialogCommand, DialogFilter, MessageButtons, MessageDialog, MessageKind, OpenDialog, SaveDialog,
 };
+use crate::api::fs::{FsScope, GrantKind};
 
 /// Receives the value the promise resolves with, or the rejection message.
 pub type Done = Box<dyn FnOnce(Result<Value, String>)>;

@@ -7,29 +7,22 @@
 //! directory, which is fsynced and renamed over the target; when anything
 //! fails the temporary file is removed and the old file is left as it was.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::fs_scope::{FsScope, PathError, io_message};
+use super::scope::{FsScope, PathError, io_message};
+use super::{FsCommand, FsPath};
 use crate::api::path::PathContext;
-use crate::ipc::command::{FsCommand, FsPath};
+use crate::atomic_file;
+use crate::ipc::Output;
 use crate::ipc::decode::MAX_BINARY_BYTES;
 
 /// Most entries a recursive `readDir` returns.
 pub const MAX_DIR_ENTRIES: usize = 100_000;
-
-/// What an fs command answers with.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FsOutput {
-    /// A JSON value for the promise.
-    Json(Value),
-    /// Raw bytes (`readBinaryFile`), for the fetch channel.
-    Bytes(Vec<u8>),
-}
 
 /// Why an fs command failed; the message is what the promise rejects with.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -83,14 +76,14 @@ impl FsApi {
     }
 
     /// Runs one command.
-    pub fn handle(&self, command: &FsCommand) -> Result<FsOutput, FsError> {
-        let null = || Ok(FsOutput::Json(Value::Null));
+    pub fn handle(&self, command: &FsCommand) -> Result<Output, FsError> {
+        let null = || Ok(Output::Json(Value::Null));
         match command {
             FsCommand::ReadFile { path, binary } => {
                 let path = self.resolve(path)?;
                 let bytes = read_file(&path)?;
                 if *binary {
-                    Ok(FsOutput::Bytes(bytes))
+                    Ok(Output::Bytes(bytes))
                 } else {
                     let text = String::from_utf8(bytes).map_err(|_| {
                         FsError::Other(format!(
@@ -98,7 +91,7 @@ impl FsApi {
                             path.display()
                         ))
                     })?;
-                    Ok(FsOutput::Json(Value::String(text)))
+                    Ok(Output::Json(Value::String(text)))
                 }
             }
             FsCommand::WriteFile { path, contents } => {
@@ -110,7 +103,7 @@ impl FsApi {
                 let path = self.resolve(path)?;
                 let mut count = 0;
                 let entries = self.read_dir(&path, *recursive, &mut count)?;
-                Ok(FsOutput::Json(Value::Array(entries)))
+                Ok(Output::Json(Value::Array(entries)))
             }
             FsCommand::CreateDir { path, recursive } => {
                 let path = self.resolve(path)?;
@@ -177,7 +170,7 @@ impl FsApi {
             FsCommand::Exists(path) => {
                 let path = self.resolve(path)?;
                 let exists = fs::symlink_metadata(&path).is_ok();
-                Ok(FsOutput::Json(Value::Bool(exists)))
+                Ok(Output::Json(Value::Bool(exists)))
             }
         }
     }
@@ -250,19 +243,19 @@ fn read_file(path: &Path) -> Result<Vec<u8>, FsError> {
     Ok(bytes)
 }
 
-/// Writes `target` through a temporary sibling: write, fsync, rename, then
-/// fsync the directory. On failure the temporary file is removed and the
-/// target is untouched. An existing target keeps its permission bits.
+/// Writes `target` atomically ([`atomic_file`]): on failure the temporary
+/// file is removed and the target is untouched. An existing target keeps
+/// its permission bits.
 pub fn write_atomic(
     target: &Path,
     fill: impl FnOnce(&mut File) -> io::Result<()>,
 ) -> Result<(), FsError> {
-    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+    if target.file_name().is_none() {
         return Err(FsError::Other(format!(
             "write `{}`: not a file path",
             target.display()
         )));
-    };
+    }
     let mode = match fs::metadata(target) {
         Ok(meta) if meta.is_dir() => {
             return Err(FsError::Io {
@@ -271,43 +264,16 @@ pub fn write_atomic(
                 message: "is a directory".to_owned(),
             });
         }
-        Ok(meta) => Some(meta.permissions().mode()),
+        Ok(meta) => Some(meta.permissions().mode() & 0o7777),
         Err(_) => None,
     };
-    let mut suffix = [0u8; 6];
-    getrandom::fill(&mut suffix).map_err(|e| FsError::Other(format!("random: {e}")))?;
-    let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".millennium-{suffix}.tmp"));
-    let temp = dir.join(temp_name);
-    let write = || -> io::Result<()> {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        if let Some(mode) = mode {
-            file.set_permissions(fs::Permissions::from_mode(mode))?;
-        }
-        fill(&mut file)?;
-        file.sync_all()?;
-        fs::rename(&temp, target)
-    };
-    if let Err(error) = write() {
-        let _ = fs::remove_file(&temp);
-        return Err(io_error("write", target)(error));
-    }
-    // Make the rename itself durable; a failure here loses nothing.
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    atomic_file::write(target, "millennium", mode, fill).map_err(io_error("write", target))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::fs_scope::TestDir;
+    use crate::api::fs::scope::TestDir;
     use millennium_config::BaseDirectory;
 
     /// `$APPDATA` is `<tmp>/data/dev.t.fs`; the scope is its `notes`.
@@ -361,12 +327,12 @@ mod tests {
             path: path.clone(),
             contents: "héllo\n".into(),
         };
-        assert_eq!(api.handle(&write), Ok(FsOutput::Json(Value::Null)));
+        assert_eq!(api.handle(&write), Ok(Output::Json(Value::Null)));
         let read = FsCommand::ReadFile {
             path: path.clone(),
             binary: false,
         };
-        assert_eq!(api.handle(&read), Ok(FsOutput::Json(json!("héllo\n"))));
+        assert_eq!(api.handle(&read), Ok(Output::Json(json!("héllo\n"))));
         let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
         let bin = at(&dir, "notes/b.bin");
         api.handle(&FsCommand::WriteFile {
@@ -378,7 +344,7 @@ mod tests {
             path: bin.clone(),
             binary: true,
         };
-        assert_eq!(api.handle(&read), Ok(FsOutput::Bytes(bytes)));
+        assert_eq!(api.handle(&read), Ok(Output::Bytes(bytes)));
         let as_text = FsCommand::ReadFile {
             path: bin,
             binary: false,
@@ -484,13 +450,13 @@ mod tests {
                 recursive,
             })
         };
-        let FsOutput::Json(flat) = list(false).unwrap() else {
+        let Output::Json(flat) = list(false).unwrap() else {
             panic!()
         };
         assert_eq!(flat.as_array().unwrap().len(), 2);
         assert_eq!(flat[0]["name"], "a");
         assert!(flat[0].get("children").is_none());
-        let FsOutput::Json(deep) = list(true).unwrap() else {
+        let Output::Json(deep) = list(true).unwrap() else {
             panic!()
         };
         assert_eq!(deep[0]["children"][0]["name"], "b");
@@ -536,8 +502,8 @@ mod tests {
         fs::write(notes.join("a.md"), "a").unwrap();
         fs::write(dir.0.join("outside/o.txt"), "o").unwrap();
         let exists = |p: &str| api.handle(&FsCommand::Exists(at(&dir, p)));
-        assert_eq!(exists("notes/a.md"), Ok(FsOutput::Json(json!(true))));
-        assert_eq!(exists("notes/b.md"), Ok(FsOutput::Json(json!(false))));
+        assert_eq!(exists("notes/a.md"), Ok(Output::Json(json!(true))));
+        assert_eq!(exists("notes/b.md"), Ok(Output::Json(json!(false))));
         api.handle(&FsCommand::CopyFile {
             from: at(&dir, "notes/a.md"),
             to: at(&dir, "notes/c.md"),

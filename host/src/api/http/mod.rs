@@ -29,7 +29,10 @@
 //! System proxy variables (`HTTPS_PROXY`, `NO_PROXY`, ...) are honoured.
 
 pub mod client;
+mod command;
 pub mod scope;
+
+pub use command::{HttpBodyArg, HttpCommand, HttpRequestArgs, HttpResponseType};
 
 use std::time::Duration;
 

@@ -12,9 +12,77 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+use millennium_config::model::{AllowlistKey, NotificationAllowlist};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::ipc::command::{NotificationCommand, NotificationOptions};
+use super::{Api, Call, Route, Setup, Surface, sample};
+use crate::context::ContextError;
+use crate::ipc::decode::{DecodeError, bad, no_args, parse, unknown};
+use crate::ipc::{Admitted, Output};
+
+/// `Millennium.notification`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotificationCommand {
+    /// `sendNotification(options | title)`.
+    Send(NotificationOptions),
+    /// `isPermissionGranted()`: whether a notification service answers.
+    IsPermissionGranted,
+    /// `requestPermission()`: `"granted"` when a notification service
+    /// answers, `"denied"` otherwise (nothing to ask on Linux).
+    RequestPermission,
+}
+
+/// Tauri v1's notification `Options`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationOptions {
+    /// The summary line.
+    pub title: String,
+    /// The text under it.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// An icon name of the theme or a file path.
+    #[serde(default)]
+    pub icon: Option<String>,
+}
+
+/// Longest notification title, body or icon, in bytes.
+pub const MAX_NOTIFICATION_TEXT: usize = 64 * 1024;
+
+impl Api for NotificationCommand {
+    type State = ();
+
+    const SURFACE: Surface = Surface {
+        members: &["sendNotification", "isPermissionGranted", "requestPermission"],
+        samples: &[
+            sample("notification.sendNotification", r#"{"title":"t"}"#, "Millennium.notification.sendNotification('t')"),
+            sample("notification.isPermissionGranted", "{}", "Millennium.notification.isPermissionGranted()"),
+            sample("notification.requestPermission", "{}", "Millennium.notification.requestPermission()"),
+        ],
+    };
+
+    fn prepare(_: &Setup<'_>) -> Result<(), ContextError> {
+        Ok(())
+    }
+
+    fn decode(cmd: &str, function: &str, args: Value) -> Result<NotificationCommand, DecodeError> {
+        decode_notification(cmd, function, args)
+    }
+
+    fn required_keys(&self) -> &'static [AllowlistKey] {
+        // Tauri v1 gates all three with the one `notification` key.
+        &[NotificationAllowlist::send]
+    }
+
+    fn route(&self) -> Route {
+        Route::Worker
+    }
+
+    fn run(admitted: Admitted<NotificationCommand>, call: &Call<'_>) -> Result<Output, String> {
+        handle(admitted.command(), &call.ctx.config.app.name).map(Output::Json)
+    }
+}
 
 /// Longest wait for the notification service.
 pub const NOTIFICATION_TIMEOUT: Duration = Duration::from_secs(5);
@@ -86,8 +154,111 @@ fn bounded<T: Send + 'static>(
     receiver.recv_timeout(limit).ok()
 }
 
+fn decode_notification(
+    cmd: &str,
+    function: &str,
+    args: Value,
+) -> Result<NotificationCommand, DecodeError> {
+    Ok(match function {
+        "sendNotification" => {
+            let options: NotificationOptions = parse(cmd, args)?;
+            if options.title.trim().is_empty() {
+                return Err(bad(cmd, "`title` is empty"));
+            }
+            let fields = [
+                ("title", Some(&options.title)),
+                ("body", options.body.as_ref()),
+                ("icon", options.icon.as_ref()),
+            ];
+            for (name, value) in fields {
+                let Some(value) = value else { continue };
+                if value.len() > MAX_NOTIFICATION_TEXT {
+                    return Err(bad(
+                        cmd,
+                        format!("`{name}` is longer than {MAX_NOTIFICATION_TEXT} bytes"),
+                    ));
+                }
+                // D-Bus strings cannot carry NUL.
+                if value.contains('\0') {
+                    return Err(bad(cmd, format!("`{name}` contains NUL")));
+                }
+            }
+            NotificationCommand::Send(options)
+        }
+        "isPermissionGranted" => {
+            no_args(cmd, args)?;
+            NotificationCommand::IsPermissionGranted
+        }
+        "requestPermission" => {
+            no_args(cmd, args)?;
+            NotificationCommand::RequestPermission
+        }
+        _ => return Err(unknown(cmd)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::ipc::Command;
+    use crate::ipc::decode::testing::decode;
+
+    #[test]
+    fn notification_commands_decode_with_their_key() {
+        let send = decode(
+            "notification.sendNotification",
+            r#"{"title":"Hi","body":"there","icon":"dialog-information"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            send,
+            Command::Notification(NotificationCommand::Send(NotificationOptions {
+                title: "Hi".into(),
+                body: Some("there".into()),
+                icon: Some("dialog-information".into()),
+            }))
+        );
+        assert_eq!(send.required_keys(), &[("notification", "send")]);
+        let minimal = decode("notification.sendNotification", r#"{"title":"T"}"#).unwrap();
+        assert_eq!(
+            minimal,
+            Command::Notification(NotificationCommand::Send(NotificationOptions {
+                title: "T".into(),
+                body: None,
+                icon: None,
+            }))
+        );
+        for (function, expected) in [
+            (
+                "isPermissionGranted",
+                NotificationCommand::IsPermissionGranted,
+            ),
+            ("requestPermission", NotificationCommand::RequestPermission),
+        ] {
+            let command = decode(&format!("notification.{function}"), "{}").unwrap();
+            assert_eq!(command, Command::Notification(expected));
+            assert_eq!(command.required_keys(), &[("notification", "send")]);
+        }
+        let long = format!(r#"{{"title":"{}"}}"#, "a".repeat(MAX_NOTIFICATION_TEXT + 1));
+        for (args, needle) in [
+            ("{}", "missing field `title`"),
+            (r#"{"title":""}"#, "`title` is empty"),
+            (r#"{"title":"  "}"#, "`title` is empty"),
+            (r#"{"title":1}"#, "invalid type"),
+            (r#"{"title":"a","body":2}"#, "invalid type"),
+            (r#"{"title":"a","sound":"x"}"#, "unknown field"),
+            (r#"{"title":"a","body":"x\u0000y"}"#, "`body` contains NUL"),
+            (r#"{"title":"a","icon":"\u0000"}"#, "`icon` contains NUL"),
+            (long.as_str(), "longer than"),
+        ] {
+            let error = decode("notification.sendNotification", args).unwrap_err();
+            assert!(error.contains(needle), "{args}: {error}");
+        }
+        let error = decode("notification.requestPermission", r#"{"a":1}"#).unwrap_err();
+        assert!(error.contains("unknown field"), "{error}");
+        let error = decode("notification.send", "{}").unwrap_err();
+        assert!(error.contains("unknown command"), "{error}");
+    }
+
     use super::*;
 
     #[test]

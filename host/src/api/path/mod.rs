@@ -4,9 +4,160 @@
 use std::path::{Component, Path, PathBuf};
 
 use millennium_config::BaseDirectory;
+use millennium_config::model::{AllowlistKey, PathAllowlist};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::ipc::command::PathCommand;
+use super::{Api, Call, Route, Setup, Surface, sample};
+use crate::context::ContextError;
+use crate::ipc::decode::{DecodeError, parse};
+use crate::ipc::{Admitted, Output};
+
+/// `Millennium.path`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathCommand {
+    /// `appDataDir()`, `homeDir()`, ...: one base directory.
+    BaseDir(BaseDirectory),
+    /// `resolve(...paths)`: absolute, normalised.
+    Resolve(Vec<String>),
+    /// `normalize(path)`.
+    Normalize(String),
+    /// `join(...paths)`.
+    Join(Vec<String>),
+    /// `dirname(path)`.
+    Dirname(String),
+    /// `extname(path)`.
+    Extname(String),
+    /// `basename(path, ext?)`.
+    Basename(String, Option<String>),
+    /// `isAbsolute(path)`.
+    IsAbsolute(String),
+}
+
+impl Api for PathCommand {
+    type State = PathContext;
+
+    const SURFACE: Surface = Surface {
+        members: &["sep", "delimiter", "appDataDir", "appLogDir", "homeDir", "resourceDir", "resolve", "normalize", "join", "dirname", "extname", "basename", "isAbsolute"],
+        samples: &[
+            sample("path.audioDir", "{}", "Millennium.path.audioDir()"),
+            sample("path.cacheDir", "{}", "Millennium.path.cacheDir()"),
+            sample("path.configDir", "{}", "Millennium.path.configDir()"),
+            sample("path.dataDir", "{}", "Millennium.path.dataDir()"),
+            sample("path.localDataDir", "{}", "Millennium.path.localDataDir()"),
+            sample("path.desktopDir", "{}", "Millennium.path.desktopDir()"),
+            sample("path.documentDir", "{}", "Millennium.path.documentDir()"),
+            sample("path.downloadDir", "{}", "Millennium.path.downloadDir()"),
+            sample("path.executableDir", "{}", "Millennium.path.executableDir()"),
+            sample("path.fontDir", "{}", "Millennium.path.fontDir()"),
+            sample("path.homeDir", "{}", "Millennium.path.homeDir()"),
+            sample("path.pictureDir", "{}", "Millennium.path.pictureDir()"),
+            sample("path.publicDir", "{}", "Millennium.path.publicDir()"),
+            sample("path.runtimeDir", "{}", "Millennium.path.runtimeDir()"),
+            sample("path.templateDir", "{}", "Millennium.path.templateDir()"),
+            sample("path.videoDir", "{}", "Millennium.path.videoDir()"),
+            sample("path.resourceDir", "{}", "Millennium.path.resourceDir()"),
+            sample("path.tempDir", "{}", "Millennium.path.tempDir()"),
+            sample("path.appConfigDir", "{}", "Millennium.path.appConfigDir()"),
+            sample("path.appDataDir", "{}", "Millennium.path.appDataDir()"),
+            sample("path.appLocalDataDir", "{}", "Millennium.path.appLocalDataDir()"),
+            sample("path.appCacheDir", "{}", "Millennium.path.appCacheDir()"),
+            sample("path.appLogDir", "{}", "Millennium.path.appLogDir()"),
+            sample("path.resolve", r#"{"paths":["/a","b"]}"#, "Millennium.path.resolve('/a', 'b')"),
+            sample("path.join", r#"{"paths":["a","b"]}"#, "Millennium.path.join('a', 'b')"),
+            sample("path.normalize", r#"{"path":"/a/../b"}"#, "Millennium.path.normalize('/a/../b')"),
+            sample("path.dirname", r#"{"path":"/a/b"}"#, "Millennium.path.dirname('/a/b')"),
+            sample("path.extname", r#"{"path":"a.md"}"#, "Millennium.path.extname('a.md')"),
+            sample("path.basename", r#"{"path":"/a/b.md","ext":".md"}"#, "Millennium.path.basename('/a/b.md', '.md')"),
+            sample("path.isAbsolute", r#"{"path":"/a"}"#, "Millennium.path.isAbsolute('/a')"),
+        ],
+    };
+
+    fn prepare(setup: &Setup<'_>) -> Result<PathContext, ContextError> {
+        Ok(setup.paths.clone())
+    }
+
+    fn decode(cmd: &str, function: &str, args: Value) -> Result<PathCommand, DecodeError> {
+        decode_path(cmd, function, args)
+    }
+
+    fn required_keys(&self) -> &'static [AllowlistKey] {
+        &[PathAllowlist::resolve]
+    }
+
+    fn route(&self) -> Route {
+        Route::Inline
+    }
+
+    fn run(admitted: Admitted<PathCommand>, call: &Call<'_>) -> Result<Output, String> {
+        let paths = call.ctx.state(&admitted);
+        paths.handle(admitted.command()).map(Output::Json)
+    }
+}
+
+/// Base directory functions, named as in Tauri v1's `path` module.
+const BASE_DIR_FUNCTIONS: &[(&str, BaseDirectory)] = &[
+    ("audioDir", BaseDirectory::Audio),
+    ("cacheDir", BaseDirectory::Cache),
+    ("configDir", BaseDirectory::Config),
+    ("dataDir", BaseDirectory::Data),
+    ("localDataDir", BaseDirectory::LocalData),
+    ("desktopDir", BaseDirectory::Desktop),
+    ("documentDir", BaseDirectory::Document),
+    ("downloadDir", BaseDirectory::Download),
+    ("executableDir", BaseDirectory::Executable),
+    ("fontDir", BaseDirectory::Font),
+    ("homeDir", BaseDirectory::Home),
+    ("pictureDir", BaseDirectory::Picture),
+    ("publicDir", BaseDirectory::Public),
+    ("runtimeDir", BaseDirectory::Runtime),
+    ("templateDir", BaseDirectory::Template),
+    ("videoDir", BaseDirectory::Video),
+    ("resourceDir", BaseDirectory::Resource),
+    ("tempDir", BaseDirectory::Temp),
+    ("appConfigDir", BaseDirectory::AppConfig),
+    ("appDataDir", BaseDirectory::AppData),
+    ("appLocalDataDir", BaseDirectory::AppLocalData),
+    ("appCacheDir", BaseDirectory::AppCache),
+    ("appLogDir", BaseDirectory::AppLog),
+];
+
+fn decode_path(cmd: &str, function: &str, args: Value) -> Result<PathCommand, DecodeError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct One {
+        path: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Many {
+        paths: Vec<String>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Base {
+        path: String,
+        #[serde(default)]
+        ext: Option<String>,
+    }
+    if let Some((_, dir)) = BASE_DIR_FUNCTIONS.iter().find(|(f, _)| *f == function) {
+        return Ok(PathCommand::BaseDir(*dir));
+    }
+    Ok(match function {
+        "resolve" => PathCommand::Resolve(parse::<Many>(cmd, args)?.paths),
+        "join" => PathCommand::Join(parse::<Many>(cmd, args)?.paths),
+        "normalize" => PathCommand::Normalize(parse::<One>(cmd, args)?.path),
+        "dirname" => PathCommand::Dirname(parse::<One>(cmd, args)?.path),
+        "extname" => PathCommand::Extname(parse::<One>(cmd, args)?.path),
+        "isAbsolute" => PathCommand::IsAbsolute(parse::<One>(cmd, args)?.path),
+        "basename" => {
+            let a = parse::<Base>(cmd, args)?;
+            PathCommand::Basename(a.path, a.ext)
+        }
+        _ => return Err(crate::ipc::decode::unknown(cmd)),
+    })
+}
+
 
 /// What the base directories depend on besides the user's environment.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use tao::dpi::{LogicalPosition, LogicalSize, PhysicalPosition, PhysicalSize};
 use tao::window::{Fullscreen, Window, WindowBuilder};
 
 use crate::APP_ORIGIN;
-use crate::ipc::command::WindowOptions;
+use super::WindowOptions;
 
 /// A tao builder honouring every field of `config`. Centring happens after
 /// the window exists (it needs the monitor), see [`center`].

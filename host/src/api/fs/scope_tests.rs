@@ -1,0 +1,316 @@
+//! Unit tests of the fs scope: globs, deny, grants, and the traversal and symlink cases.
+
+use std::os::unix::fs::symlink;
+
+use super::*;
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// `root/app` is `$APPDATA`; `root/outside` is not in any scope.
+fn layout() -> TestDir {
+    let dir = TestDir::new("scope");
+    let root = &dir.0;
+    for d in ["app/notes/sub", "app/notes/private", "outside"] {
+        fs::create_dir_all(root.join(d)).unwrap();
+    }
+    for f in [
+        "app/secret.txt",
+        "app/notes/a.md",
+        "app/notes/sub/b.md",
+        "app/notes/.hidden",
+        "app/notes/private/k",
+        "outside/x.txt",
+    ] {
+        fs::write(root.join(f), f).unwrap();
+    }
+    symlink(root.join("outside"), root.join("app/notes/link_out")).unwrap();
+    symlink(
+        root.join("outside/x.txt"),
+        root.join("app/notes/link_file_out"),
+    )
+    .unwrap();
+    symlink(
+        root.join("app/notes/sub/b.md"),
+        root.join("app/notes/link_in"),
+    )
+    .unwrap();
+    symlink(
+        root.join("outside/new.txt"),
+        root.join("app/notes/dangling"),
+    )
+    .unwrap();
+    symlink("../../secret.txt", root.join("app/notes/sub/rel_out")).unwrap();
+    dir
+}
+
+use std::fs;
+
+fn scope(root: &Path, allow: &[&str], deny: &[&str], literal_dot: bool) -> FsScope {
+    let app = root.join("app");
+    FsScope::from_globs(&s(allow), &s(deny), literal_dot, move |dir| {
+        (dir == BaseDirectory::AppData).then(|| app.clone())
+    })
+    .unwrap()
+}
+
+fn notes_scope(root: &Path, literal_dot: bool) -> FsScope {
+    scope(
+        root,
+        &["$APPDATA/notes", "$APPDATA/notes/**"],
+        &["$APPDATA/notes/private/**", "$APPDATA/**/*.key"],
+        literal_dot,
+    )
+}
+
+#[test]
+fn picked_paths_join_the_scope_for_the_run_and_deny_still_wins() {
+    let dir = layout();
+    let root = &dir.0;
+    let scope = scope(root, &[], &["$APPDATA/notes/private/**"], false);
+    let shared = scope.clone();
+    let file = root.join("outside/x.txt");
+    assert!(!scope.allows(&file));
+    shared.grant(&file, GrantKind::Exact).unwrap();
+    assert!(scope.allows(&file), "clones share grants");
+    assert!(!scope.allows(&root.join("outside")));
+    assert!(!scope.allows(&root.join("outside/y.txt")));
+
+    let notes = root.join("app/notes");
+    scope.grant(&notes, GrantKind::Directory).unwrap();
+    assert!(scope.allows(&notes));
+    assert!(scope.allows(&notes.join("a.md")));
+    assert!(
+        !scope.allows(&notes.join("sub/b.md")),
+        "direct children only"
+    );
+    assert!(!scope.allows(&root.join("app/notesx")));
+
+    scope.grant(&notes, GrantKind::Recursive).unwrap();
+    assert!(scope.allows(&notes.join("sub/b.md")));
+    assert!(!scope.allows(&root.join("app/notes-other/a")));
+    assert!(
+        !scope.allows(&notes.join("private/k")),
+        "deny wins over a picked directory"
+    );
+    // A symlink inside a picked directory that leads out is still refused.
+    assert!(
+        scope
+            .resolve(&notes.join("sub/rel_out").to_string_lossy(), None)
+            .is_err()
+    );
+    // A picked symlink grants its target, which is what gets opened.
+    scope
+        .grant(&notes.join("link_file_out"), GrantKind::Exact)
+        .unwrap();
+    assert!(scope.allows(&file));
+}
+
+/// The traversal corpus: whatever the page writes, a resolved path is
+/// always inside `$APPDATA/notes`, and the expected ones are refused.
+#[test]
+fn traversal_corpus_never_escapes() {
+    let dir = layout();
+    let root = &dir.0;
+    let app = root.join("app");
+    let notes = app.join("notes");
+    let scope = notes_scope(root, false);
+    let long_path = format!("notes/{}", "a/".repeat(2100));
+    let long_name = format!("notes/{}", "x".repeat(300));
+    let secret = app.join("secret.txt").display().to_string();
+    let outside = root.join("outside/x.txt").display().to_string();
+    let via_proc = format!("/proc/self/root{}", notes.join("a.md").display());
+    let dotdot_abs = format!("{}/../secret.txt", notes.display());
+    // (path, relative to $APPDATA?, allowed?)
+    let corpus: Vec<(&str, bool, bool)> = vec![
+        ("notes", true, true),
+        ("notes/", true, true),
+        ("notes/a.md", true, true),
+        ("notes/./a.md", true, true),
+        ("notes/sub/b.md", true, true),
+        ("notes/new.md", true, true),
+        ("notes/new/deeper/file.md", true, true),
+        ("notes/link_in", true, true),
+        ("notes/%2e%2e/secret.txt", true, true),
+        ("notes/..%2fsecret.txt", true, true),
+        ("notes/..\\secret.txt", true, true),
+        ("notes\\..\\secret.txt", true, false),
+        ("notes/a.md.", true, true),
+        ("notes/...", true, true),
+        ("notes/日本語.md", true, true),
+        ("notes/private", true, true),
+        ("notes/../secret.txt", true, false),
+        ("notes/../../outside/x.txt", true, false),
+        ("../outside/x.txt", true, false),
+        ("notes/sub/../../secret.txt", true, false),
+        ("notes/missing/../../secret.txt", true, false),
+        ("notes/missing/../a.md", true, false),
+        ("notes/a.md\0.txt", true, false),
+        ("notes/\0", true, false),
+        ("/etc/passwd", true, false),
+        ("/etc/passwd", false, false),
+        (&secret, false, false),
+        (&outside, false, false),
+        (&dotdot_abs, false, false),
+        (&via_proc, false, true),
+        ("notes/link_out", true, false),
+        ("notes/link_out/x.txt", true, false),
+        ("notes/link_out/new.txt", true, false),
+        ("notes/link_file_out", true, false),
+        ("notes/dangling", true, false),
+        ("notes/sub/rel_out", true, false),
+        ("notes/a.md/", true, false),
+        ("notes/a.md/x", true, false),
+        (&long_path, true, false),
+        (&long_name, true, false),
+        ("", true, false),
+        (".", true, false),
+        ("", false, false),
+        ("notes/a.md", false, false),
+        ("~/notes/a.md", false, false),
+        ("notes/private/k", true, false),
+        ("notes/private/new", true, false),
+        ("notes/x.key", true, false),
+        ("notes/sub/y.key", true, false),
+        ("secret.txt", true, false),
+    ];
+    assert!(corpus.len() >= 30);
+    for (path, relative, allowed) in corpus {
+        let base = relative.then_some(app.as_path());
+        let result = scope.resolve(path, base);
+        let shown = shorten(path);
+        if let Ok(resolved) = &result {
+            assert!(
+                resolved.starts_with(&notes),
+                "{shown:?} escaped to {}",
+                resolved.display()
+            );
+            assert!(
+                !resolved.components().any(|c| c == Component::ParentDir),
+                "{shown:?}"
+            );
+        }
+        assert_eq!(result.is_ok(), allowed, "{shown:?}: {result:?}");
+    }
+}
+
+#[test]
+fn directory_itself_versus_its_contents() {
+    let dir = layout();
+    let root = &dir.0;
+    let app = root.join("app");
+    let only_dir = scope(root, &["$APPDATA/notes"], &[], false);
+    let only_contents = scope(root, &["$APPDATA/notes/**"], &[], false);
+    assert!(only_dir.resolve("notes", Some(&app)).is_ok());
+    assert!(only_dir.resolve("notes/a.md", Some(&app)).is_err());
+    assert!(only_contents.resolve("notes", Some(&app)).is_err());
+    assert!(only_contents.resolve("notes/a.md", Some(&app)).is_ok());
+    assert!(only_contents.resolve("notes/sub/b.md", Some(&app)).is_ok());
+}
+
+#[test]
+fn star_stays_in_one_directory_and_double_star_crosses() {
+    let dir = layout();
+    let root = &dir.0;
+    let app = root.join("app");
+    let star = scope(root, &["$APPDATA/notes/*"], &[], false);
+    assert!(star.resolve("notes/a.md", Some(&app)).is_ok());
+    assert!(star.resolve("notes/sub", Some(&app)).is_ok());
+    assert!(star.resolve("notes/sub/b.md", Some(&app)).is_err());
+    assert!(star.resolve("notes", Some(&app)).is_err());
+    let middle = scope(root, &["$APPDATA/**/b.md"], &[], false);
+    assert!(middle.resolve("b.md", Some(&app)).is_ok());
+    assert!(middle.resolve("notes/sub/b.md", Some(&app)).is_ok());
+    assert!(middle.resolve("notes/a.md", Some(&app)).is_err());
+    let ext = scope(root, &["$APPDATA/notes/*.{md,txt}"], &[], false);
+    assert!(ext.resolve("notes/a.md", Some(&app)).is_ok());
+    assert!(ext.resolve("notes/c.txt", Some(&app)).is_ok());
+    assert!(ext.resolve("notes/c.png", Some(&app)).is_err());
+}
+
+#[test]
+fn deny_wins_over_allow() {
+    let dir = layout();
+    let root = &dir.0;
+    let app = root.join("app");
+    let scope = scope(root, &["$APPDATA/**"], &["$APPDATA/notes/sub/**"], false);
+    assert!(scope.resolve("notes/a.md", Some(&app)).is_ok());
+    assert!(scope.resolve("notes/sub", Some(&app)).is_ok());
+    assert!(scope.resolve("notes/sub/b.md", Some(&app)).is_err());
+    // Through a symlink into the denied directory: refused as well.
+    assert!(scope.resolve("notes/link_in", Some(&app)).is_err());
+    let error = scope.resolve("notes/sub/b.md", Some(&app)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "path `{}` is outside the fs scope (allowlist.fs.scope)",
+            app.join("notes/sub/b.md").display()
+        )
+    );
+}
+
+#[test]
+fn hidden_files_need_a_literal_dot_when_required() {
+    let dir = layout();
+    let root = &dir.0;
+    let app = root.join("app");
+    let lax = notes_scope(root, false);
+    let strict = notes_scope(root, true);
+    assert!(lax.resolve("notes/.hidden", Some(&app)).is_ok());
+    assert!(strict.resolve("notes/.hidden", Some(&app)).is_err());
+    assert!(strict.resolve("notes/.git/config", Some(&app)).is_err());
+    assert!(strict.resolve("notes/a.md", Some(&app)).is_ok());
+    let spelled = scope(root, &["$APPDATA/notes/.*"], &[], true);
+    assert!(spelled.resolve("notes/.hidden", Some(&app)).is_ok());
+    assert!(spelled.resolve("notes/a.md", Some(&app)).is_err());
+    // `$APPDATA` itself may contain dots: expanded parts are literal.
+    let dotted = TestDir::new("dot");
+    let base = dotted.0.join(".local/app");
+    fs::create_dir_all(base.join("notes")).unwrap();
+    let b = base.clone();
+    let scope = FsScope::from_globs(&s(&["$APPDATA/notes/**"]), &[], true, move |_| {
+        Some(b.clone())
+    })
+    .unwrap();
+    assert!(scope.resolve("notes/a.md", Some(&base)).is_ok());
+}
+
+#[test]
+fn globs_are_checked_when_the_scope_is_built() {
+    let none = |_| None;
+    let build = |allow: &[&str]| FsScope::from_globs(&s(allow), &[], false, none);
+    assert!(matches!(build(&["notes/**"]), Err(ScopeError::Relative(_))));
+    assert!(matches!(
+        build(&["$NOPE/x"]),
+        Err(ScopeError::UnknownVariable { .. })
+    ));
+    assert!(matches!(build(&["/a/[b"]), Err(ScopeError::Invalid { .. })));
+    assert!(matches!(
+        build(&["/a/../b"]),
+        Err(ScopeError::Invalid { .. })
+    ));
+    // A base directory this machine lacks matches nothing.
+    let scope = build(&["$DOWNLOAD/**"]).unwrap();
+    assert!(!scope.allows(Path::new("/x")));
+    assert!(FsScope::default().resolve("/tmp", None).is_err());
+}
+
+#[test]
+fn base_directories_expand_to_canonical_paths() {
+    let dir = layout();
+    let root = &dir.0;
+    // `$APPDATA` reached through a symlink, and not created yet.
+    symlink(root.join("app"), root.join("applink")).unwrap();
+    let through = root.join("applink/later");
+    let t = through.clone();
+    let scope = FsScope::from_globs(&s(&["$APPDATA/**"]), &[], false, move |_| Some(t.clone()))
+        .unwrap();
+    fs::create_dir_all(root.join("app/later")).unwrap();
+    assert!(scope.resolve("x", Some(&through)).is_ok());
+    assert!(
+        scope
+            .resolve(&root.join("app/later/y").display().to_string(), None)
+            .is_ok()
+    );
+}

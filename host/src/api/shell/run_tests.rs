@@ -1,0 +1,764 @@
+//! Unit tests of the shell runner (spawned real programs, bounded in time).
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use millennium_config::model::{ShellArgValidator, ShellCommand};
+
+use super::*;
+use crate::api::fs::scope::TestDir;
+
+/// Longest any test waits for a child.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+fn s(items: &[&str]) -> Vec<String> {
+    items.iter().map(|item| (*item).to_owned()).collect()
+}
+
+fn command(name: &str, cmd: &str, args: ShellArgs) -> ShellCommand {
+    ShellCommand {
+        name: name.to_owned(),
+        cmd: cmd.to_owned(),
+        args,
+    }
+}
+
+fn fixed(text: &str) -> ShellArg {
+    ShellArg::Fixed(text.to_owned())
+}
+
+fn validated(validator: &str) -> ShellArg {
+    ShellArg::Validated(ShellArgValidator {
+        validator: validator.to_owned(),
+    })
+}
+
+fn allowlist() -> ShellAllowlist {
+    ShellAllowlist {
+        all: false,
+        execute: true,
+        open: ShellOpen::Flag(true),
+        scope: vec![
+            command("none", "true", ShellArgs::Any(false)),
+            command("sh", "sh", ShellArgs::Any(true)),
+            command("cat", "cat", ShellArgs::Any(false)),
+            command("sleep", "sleep", ShellArgs::List(vec![validated(r"\d+")])),
+            command("printf", "printf", ShellArgs::Any(true)),
+            command(
+                "echo-n",
+                "echo",
+                ShellArgs::List(vec![fixed("-n"), validated(r"\d+")]),
+            ),
+            command("either", "echo", ShellArgs::List(vec![validated("a|b")])),
+            command("missing", "nonexistent-prog", ShellArgs::Any(false)),
+        ],
+    }
+}
+
+fn api() -> ShellApi {
+    ShellApi::new(&allowlist()).unwrap()
+}
+
+/// Runs `f` on a thread; fails the test if it takes longer than `TIMEOUT`.
+fn within<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = sender.send(f());
+    });
+    receiver
+        .recv_timeout(TIMEOUT)
+        .expect("did not finish in time")
+}
+
+fn run(api: ShellApi, name: &'static str, args: &[&str]) -> Result<ExecOutput, ShellError> {
+    let args = s(args);
+    within(move || api.execute(name, &args, &ExecOptions::default()))
+}
+
+fn spawn(api: &ShellApi, name: &str, args: &[&str]) -> (u32, Receiver<ShellEvent>) {
+    let (sender, receiver) = mpsc::channel();
+    let sender = Mutex::new(sender);
+    let sink: EventSink = Box::new(move |event| {
+        let _ = sender.lock().unwrap().send(event);
+    });
+    let pid = api
+        .spawn(name, &s(args), &ExecOptions::default(), sink)
+        .unwrap();
+    (pid, receiver)
+}
+
+/// Every event up to and including the last one.
+fn events(receiver: &Receiver<ShellEvent>) -> Vec<ShellEvent> {
+    let deadline = Instant::now() + TIMEOUT;
+    let mut events = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = receiver
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no last event in time; got {events:?}"));
+        let last = event.is_last();
+        events.push(event);
+        if last {
+            return events;
+        }
+    }
+}
+
+fn next(receiver: &Receiver<ShellEvent>) -> ShellEvent {
+    receiver.recv_timeout(TIMEOUT).expect("no event in time")
+}
+
+fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn command_not_in_scope_is_refused() {
+    let error = api()
+        .execute("rm", &s(&["-rf", "/"]), &ExecOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        r#"command "rm" is not in [allowlist.shell] scope"#
+    );
+    let error = api()
+        .spawn("rm", &[], &ExecOptions::default(), Box::new(|_| {}))
+        .unwrap_err();
+    assert_eq!(error, ShellError::UnknownCommand("\"rm\"".to_owned()));
+}
+
+#[test]
+fn execute_disabled_is_refused_and_all_enables_it() {
+    let mut list = allowlist();
+    list.execute = false;
+    let error = ShellApi::new(&list)
+        .unwrap()
+        .execute("none", &[], &ExecOptions::default())
+        .unwrap_err();
+    assert_eq!(error, ShellError::ExecuteDisabled);
+    assert!(
+        error.to_string().contains("allowlist.shell.execute"),
+        "{error}"
+    );
+    list.all = true;
+    let output = run(ShellApi::new(&list).unwrap(), "none", &[]).unwrap();
+    assert_eq!(output.code, Some(0));
+}
+
+#[test]
+fn args_false_allows_none() {
+    let error = api()
+        .execute("none", &s(&["x"]), &ExecOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ShellError::NoArguments {
+            name: "none".to_owned(),
+            count: 1
+        }
+    );
+    assert_eq!(run(api(), "none", &[]).unwrap().code, Some(0));
+}
+
+#[test]
+fn args_true_allows_any() {
+    let output = run(api(), "sh", &["-c", "echo \"$0|$1\"", "a b", "; rm -rf /"]).unwrap();
+    assert_eq!(output.stdout, "a b|; rm -rf /\n");
+}
+
+#[test]
+fn args_list_checks_fixed_and_validated_arguments() {
+    let output = run(api(), "echo-n", &["-n", "12"]).unwrap();
+    assert_eq!(output.stdout, "12");
+    let check = |args: &[&str]| api().command("echo-n", &s(args), &ExecOptions::default());
+    let error = check(&["-e", "12"]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        r#"command `echo-n`: args[0] must be "-n", got "-e""#
+    );
+    for bad in ["12abc", "12\n", "", "x12"] {
+        let error = check(&["-n", bad]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(r"command `echo-n`: args[1] {bad:?} does not match the validator `\d+`")
+        );
+    }
+    let error = check(&["-n"]).unwrap_err();
+    assert_eq!(
+        error,
+        ShellError::ArgumentCount {
+            name: "echo-n".to_owned(),
+            expected: 2,
+            got: 1
+        }
+    );
+    assert!(check(&["-n", "1", "2"]).is_err());
+}
+
+#[test]
+fn validators_match_the_whole_argument() {
+    let check = |arg: &str| {
+        api()
+            .command("either", &s(&[arg]), &ExecOptions::default())
+            .is_ok()
+    };
+    // `a|b` unanchored would accept anything containing `a` or `b`.
+    assert!(check("a"));
+    assert!(check("b"));
+    assert!(!check("ab"));
+    assert!(!check("xa"));
+    assert!(!check("a\n"));
+    // Anchors written by the author keep working.
+    let mut list = allowlist();
+    list.scope = vec![command(
+        "anchored",
+        "echo",
+        ShellArgs::List(vec![validated(r"^[a-z]+$")]),
+    )];
+    let api = ShellApi::new(&list).unwrap();
+    assert!(
+        api.command("anchored", &s(&["abc"]), &ExecOptions::default())
+            .is_ok()
+    );
+    assert!(
+        api.command("anchored", &s(&["abc\n"]), &ExecOptions::default())
+            .is_err()
+    );
+}
+
+#[test]
+fn invalid_validator_names_its_key() {
+    let mut list = allowlist();
+    list.scope.push(command(
+        "bad",
+        "echo",
+        ShellArgs::List(vec![validated("(")]),
+    ));
+    let error = ShellApi::new(&list).unwrap_err();
+    let ShellError::BadPattern { key, pattern, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(key, "allowlist.shell.scope[8].args[0].validator");
+    assert_eq!(pattern, "(");
+}
+
+#[test]
+fn long_arguments_are_shortened_in_errors() {
+    let long = "x".repeat(10_000);
+    let error = api()
+        .command("sleep", &[long], &ExecOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(error.len() < 300, "{error}");
+    assert!(error.contains('…'), "{error}");
+}
+
+#[test]
+fn open_default_pattern_allows_mail_tel_and_web_urls_only() {
+    let api = api();
+    for good in [
+        "https://example.com/a?b=c",
+        "http://localhost:8080",
+        "mailto:someone@example.com",
+        "tel:+123456",
+    ] {
+        assert_eq!(api.check_open(good), Ok(()), "{good}");
+    }
+    for bad in [
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "javascript:alert(1)",
+        "https://example.com/a b",
+        "https://example.com\n",
+        "ftp://example.com",
+        " https://example.com",
+    ] {
+        let error = api.check_open(bad).unwrap_err();
+        assert!(
+            matches!(error, ShellError::OpenRefused { .. }),
+            "{bad}: {error:?}"
+        );
+        assert!(
+            error.to_string().contains("`open` in [allowlist.shell]"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn open_custom_pattern_must_match_in_full() {
+    let mut list = allowlist();
+    list.open = ShellOpen::Pattern(r"https://example\.com/.*|/home/.*".to_owned());
+    let api = ShellApi::new(&list).unwrap();
+    assert_eq!(api.check_open("https://example.com/x"), Ok(()));
+    assert_eq!(api.check_open("/home/me/file.pdf"), Ok(()));
+    assert!(
+        api.check_open("https://evil.com/?https://example.com/")
+            .is_err()
+    );
+    assert!(api.check_open("/etc/home/x").is_err());
+    assert!(api.check_open("https://example.com").is_err());
+    list.open = ShellOpen::Pattern(".*".to_owned());
+    let api = ShellApi::new(&list).unwrap();
+    assert_eq!(
+        api.check_open("--new-instance"),
+        Err(ShellError::OpenOption("\"--new-instance\"".to_owned()))
+    );
+}
+
+#[test]
+fn open_is_refused_when_disabled() {
+    let mut list = allowlist();
+    list.open = ShellOpen::Flag(false);
+    let api = ShellApi::new(&list).unwrap();
+    let error = api.open("https://example.com", None).unwrap_err();
+    assert_eq!(error, ShellError::OpenDisabled);
+    assert!(
+        error.to_string().contains("allowlist.shell.open"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("[allowlist.shell]"), "{error}");
+    // `all` turns `open` on with the default pattern.
+    list.all = true;
+    let api = ShellApi::new(&list).unwrap();
+    assert_eq!(api.check_open("https://example.com"), Ok(()));
+    assert!(api.check_open("file:///etc/passwd").is_err());
+}
+
+#[test]
+fn from_allowlist_honours_the_top_level_all() {
+    let allowlist = Allowlist {
+        all: true,
+        ..Allowlist::default()
+    };
+    let api = ShellApi::from_allowlist(&allowlist).unwrap();
+    assert_eq!(api.check_open("https://example.com"), Ok(()));
+    assert!(api.execute_enabled);
+    let api = ShellApi::from_allowlist(&Allowlist::default()).unwrap();
+    assert_eq!(
+        api.check_open("https://example.com"),
+        Err(ShellError::OpenDisabled)
+    );
+}
+
+/// A fake opener `name` in `dir` that writes its name and its arguments,
+/// one a line, to `dir/opened`.
+fn fake_opener(dir: &TestDir, name: &str) {
+    let script = dir.0.join(name);
+    let record = dir.0.join("opened");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' {name} \"$@\" > '{record}.tmp' && mv '{record}.tmp' '{record}'\n",
+            record = record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `open`, retrying while another test's fork still holds the script
+/// just written open (`ETXTBSY`).
+fn open_retrying(api: &ShellApi, target: &str, with: Option<&str>) -> Result<(), ShellError> {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        match api.open(target, with) {
+            Err(ShellError::OpenerFailed { message, .. })
+                if message.contains("busy") && Instant::now() < deadline =>
+            {
+                thread::sleep(Duration::from_millis(20));
+            }
+            result => return result,
+        }
+    }
+}
+
+fn opened(dir: &TestDir) -> String {
+    let record = dir.0.join("opened");
+    wait_until("the fake opener", || record.exists());
+    std::fs::read_to_string(record).unwrap()
+}
+
+#[test]
+fn open_runs_xdg_open_from_the_search_path() {
+    let dir = TestDir::new("shell-open");
+    fake_opener(&dir, "xdg-open");
+    let api = api().with_search_path(dir.0.as_os_str());
+    open_retrying(&api, "https://example.com/?q=a b", None)
+        .expect_err("a space is refused by the default pattern");
+    open_retrying(&api, "https://example.com/?q=1&r=2", None).unwrap();
+    assert_eq!(opened(&dir), "xdg-open\nhttps://example.com/?q=1&r=2\n");
+}
+
+#[test]
+fn open_with_runs_the_named_program() {
+    let dir = TestDir::new("shell-open-with");
+    fake_opener(&dir, "gio");
+    let api = api().with_search_path(dir.0.as_os_str());
+    open_retrying(&api, "mailto:a@b.c", Some("gio")).unwrap();
+    assert_eq!(opened(&dir), "gio\nopen\nmailto:a@b.c\n");
+
+    let dir = TestDir::new("shell-open-with");
+    fake_opener(&dir, "google-chrome");
+    let api = api.with_search_path(dir.0.as_os_str());
+    open_retrying(&api, "https://a.b", Some("Google Chrome")).unwrap();
+    assert_eq!(opened(&dir), "google-chrome\nhttps://a.b\n");
+}
+
+#[test]
+fn open_with_an_unknown_or_missing_program_fails() {
+    let dir = TestDir::new("shell-open-missing");
+    let api = api().with_search_path(dir.0.as_os_str());
+    let error = api.open("https://a.b", Some("sh")).unwrap_err();
+    assert_eq!(error, ShellError::UnknownOpener("\"sh\"".to_owned()));
+    assert!(
+        error.to_string().contains("firefox, google chrome"),
+        "{error}"
+    );
+    let error = api.open("https://a.b", Some("firefox")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "shell.open: cannot run `firefox`: No such file or directory"
+    );
+    let error = api.open("https://a.b", None).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "shell.open: cannot run `xdg-open`: No such file or directory"
+    );
+}
+
+#[test]
+fn execute_returns_code_stdout_and_stderr() {
+    let args = s(&["-c", "echo out; echo err >&2; exit 3"]);
+    let (api, output) = within(move || {
+        let api = api();
+        let output = api.execute("sh", &args, &ExecOptions::default());
+        (api, output)
+    });
+    let output = output.unwrap();
+    assert_eq!(api.running(), 0, "execute leaves no registry entry");
+    assert_eq!(
+        output,
+        ExecOutput {
+            code: Some(3),
+            signal: None,
+            stdout: "out\n".to_owned(),
+            stderr: "err\n".to_owned(),
+        }
+    );
+    assert_eq!(
+        serde_json::to_value(&output).unwrap(),
+        json!({ "code": 3, "signal": null, "stdout": "out\n", "stderr": "err\n" })
+    );
+}
+
+#[test]
+fn execute_reports_the_signal_of_a_killed_child() {
+    let output = run(api(), "sh", &["-c", "kill -9 $$"]).unwrap();
+    assert_eq!(output.code, None);
+    assert_eq!(output.signal, Some(libc::SIGKILL));
+}
+
+#[test]
+fn execute_closes_stdin() {
+    // `cat` would wait forever on an open, silent stdin.
+    let output = run(api(), "cat", &[]).unwrap();
+    assert_eq!(output.code, Some(0));
+    assert_eq!(output.stdout, "");
+}
+
+#[test]
+fn non_utf8_output_is_replaced() {
+    let output = run(api(), "printf", &[r"a\377b\n"]).unwrap();
+    assert_eq!(output.stdout, "a\u{FFFD}b\n");
+    let api = api();
+    let (_, receiver) = spawn(&api, "printf", &[r"\377x\n"]);
+    assert_eq!(
+        events(&receiver)[0],
+        ShellEvent::Stdout("\u{FFFD}x".to_owned())
+    );
+}
+
+#[test]
+fn execute_uses_cwd_and_env() {
+    let dir = TestDir::new("shell-cwd");
+    let options = ExecOptions {
+        cwd: Some(dir.0.clone()),
+        env: vec![("MILLENNIUM_TEST".to_owned(), "yes".to_owned())],
+        clear_env: false,
+    };
+    let args = s(&[
+        "-c",
+        "pwd; echo \"$MILLENNIUM_TEST\"; echo \"${HOME:-unset}\"",
+    ]);
+    let output = api().execute("sh", &args, &options).unwrap();
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    assert_eq!(lines[0], dir.0.display().to_string());
+    assert_eq!(lines[1], "yes");
+    let cleared = ExecOptions {
+        clear_env: true,
+        ..options
+    };
+    let output = api().execute("sh", &args, &cleared).unwrap();
+    assert_eq!(output.stdout.lines().nth(2), Some("unset"));
+}
+
+#[test]
+fn page_env_path_does_not_change_the_program() {
+    let dir = TestDir::new("shell-path");
+    fake_opener(&dir, "true");
+    let options = ExecOptions {
+        env: vec![("PATH".to_owned(), dir.0.display().to_string())],
+        ..ExecOptions::default()
+    };
+    let output = api().execute("none", &[], &options).unwrap();
+    assert_eq!(output.code, Some(0));
+    assert!(
+        !dir.0.join("opened").exists(),
+        "the page's PATH chose the program"
+    );
+}
+
+#[test]
+fn cwd_must_be_an_existing_directory() {
+    let dir = TestDir::new("shell-bad-cwd");
+    let file = dir.0.join("file");
+    std::fs::write(&file, "").unwrap();
+    for cwd in [dir.0.join("missing"), file] {
+        let options = ExecOptions {
+            cwd: Some(cwd.clone()),
+            ..ExecOptions::default()
+        };
+        let error = api().execute("none", &[], &options).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "command `none`: cwd `{}` is not an existing directory",
+                cwd.display()
+            )
+        );
+    }
+}
+
+#[test]
+fn missing_program_error_names_it_and_the_reason() {
+    let error = api()
+        .execute("missing", &[], &ExecOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot run `nonexistent-prog` (command `missing` in [allowlist.shell] scope): \
+         No such file or directory"
+    );
+    let mut list = allowlist();
+    list.scope = vec![command("abs", "/nonexistent/prog", ShellArgs::Any(false))];
+    let error = ShellApi::new(&list)
+        .unwrap()
+        .spawn("abs", &[], &ExecOptions::default(), Box::new(|_| {}))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot run `/nonexistent/prog` (command `abs` in [allowlist.shell] scope): \
+         No such file or directory"
+    );
+}
+
+#[test]
+fn execute_output_over_the_cap_kills_the_child() {
+    // An endless writer: only the kill ends it.
+    let api = api().with_limits(1024, 1024);
+    let error = run(api, "sh", &["-c", "while :; do echo 0123456789; done"]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "command `sh`: stdout exceeded 1024 bytes; the process was killed"
+    );
+    let api = self::api().with_limits(1024, 1024);
+    let error = run(api, "sh", &["-c", "while :; do echo 0123456789 >&2; done"]).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ShellError::OutputTooLarge {
+                stream: "stderr",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let api = self::api().with_limits(1024, 1024);
+    let output = run(api, "printf", &["%1024s"]).unwrap();
+    assert_eq!(output.stdout.len(), 1024, "exactly the cap is allowed");
+}
+
+#[test]
+fn spawn_streams_lines_in_order_then_terminated() {
+    let api = api();
+    let script = "for i in 1 2 3; do echo \"line $i\"; done; echo oops >&2; \
+                  printf 'crlf\\r\\nlast'; exit 4";
+    let (pid, receiver) = spawn(&api, "sh", &["-c", script]);
+    assert!(pid > 0);
+    let events = events(&receiver);
+    let stdout: Vec<&ShellEvent> = events
+        .iter()
+        .filter(|e| matches!(e, ShellEvent::Stdout(_)))
+        .collect();
+    let line = |text: &str| ShellEvent::Stdout(text.to_owned());
+    assert_eq!(
+        stdout,
+        [
+            &line("line 1"),
+            &line("line 2"),
+            &line("line 3"),
+            &line("crlf"),
+            &line("last")
+        ]
+    );
+    assert!(events.contains(&ShellEvent::Stderr("oops".to_owned())));
+    assert_eq!(events.len(), 7, "{events:?}");
+    assert_eq!(
+        events.last(),
+        Some(&ShellEvent::Terminated {
+            code: Some(4),
+            signal: None
+        })
+    );
+    assert!(
+        receiver.recv_timeout(Duration::from_millis(100)).is_err(),
+        "nothing after the last event"
+    );
+    assert_eq!(api.running(), 0, "the registry forgets a terminated child");
+    assert_eq!(api.kill(pid), Err(ShellError::UnknownChild(pid)));
+    assert_eq!(api.write(pid, b"x"), Err(ShellError::UnknownChild(pid)));
+}
+
+#[test]
+fn spawn_cuts_overlong_lines() {
+    let api = api().with_limits(1024, 4);
+    let (_, receiver) = spawn(&api, "printf", &[r"abcdefgh\nij\n"]);
+    let line = |text: &str| ShellEvent::Stdout(text.to_owned());
+    assert_eq!(
+        events(&receiver),
+        [
+            line("abcd"),
+            line("efgh"),
+            line("ij"),
+            ShellEvent::Terminated {
+                code: Some(0),
+                signal: None
+            }
+        ]
+    );
+}
+
+#[test]
+fn write_reaches_the_stdin_of_cat() {
+    let api = api();
+    let (pid, receiver) = spawn(&api, "cat", &[]);
+    api.write(pid, b"hello\n").unwrap();
+    assert_eq!(next(&receiver), ShellEvent::Stdout("hello".to_owned()));
+    api.write(pid, "wörld\n".as_bytes()).unwrap();
+    assert_eq!(next(&receiver), ShellEvent::Stdout("wörld".to_owned()));
+    api.kill(pid).unwrap();
+    assert_eq!(
+        events(&receiver).last(),
+        Some(&ShellEvent::Terminated {
+            code: None,
+            signal: Some(libc::SIGKILL)
+        })
+    );
+    assert_eq!(
+        api.write(pid, b"late\n"),
+        Err(ShellError::UnknownChild(pid))
+    );
+}
+
+#[test]
+fn kill_ends_a_sleeping_child_promptly() {
+    let api = api();
+    let (pid, receiver) = spawn(&api, "sleep", &["30"]);
+    assert_eq!(api.running(), 1);
+    let started = Instant::now();
+    api.kill(pid).unwrap();
+    assert_eq!(
+        events(&receiver),
+        [ShellEvent::Terminated {
+            code: None,
+            signal: Some(libc::SIGKILL)
+        }]
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    wait_until("the registry to forget the child", || api.running() == 0);
+    assert_eq!(api.kill(pid), Err(ShellError::UnknownChild(pid)));
+}
+
+#[test]
+fn kill_refuses_pids_this_api_did_not_spawn() {
+    let api = api();
+    let own = std::process::id();
+    assert_eq!(api.kill(own), Err(ShellError::UnknownChild(own)));
+    assert_eq!(api.kill(1), Err(ShellError::UnknownChild(1)));
+    // Another instance's child is not this one's.
+    let other = self::api();
+    let (pid, receiver) = spawn(&other, "sleep", &["30"]);
+    assert_eq!(api.kill(pid), Err(ShellError::UnknownChild(pid)));
+    assert_eq!(api.write(pid, b"x"), Err(ShellError::UnknownChild(pid)));
+    drop(other);
+    assert!(matches!(
+        events(&receiver).last(),
+        Some(ShellEvent::Terminated {
+            signal: Some(_),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn kill_all_ends_every_child() {
+    let api = api();
+    let receivers: Vec<_> = (0..3).map(|_| spawn(&api, "sleep", &["30"]).1).collect();
+    assert_eq!(api.running(), 3);
+    api.kill_all();
+    for receiver in &receivers {
+        assert_eq!(
+            events(receiver),
+            [ShellEvent::Terminated {
+                code: None,
+                signal: Some(libc::SIGKILL)
+            }]
+        );
+    }
+    wait_until("the registry to empty", || api.running() == 0);
+}
+
+#[test]
+fn events_have_tauri_v1_json_shape() {
+    assert_eq!(
+        ShellEvent::Stdout("a".to_owned()).to_json(),
+        json!({ "event": "Stdout", "payload": "a" })
+    );
+    assert_eq!(
+        ShellEvent::Stderr("b".to_owned()).to_json(),
+        json!({ "event": "Stderr", "payload": "b" })
+    );
+    assert_eq!(
+        ShellEvent::Error("c".to_owned()).to_json(),
+        json!({ "event": "Error", "payload": "c" })
+    );
+    assert_eq!(
+        ShellEvent::Terminated {
+            code: Some(0),
+            signal: None
+        }
+        .to_json(),
+        json!({ "event": "Terminated", "payload": { "code": 0, "signal": null } })
+    );
+}
+
+#[test]
+fn debug_lists_the_scope() {
+    let text = format!("{:?}", api());
+    assert!(text.contains("\"echo-n\""), "{text}");
+    assert!(text.contains("running: 0"), "{text}");
+}

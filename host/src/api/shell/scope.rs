@@ -1,0 +1,114 @@
+//! The compiled `[allowlist.shell] scope`: which arguments each command
+//! accepts. Regular expressions match the whole string, as in Tauri v1: the
+//! open pattern and every argument validator are compiled as
+//! `\A(?:pattern)\z`, so a validator `\d+` refuses `12abc` and `12\n`.
+
+use regex::{Regex, RegexBuilder};
+
+use super::error::ShellError;
+
+/// Compiled-size limit of one regular expression (as the config checker's).
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// One argument rule of a scoped command.
+#[derive(Debug)]
+pub(super) enum ArgRule {
+    /// Must be passed as is.
+    Fixed(String),
+    /// Must match in full; `source` is the validator as written.
+    Validated { source: String, regex: Regex },
+}
+
+/// The arguments a scoped command accepts, compiled.
+#[derive(Debug)]
+pub(super) enum ArgRules {
+    /// `args = false`.
+    None,
+    /// `args = true`.
+    Any,
+    /// A list: same length, rule by rule.
+    List(Vec<ArgRule>),
+}
+
+/// A `[allowlist.shell] scope` entry, compiled.
+#[derive(Debug)]
+pub(super) struct ScopedCommand {
+    /// The program as written: a name looked up in `PATH`, or a path.
+    pub(super) cmd: String,
+    /// What arguments it accepts.
+    pub(super) args: ArgRules,
+}
+
+/// A caller-supplied string for an error message: quoted, escaped, and cut
+/// after 100 characters.
+pub(super) fn quoted(text: &str) -> String {
+    const LIMIT: usize = 100;
+    match text.char_indices().nth(LIMIT) {
+        Some((at, _)) => format!("{:?}…", &text[..at]),
+        None => format!("{text:?}"),
+    }
+}
+
+/// Compiles `pattern` so that it must match the whole string.
+pub(super) fn full_match(pattern: &str, key: String) -> Result<Regex, ShellError> {
+    RegexBuilder::new(&format!(r"\A(?:{pattern})\z"))
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|error| ShellError::BadPattern {
+            key,
+            pattern: pattern.to_owned(),
+            message: error
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("invalid")
+                .trim()
+                .to_owned(),
+        })
+}
+
+/// Checks `args` against a scope entry's rules.
+pub(super) fn check_args(name: &str, rules: &ArgRules, args: &[String]) -> Result<(), ShellError> {
+    let rules = match rules {
+        ArgRules::Any => return Ok(()),
+        ArgRules::None if args.is_empty() => return Ok(()),
+        ArgRules::None => {
+            return Err(ShellError::NoArguments {
+                name: name.to_owned(),
+                count: args.len(),
+            });
+        }
+        ArgRules::List(rules) => rules,
+    };
+    if rules.len() != args.len() {
+        return Err(ShellError::ArgumentCount {
+            name: name.to_owned(),
+            expected: rules.len(),
+            got: args.len(),
+        });
+    }
+    for (index, (rule, arg)) in rules.iter().zip(args).enumerate() {
+        match rule {
+            ArgRule::Fixed(fixed) if fixed == arg => {}
+            ArgRule::Fixed(fixed) => {
+                return Err(ShellError::FixedArgument {
+                    name: name.to_owned(),
+                    index,
+                    expected: quoted(fixed),
+                    got: quoted(arg),
+                });
+            }
+            ArgRule::Validated { regex, .. } if regex.is_match(arg) => {}
+            ArgRule::Validated { source, .. } => {
+                return Err(ShellError::InvalidArgument {
+                    name: name.to_owned(),
+                    index,
+                    got: quoted(arg),
+                    validator: source.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+

@@ -1,0 +1,563 @@
+//! The app's windows: building each one with its webview (bridge script,
+//! IPC and navigation handlers, the custom protocol), closing them, and
+//! reaching their pages (replies, events) only while they show a page that
+//! may hear them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use millennium_config::model::WindowConfig;
+use serde_json::{Value, json};
+use tao::dpi::LogicalSize;
+use tao::event::WindowEvent;
+use tao::event_loop::{ControlFlow, EventLoopProxy, EventLoopWindowTarget};
+use tao::window::{Window, WindowId};
+use wry::http::Request;
+use wry::{NewWindowResponse, WebContext, WebView, WebViewBuilder};
+
+use super::config;
+use crate::bridge::{self, BridgeParams, RemotePage};
+use crate::context::{Caller, HostContext, Screened};
+use crate::events::{Reply, UserEvent};
+use crate::ipc::Output;
+use crate::{SCHEME, platform, protocol};
+
+/// Why a window (and so the host, at start) could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    /// There is no graphical session to open windows on.
+    #[error("{0}")]
+    Display(String),
+    /// tao could not open a window.
+    #[error("cannot open window `{label}`: {source}")]
+    Window {
+        /// The window.
+        label: String,
+        /// tao's error.
+        #[source]
+        source: tao::error::OsError,
+    },
+    /// wry could not create a webview.
+    #[error("cannot create the webview of window `{label}`: {source}")]
+    WebView {
+        /// The window.
+        label: String,
+        /// wry's error.
+        #[source]
+        source: wry::Error,
+    },
+    /// The window's `url` cannot be loaded.
+    #[error("window `{label}`: {reason}")]
+    Url {
+        /// The window.
+        label: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The context the protocol handler serves from. It is registered once per
+/// web context, so a dev restart swaps what it points to.
+type SharedContext = Arc<RwLock<Arc<HostContext>>>;
+
+/// A window and its webview. The webview is declared first so it is dropped
+/// before the window that contains it.
+pub(super) struct AppWindow {
+    pub(super) webview: WebView,
+    pub(super) window: Window,
+    /// The page listens for close requests and decides itself.
+    pub(super) intercept_close: bool,
+    /// A close was requested and the page has not answered yet.
+    pub(super) close_pending: bool,
+}
+
+/// Every open window, by label, and what building one needs.
+pub struct Windows {
+    ctx: Arc<HostContext>,
+    protocol_ctx: SharedContext,
+    proxy: EventLoopProxy<UserEvent>,
+    /// Devtools for windows that do not set `devtools` (dev mode only).
+    devtools_default: bool,
+    web_context: WebContext,
+    pub(super) open: HashMap<String, AppWindow>,
+    labels: HashMap<WindowId, String>,
+    protocol_registered: bool,
+}
+
+impl Windows {
+    /// No windows yet.
+    pub fn new(
+        ctx: Arc<HostContext>,
+        proxy: EventLoopProxy<UserEvent>,
+        web_context: WebContext,
+        devtools_default: bool,
+    ) -> Windows {
+        Windows {
+            protocol_ctx: Arc::new(RwLock::new(ctx.clone())),
+            ctx,
+            proxy,
+            devtools_default,
+            web_context,
+            open: HashMap::new(),
+            labels: HashMap::new(),
+            protocol_registered: false,
+        }
+    }
+
+    /// The running app.
+    pub fn ctx(&self) -> &Arc<HostContext> {
+        &self.ctx
+    }
+
+    /// The event loop.
+    pub fn proxy(&self) -> &EventLoopProxy<UserEvent> {
+        &self.proxy
+    }
+
+    /// Whether a window has this label.
+    pub fn contains(&self, label: &str) -> bool {
+        self.open.contains_key(label)
+    }
+
+    /// Every label, in no particular order.
+    pub fn labels(&self) -> impl Iterator<Item = &String> {
+        self.open.keys()
+    }
+
+    /// The tao window labelled `label`.
+    pub fn window(&self, label: &str) -> Option<&Window> {
+        self.open.get(label).map(|w| &w.window)
+    }
+
+    /// Any window (the built-in update dialog needs a parent).
+    pub fn any_window(&self) -> Option<&Window> {
+        self.open.values().next().map(|w| &w.window)
+    }
+
+    /// Shows or hides every window (`app.show()`, `app.hide()`).
+    pub fn set_all_visible(&self, visible: bool) {
+        for w in self.open.values() {
+            w.window.set_visible(visible);
+        }
+    }
+
+    /// Opens one window with its webview.
+    pub fn open(
+        &mut self,
+        target: &EventLoopWindowTarget<UserEvent>,
+        config: &WindowConfig,
+    ) -> Result<(), HostError> {
+        let opened = self.build(target, config)?;
+        self.insert(config.label.clone(), opened);
+        Ok(())
+    }
+
+    fn insert(&mut self, label: String, opened: AppWindow) {
+        self.labels.insert(opened.window.id(), label.clone());
+        self.open.insert(label, opened);
+    }
+
+    /// Dev mode: reloads every page (the frontend changed on disk).
+    pub fn reload_all(&self) {
+        for (label, entry) in &self.open {
+            if let Err(error) = entry.webview.reload() {
+                eprintln!("millennium: cannot reload window `{label}`: {error}");
+            }
+        }
+    }
+
+    /// Dev mode: the new context's windows open first; only when all of them
+    /// did are the old ones closed, so a failure leaves the app as it was.
+    pub fn restart(
+        &mut self,
+        target: &EventLoopWindowTarget<UserEvent>,
+        ctx: HostContext,
+        control_flow: &mut ControlFlow,
+    ) {
+        let previous = std::mem::replace(&mut self.ctx, Arc::new(ctx));
+        self.set_protocol_ctx(self.ctx.clone());
+        let configs = self.ctx.config.windows.clone();
+        let mut opened = Vec::with_capacity(configs.len());
+        for config in &configs {
+            match self.build(target, config) {
+                Ok(window) => opened.push((config.label.clone(), window)),
+                Err(error) => {
+                    eprintln!("millennium: keeping the running app: {error}");
+                    drop(opened);
+                    self.ctx = previous;
+                    self.set_protocol_ctx(self.ctx.clone());
+                    return;
+                }
+            }
+        }
+        self.labels.clear();
+        drop(std::mem::take(&mut self.open));
+        for (label, window) in opened {
+            self.insert(label, window);
+        }
+        if self.open.is_empty() {
+            *control_flow = ControlFlow::Exit;
+        }
+    }
+
+    fn set_protocol_ctx(&self, ctx: Arc<HostContext>) {
+        *self
+            .protocol_ctx
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = ctx;
+    }
+
+    /// Builds one window with its webview, without registering it.
+    fn build(
+        &mut self,
+        target: &EventLoopWindowTarget<UserEvent>,
+        config: &WindowConfig,
+    ) -> Result<AppWindow, HostError> {
+        let label = config.label.clone();
+        let url = config::start_url(&config.url).map_err(|reason| HostError::Url {
+            label: label.clone(),
+            reason,
+        })?;
+        let window = config::builder(config, &self.ctx.config.app.name)
+            .build(target)
+            .map_err(|source| HostError::Window {
+                label: label.clone(),
+                source,
+            })?;
+        if !config.visible && !config.resizable {
+            // tao applies `resizable` on the first configure event, which a
+            // hidden window does not get until it is shown.
+            window.set_resizable(false);
+        }
+        if config.center {
+            config::center(&window, Some(LogicalSize::new(config.width, config.height)));
+        }
+        let script = bridge::script(&BridgeParams {
+            key: self.ctx.key.as_str(),
+            label: &label,
+            callback: &self.ctx.callback,
+            freeze_prototype: self.ctx.config.security.freeze_prototype,
+            remote: self
+                .ctx
+                .remote
+                .for_window(&label)
+                .map(|grant| RemotePage {
+                    domain: &grant.domain,
+                    allow_http: grant.allows_http(),
+                    key: grant.key.as_str(),
+                    api: grant.api,
+                })
+                .collect(),
+        });
+        let navigation = navigation_rule(&self.ctx, &url);
+        let ipc = ipc_handler(self.ctx.clone(), self.proxy.clone(), label.clone());
+        let load_proxy = self.proxy.clone();
+        let load_label = label.clone();
+        let devtools = config.devtools.unwrap_or(self.devtools_default);
+        let register_protocol = !self.protocol_registered;
+        let protocol_ctx = self.protocol_ctx.clone();
+        let protocol_proxy = self.proxy.clone();
+
+        let mut builder = WebViewBuilder::new_with_web_context(&mut self.web_context)
+            .with_id(&label)
+            .with_url(url)
+            .with_initialization_script(script)
+            .with_ipc_handler(ipc)
+            .with_navigation_handler(navigation)
+            .with_on_page_load_handler(move |event, _url| match event {
+                wry::PageLoadEvent::Started => {
+                    let _ = load_proxy.send_event(UserEvent::PageLoadStarted {
+                        label: load_label.clone(),
+                    });
+                }
+                // A freshly installed version is healthy once a page loaded.
+                wry::PageLoadEvent::Finished => report_healthy_once(),
+            })
+            .with_new_window_req_handler(|url, _| {
+                eprintln!("millennium-host: refused to open a popup for {url}");
+                NewWindowResponse::Deny
+            })
+            .with_devtools(devtools)
+            .with_transparent(config.transparent)
+            .with_focused(config.focus);
+        if let Some(color) = config
+            .background_color
+            .as_deref()
+            .and_then(config::parse_color)
+        {
+            builder = builder.with_background_color(color);
+        }
+        if register_protocol {
+            // One handler per web context serves every window; the webview id
+            // (the label) tells them apart.
+            builder = builder.with_asynchronous_custom_protocol(
+                SCHEME.to_owned(),
+                move |webview_id, request, responder| {
+                    let ctx = protocol_ctx
+                        .read()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clone();
+                    let proxy = protocol_proxy.clone();
+                    let label = webview_id.to_owned();
+                    std::thread::spawn(move || {
+                        protocol::serve(&ctx, &proxy, label, request, responder);
+                    });
+                },
+            );
+        }
+        let webview =
+            platform::build_webview(builder, &window).map_err(|source| HostError::WebView {
+                label: label.clone(),
+                source,
+            })?;
+        self.protocol_registered = true;
+        Ok(AppWindow {
+            webview,
+            window,
+            intercept_close: false,
+            close_pending: false,
+        })
+    }
+
+    /// A close asked for by the user or by `close()`: the page decides when
+    /// it listens for close requests, otherwise the window closes.
+    pub fn request_close(&mut self, label: &str, control_flow: &mut ControlFlow) {
+        match self.open.get_mut(label) {
+            Some(w) if w.intercept_close => {
+                w.close_pending = true;
+                self.emit(
+                    label,
+                    "millennium://close-requested",
+                    Value::Null,
+                    Some(label),
+                );
+            }
+            Some(_) => self.close(label, control_flow),
+            None => {}
+        }
+    }
+
+    /// Closes a window now; the app exits with its last window.
+    pub fn close(&mut self, label: &str, control_flow: &mut ControlFlow) {
+        if let Some(closed) = self.open.remove(label) {
+            self.labels.remove(&closed.window.id());
+            drop(closed);
+        }
+        if self.open.is_empty() {
+            *control_flow = ControlFlow::Exit;
+        }
+    }
+
+    /// Window `label` started loading a page: what the previous page asked
+    /// for (close interception) no longer holds.
+    pub fn page_load_started(&mut self, label: &str) {
+        if let Some(entry) = self.open.get_mut(label) {
+            entry.intercept_close = false;
+            entry.close_pending = false;
+        }
+    }
+
+    /// Sends a result back to the page (or fetch) that asked.
+    pub fn reply(&self, label: &str, reply: Reply, result: Result<Output, String>) {
+        match reply {
+            Reply::Http(responder) => responder.respond(protocol::output_response(result)),
+            Reply::Script { id, caller } => {
+                let message = match result {
+                    Ok(Output::Json(value)) => {
+                        json!({"kind": "reply", "id": id, "ok": true, "value": value})
+                    }
+                    // The fetch-only commands are refused before they run on
+                    // this channel; this is the backstop.
+                    Ok(Output::Bytes(_)) => json!({"kind": "reply", "id": id, "ok": false,
+                        "error": "this answer is raw bytes, which only the fetch channel carries"}),
+                    Err(error) => json!({"kind": "reply", "id": id, "ok": false, "error": error}),
+                };
+                self.post(label, &message, Some(caller));
+            }
+        }
+    }
+
+    /// Calls the bridge's callback in window `label`, but only while it shows
+    /// a page that may use IPC (of `only`, when given): a window that
+    /// navigated elsewhere gets nothing, and a reply never reaches a page of
+    /// another caller than the one that asked.
+    fn post(&self, label: &str, message: &Value, only: Option<Caller>) {
+        let Some(entry) = self.open.get(label) else {
+            return;
+        };
+        let Some(current) = entry
+            .webview
+            .url()
+            .ok()
+            .and_then(|url| self.ctx.caller(label, &url))
+        else {
+            return;
+        };
+        if only.is_some_and(|caller| caller != current) {
+            return;
+        }
+        let callback = json!(self.ctx.callback);
+        let script = format!("window[{callback}] && window[{callback}]({message})");
+        if let Err(error) = entry.webview.evaluate_script(&script) {
+            eprintln!("millennium-host: cannot reach window `{label}`: {error}");
+        }
+    }
+
+    /// Event `event` for the pages of window `label` (with `windowLabel`).
+    pub fn emit(&self, label: &str, event: &str, payload: Value, window_label: Option<&str>) {
+        self.emit_to(label, event, payload, window_label, None);
+    }
+
+    /// [`Windows::emit`], heard only by pages of `only` when given.
+    pub fn emit_to(
+        &self,
+        label: &str,
+        event: &str,
+        payload: Value,
+        window_label: Option<&str>,
+        only: Option<Caller>,
+    ) {
+        let message = json!({
+            "kind": "event",
+            "event": event,
+            "payload": payload,
+            "windowLabel": window_label,
+        });
+        self.post(label, &message, only);
+    }
+
+    /// An event for the app pages of every window.
+    pub fn broadcast(&self, event: &str, payload: Value) {
+        for label in self.open.keys() {
+            self.emit_to(label, event, payload.clone(), None, Some(Caller::App));
+        }
+    }
+
+    /// Window events to the pages as `millennium://` events.
+    pub fn on_window_event(
+        &mut self,
+        id: WindowId,
+        event: WindowEvent,
+        control_flow: &mut ControlFlow,
+    ) {
+        let Some(label) = self.labels.get(&id).cloned() else {
+            // On Linux, tao reports a desktop theme change (XDG portal
+            // `color-scheme`) once, for no particular window: every window
+            // follows the desktop, so every window hears of it.
+            if let WindowEvent::ThemeChanged(theme) = event {
+                for label in self.open.keys() {
+                    let payload = json!(theme_name(theme));
+                    self.emit(label, "millennium://theme-changed", payload, Some(label));
+                }
+            }
+            return;
+        };
+        let l = Some(label.as_str());
+        match event {
+            WindowEvent::CloseRequested => self.request_close(&label, control_flow),
+            WindowEvent::Resized(size) => {
+                let payload = json!({"width": size.width, "height": size.height});
+                self.emit(&label, "millennium://resize", payload, l);
+            }
+            WindowEvent::Moved(pos) => {
+                self.emit(
+                    &label,
+                    "millennium://move",
+                    json!({"x": pos.x, "y": pos.y}),
+                    l,
+                );
+            }
+            WindowEvent::Focused(focused) => {
+                let name = if focused {
+                    "millennium://focus"
+                } else {
+                    "millennium://blur"
+                };
+                self.emit(&label, name, Value::Null, l);
+            }
+            WindowEvent::ThemeChanged(theme) => {
+                self.emit(
+                    &label,
+                    "millennium://theme-changed",
+                    json!(theme_name(theme)),
+                    l,
+                );
+            }
+            WindowEvent::Destroyed => self.close(&label, control_flow),
+            _ => {}
+        }
+    }
+}
+
+/// `light` or `dark`, as the pages spell it.
+pub(super) fn theme_name(theme: tao::window::Theme) -> &'static str {
+    match theme {
+        tao::window::Theme::Dark => "dark",
+        _ => "light",
+    }
+}
+
+/// The postMessage handler of one window: everything is decided by
+/// [`HostContext::screen`] (sender URL, key, command, gate); this only hands
+/// the outcome to the loop.
+fn ipc_handler(
+    ctx: Arc<HostContext>,
+    proxy: EventLoopProxy<UserEvent>,
+    label: String,
+) -> impl Fn(Request<String>) + 'static {
+    move |request: Request<String>| {
+        // WebKitGTK reports the main frame's URL here, also for messages
+        // from iframes: those are told apart by the key they cannot know.
+        let source = request.uri().to_string();
+        let event = match ctx.screen(&label, &source, request.body()) {
+            Screened::Invoke {
+                id,
+                caller,
+                command,
+            } => UserEvent::Invoke {
+                label: label.clone(),
+                command,
+                reply: Reply::Script { id, caller },
+            },
+            Screened::Reject { id, caller, error } => UserEvent::Reject {
+                label: label.clone(),
+                id,
+                caller,
+                error,
+            },
+            Screened::Ignore(reason) => {
+                eprintln!("millennium-host: ignored an IPC message in window `{label}`: {reason}");
+                return;
+            }
+        };
+        // Fails only while the app exits.
+        let _ = proxy.send_event(event);
+    }
+}
+
+/// Which navigations a window may make: the app's pages, its own start URL,
+/// and `[security] allowed-navigation`.
+fn navigation_rule(ctx: &HostContext, start_url: &str) -> impl Fn(String) -> bool + 'static {
+    let allowed = ctx.config.security.allowed_navigation.clone();
+    let start = start_url.to_owned();
+    move |url: String| {
+        let ok = config::is_app_url(&url)
+            || url == start
+            || url == "about:blank"
+            || allowed
+                .iter()
+                .any(|glob| config::wildcard_match(glob, &url));
+        if !ok {
+            eprintln!(
+                "millennium-host: refused navigation to {url} (not in [security] allowed-navigation)"
+            );
+        }
+        ok
+    }
+}
+
+/// Writes the health report of a freshly installed version, once.
+fn report_healthy_once() {
+    static REPORTED: std::sync::Once = std::sync::Once::new();
+    REPORTED.call_once(crate::updater::report_healthy);
+}

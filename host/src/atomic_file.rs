@@ -1,0 +1,187 @@
+//! Replacing a file atomically: the one implementation every writer of the
+//! workspace uses (`Millennium.fs` writes and copies, the updater's swap,
+//! and, through the packager, `millennium build`, `keygen` and `sign`).
+//!
+//! The new bytes go to a temporary sibling `.<name>.<tag>-<random>`, created
+//! exclusively and with its final mode from the start (so a secret key is
+//! never readable by others, not even while it is written). [`Staged::commit`]
+//! fsyncs it, renames it over the target in one step and fsyncs the
+//! directory, so the rename itself survives a crash. Until then the target
+//! is untouched, and a [`Staged`] dropped without a commit removes its
+//! temporary file: a failure leaves nothing behind.
+
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// A temporary file that becomes `target` on [`Staged::commit`].
+#[derive(Debug)]
+pub struct Staged {
+    file: File,
+    temp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    /// Creates the temporary sibling of `target`, named with `tag`. With
+    /// `mode`, the file gets exactly those permission bits; without, the
+    /// process's umask applies as for any new file.
+    pub fn new(target: &Path, tag: &str, mode: Option<u32>) -> io::Result<Staged> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+        let dir = parent_of(target);
+        let mut temp_name = OsString::from(".");
+        temp_name.push(name);
+        temp_name.push(format!(".{tag}-{}", random_suffix()?));
+        let temp = dir.join(temp_name);
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        if let Some(mode) = mode {
+            options.mode(mode);
+        }
+        let file = options.open(&temp)?;
+        let staged = Staged {
+            file,
+            temp,
+            target: target.to_owned(),
+            committed: false,
+        };
+        if let Some(mode) = mode {
+            // `mode` at creation is filtered by the umask; this is not.
+            staged
+                .file
+                .set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+        Ok(staged)
+    }
+
+    /// The file to write the new contents to.
+    pub fn file(&mut self) -> &mut File {
+        &mut self.file
+    }
+
+    /// Where the contents are until the commit.
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// fsync, rename over the target, fsync the directory. On error the
+    /// temporary file is removed and the target is as it was.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.file.sync_all()?;
+        fs::rename(&self.temp, &self.target)?;
+        self.committed = true;
+        sync_dir(parent_of(&self.target));
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Replaces `target` with what `fill` writes, atomically (see the module).
+pub fn write(
+    target: &Path,
+    tag: &str,
+    mode: Option<u32>,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut staged = Staged::new(target, tag, mode)?;
+    fill(staged.file())?;
+    staged.commit()
+}
+
+/// fsyncs a directory, so a rename in it is durable. Best effort: some file
+/// systems cannot sync a directory, and the rename has happened either way.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn random_suffix() -> io::Result<String> {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).map_err(|e| io::Error::other(format!("random: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn scratch(tag: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("millennium-atomic-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_commit_replaces_the_target_with_the_given_mode() {
+        let dir = scratch("commit");
+        let target = dir.join("key");
+        fs::write(&target, "old").unwrap();
+        write(&target, "tmp", Some(0o600), |f| f.write_all(b"new")).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(
+            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(names(&dir), ["key"]);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_target_and_no_temporary_file() {
+        let dir = scratch("fail");
+        let target = dir.join("notes.md");
+        fs::write(&target, "kept").unwrap();
+        let error = write(&target, "millennium", None, |f| {
+            f.write_all(b"half")?;
+            Err(io::Error::other("disk on fire"))
+        })
+        .unwrap_err();
+        assert_eq!(error.to_string(), "disk on fire");
+        assert_eq!(fs::read(&target).unwrap(), b"kept");
+        assert_eq!(names(&dir), ["notes.md"]);
+        // Dropped without a commit: gone too.
+        let staged = Staged::new(&target, "update", Some(0o755)).unwrap();
+        assert!(staged.temp_path().exists());
+        let temp = staged.temp_path().to_owned();
+        assert!(
+            temp.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".notes.md.update-")
+        );
+        drop(staged);
+        assert!(!temp.exists());
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

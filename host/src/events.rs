@@ -1,0 +1,108 @@
+//! The messages every thread sends to the event loop, and where a command's
+//! answer goes. A leaf: the runtime, the protocol handler, the APIs and dev
+//! mode all use these types, and this module uses none of them.
+
+use serde_json::Value;
+use wry::RequestAsyncResponder;
+
+use crate::context::{Caller, HostContext};
+use crate::ipc::{Admitted, Output};
+
+/// Messages to the event loop.
+pub enum UserEvent {
+    /// An admitted command from the page in window `label`.
+    Invoke {
+        /// The calling window.
+        label: String,
+        /// What to run; only the gate makes an [`Admitted`].
+        command: Admitted,
+        /// Where the result goes.
+        reply: Reply,
+    },
+    /// The result of a command a worker thread ran (or a dialog answered),
+    /// to be answered from the loop.
+    Settle {
+        /// The calling window.
+        label: String,
+        /// Where the result goes.
+        reply: Reply,
+        /// The result.
+        result: Result<Output, String>,
+    },
+    /// A refused or malformed postMessage call whose promise must be rejected.
+    Reject {
+        /// The calling window.
+        label: String,
+        /// The promise.
+        id: u64,
+        /// Who asked: the answer goes only to a page of the same caller.
+        caller: Caller,
+        /// Why.
+        error: String,
+    },
+    /// Window `label` started loading a new page: what the previous page
+    /// asked for (close interception) no longer holds.
+    PageLoadStarted {
+        /// The window.
+        label: String,
+    },
+    /// An event from the host (a spawned child's output) for the pages of
+    /// `caller` in window `label`.
+    Emit {
+        /// The window.
+        label: String,
+        /// Only pages of this caller hear it.
+        caller: Caller,
+        /// Event name.
+        event: String,
+        /// Payload.
+        payload: Value,
+    },
+    /// An event from the host for the app pages of every window (updater
+    /// status and progress).
+    Broadcast {
+        /// Event name.
+        event: String,
+        /// Payload.
+        payload: Value,
+    },
+    /// `check-on-start` found an update and `[updater] dialog` is on: ask.
+    UpdatePrompt(Box<crate::updater::Update>),
+    /// The new version reported healthy: this process ends.
+    ExitForUpdate,
+    /// A request of `millennium dev` (never sent by the shipped host).
+    Dev(DevEvent),
+}
+
+/// Where a command's result goes.
+pub enum Reply {
+    /// The promise `id` of the postMessage channel, settled with
+    /// `evaluate_script` only while the window still shows a page of `caller`.
+    Script {
+        /// The promise.
+        id: u64,
+        /// Who asked.
+        caller: Caller,
+    },
+    /// The pending fetch of the protocol channel (app pages only).
+    Http(RequestAsyncResponder),
+}
+
+impl Reply {
+    /// Who asked.
+    pub fn caller(&self) -> Caller {
+        match self {
+            Reply::Script { caller, .. } => *caller,
+            Reply::Http(_) => Caller::App,
+        }
+    }
+}
+
+/// What a [`crate::dev::DevHandle`] asks of the event loop.
+pub enum DevEvent {
+    /// Reload the page of every window.
+    Reload,
+    /// Open the new context's windows, then close the old ones. If a new
+    /// window cannot be opened, the old windows and context stay.
+    Restart(Box<HostContext>),
+}

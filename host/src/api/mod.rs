@@ -54,8 +54,8 @@ use serde_json::Value;
 pub use call::{Call, Deferred, LoopCall};
 
 use crate::context::ContextError;
-use crate::ipc::decode::{DecodeError, json_fetch_args};
-use crate::ipc::{Admitted, Output};
+use crate::ipc::decode::{DecodeError, decode_command, decode_fetch, json_fetch_args};
+use crate::ipc::{Admitted, Command, Output};
 use fs::FsScope;
 use path::PathContext;
 
@@ -112,6 +112,25 @@ pub struct Sample {
     pub query: Option<&'static str>,
     /// A page's call that sends this command and returns a promise.
     pub js: &'static str,
+}
+
+impl Sample {
+    /// The command this sample sends, with its placeholders replaced by
+    /// `fill` (bare text), decoded on the channel it travels.
+    pub fn decode(&self, fill: impl Fn(&str) -> String) -> Result<Command, DecodeError> {
+        match self.query {
+            Some(query) => decode_fetch(
+                self.cmd,
+                Some(&fill(query)),
+                &mut fill(self.args).into_bytes(),
+            ),
+            None => decode_command(
+                self.cmd,
+                serde_json::from_str(&fill(self.args))
+                    .map_err(|e| DecodeError::Malformed(e.to_string()))?,
+            ),
+        }
+    }
 }
 
 /// A [`Sample`] sent over `postMessage` (or a JSON fetch body).

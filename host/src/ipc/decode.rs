@@ -153,6 +153,15 @@ pub fn json_fetch_args(cmd: &str, query: &str, body: &[u8]) -> Result<Value, Dec
     }
 }
 
+/// The raw body of a bytes command, under [`MAX_BINARY_BYTES`], moved out
+/// of `body` without a copy.
+pub fn raw_body(body: &mut Vec<u8>) -> Result<Vec<u8>, DecodeError> {
+    if body.len() > MAX_BINARY_BYTES {
+        return Err(DecodeError::TooLarge { len: body.len() });
+    }
+    Ok(std::mem::take(body))
+}
+
 /// The query of a raw-bytes command, split into its parameters (each
 /// percent-decoded as UTF-8, named in `names`, given at most once).
 pub fn query_params<'a>(
@@ -496,24 +505,15 @@ mod tests {
 
     /// A sample with its placeholders filled in, decoded.
     fn sample_command(sample: &crate::api::Sample) -> Result<Command, String> {
-        let fill = |text: &str| {
-            text.replace("$FILE", "/tmp/a.txt")
-                .replace("$NEW", "/tmp/b.txt")
-                .replace("$DIR", "/tmp")
-                .replace("$URL", "https://example.com/")
-                .replace("$PROGRAM", "touch")
-                .replace("$MARKER", "/tmp/touched")
-        };
-        match sample.query {
-            Some(query) => decode_fetch(
-                sample.cmd,
-                Some(&fill(query)),
-                &mut fill(sample.args).into_bytes(),
-            )
-            .map_err(|e| e.to_string()),
-            None => decode_message(&msg(sample.cmd, &fill(sample.args)))
-                .map(|(_, c)| c)
-                .map_err(|(_, e)| e.to_string()),
-        }
+        sample
+            .decode(|text| {
+                text.replace("$FILE", "/tmp/a.txt")
+                    .replace("$NEW", "/tmp/b.txt")
+                    .replace("$DIR", "/tmp")
+                    .replace("$URL", "https://example.com/")
+                    .replace("$PROGRAM", "touch")
+                    .replace("$MARKER", "/tmp/touched")
+            })
+            .map_err(|e| e.to_string())
     }
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::{Api, Call, Route, Sample, Setup, Surface, sample};
 use crate::context::ContextError;
 use crate::ipc::decode::{
-    DecodeError, MAX_BINARY_BYTES, bad, json_fetch_args, parse, query_params, unknown,
+    DecodeError, bad, json_fetch_args, parse, query_params, raw_body, unknown,
 };
 use crate::ipc::{Admitted, Output};
 
@@ -138,9 +138,7 @@ impl Api for FsCommand {
         if function != "writeBinaryFile" {
             return decode_fs(cmd, function, json_fetch_args(cmd, query, body)?);
         }
-        if body.len() > MAX_BINARY_BYTES {
-            return Err(DecodeError::TooLarge { len: body.len() });
-        }
+        let contents = raw_body(body)?;
         let mut path = None;
         let mut dir = None;
         for (name, value) in query_params(cmd, query, &["path", "dir"])? {
@@ -161,7 +159,7 @@ impl Api for FsCommand {
         };
         Ok(FsCommand::WriteFile {
             path: fs_path(cmd, path, dir)?,
-            contents: std::mem::take(body),
+            contents,
         })
     }
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::{HttpApi, HttpBody, HttpRequest, HttpScope};
 use crate::api::{Api, Call, Route, Setup, Surface, sample};
 use crate::context::ContextError;
-use crate::ipc::decode::{DecodeError, MAX_BINARY_BYTES, MAX_MESSAGE_BYTES, bad, parse, unknown};
+use crate::ipc::decode::{DecodeError, MAX_MESSAGE_BYTES, bad, parse, raw_body, unknown};
 use crate::ipc::{Admitted, Output};
 
 /// `Millennium.http`.
@@ -102,9 +102,7 @@ impl Api for HttpCommand {
             let args = crate::ipc::decode::json_fetch_args(cmd, query, body)?;
             return Self::decode(cmd, function, args);
         }
-        if body.len() > MAX_BINARY_BYTES {
-            return Err(DecodeError::TooLarge { len: body.len() });
-        }
+        let raw = raw_body(body)?;
         let Some(encoded) = query.strip_prefix("args=").filter(|q| !q.contains('&')) else {
             return Err(bad(cmd, "the query must be `args=<JSON>` only"));
         };
@@ -116,7 +114,6 @@ impl Api for HttpCommand {
         }
         let args: Value = serde_json::from_str(&text)
             .map_err(|e| bad(cmd, format!("`args` is not JSON: {e}")))?;
-        let raw = std::mem::take(body);
         Ok(HttpCommand::Request(decode_http(cmd, args, Some(raw))?))
     }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Api, Call, Route, Setup, Surface, sample};
 use crate::context::ContextError;
-use crate::ipc::decode::{DecodeError, MAX_BINARY_BYTES, bad, unknown};
+use crate::ipc::decode::{DecodeError, bad, raw_body, unknown};
 use crate::ipc::{Admitted, Output};
 
 /// `Millennium.ipc`.
@@ -55,11 +55,8 @@ impl Api for IpcCommand {
             return Err(bad(cmd, "this command takes no query string"));
         }
         // Raw bytes get the larger cap; they are not parsed.
-        if body.len() > MAX_BINARY_BYTES {
-            return Err(DecodeError::TooLarge { len: body.len() });
-        }
         Ok(IpcCommand::Ping {
-            echo: Some(std::mem::take(body)),
+            echo: Some(raw_body(body)?),
         })
     }
 

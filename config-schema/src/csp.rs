@@ -156,21 +156,54 @@ fn check_scripts(directives: &[(String, Vec<String>)]) -> Vec<CspProblem> {
     }
     let mut problems = Vec::new();
     for (name, sources) in governing {
-        for source in sources {
-            let lowered = source.to_ascii_lowercase();
-            if UNSAFE_SCRIPT_SOURCES.contains(&lowered.as_str()) {
-                problems.push(CspProblem {
-                    directive: name.clone(),
-                    message: format!("`{name}` allows `{source}`, which lets injected content run scripts"),
-                    hint: Some(format!(
-                        "remove `{source}`; inline scripts in your HTML are hashed into the CSP at build time. To accept the risk, set `dangerous-allow-unsafe-scripts = true` in `[security]`"
-                    )),
-                    unsafe_script: true,
-                });
-            }
+        // A source that is not valid CSP is reported as such already.
+        for source in sources.iter().filter(|s| check_source(s).is_ok()) {
+            let Some(why) = script_source_risk(source) else {
+                continue;
+            };
+            problems.push(CspProblem {
+                directive: name.clone(),
+                message: format!("`{name}` allows `{source}`, {why}"),
+                hint: Some(format!(
+                    "remove `{source}` and bundle your scripts into the frontend; inline scripts in your HTML are hashed into the CSP at build time. To accept the risk, set `dangerous-allow-unsafe-scripts = true` in `[security]`"
+                )),
+                unsafe_script: true,
+            });
         }
     }
     problems
+}
+
+/// Why a source in a script directive defeats the policy, if it does: an
+/// injected `<script>` (or handler) that it admits runs with
+/// `window.Millennium`.
+fn script_source_risk(source: &str) -> Option<&'static str> {
+    let lowered = source.to_ascii_lowercase();
+    if UNSAFE_SCRIPT_SOURCES.contains(&lowered.as_str()) {
+        return Some("which lets injected content run scripts");
+    }
+    if lowered.starts_with('\'') {
+        return if lowered.starts_with("'nonce-") {
+            Some(
+                "a nonce fixed in the config and the same in every response, so injected markup can carry it",
+            )
+        } else if lowered == "'strict-dynamic'" {
+            Some("which lets any script that runs load more scripts from anywhere")
+        } else if lowered == "'unsafe-hashes'" {
+            Some("which lets inline event handlers such as `onclick` run")
+        } else {
+            None
+        };
+    }
+    if source == "*" {
+        return Some("which lets a `<script src>` from any host run");
+    }
+    if lowered.ends_with(':') {
+        return Some(
+            "a whole scheme, which lets a `<script src>` from any host of that scheme run",
+        );
+    }
+    Some("a host, so whatever that host serves (or is made to serve) runs as the app's own code")
 }
 
 /// Splits a policy string into `(directive, sources)` pairs.
@@ -290,6 +323,64 @@ mod tests {
         assert_eq!(problems("script-src 'self' data: blob:").len(), 2);
     }
 
+    /// Regression (security review): these passed `millennium check`
+    /// silently, and an injected `<script src="https://attacker/...">`
+    /// then ran with `window.Millennium`.
+    #[test]
+    fn script_sources_that_defeat_the_policy_are_refused() {
+        for (policy, needle) in [
+            ("script-src *", "from any host"),
+            ("script-src 'self' https:", "a whole scheme"),
+            ("script-src 'self' http:", "a whole scheme"),
+            ("default-src 'self' millennium:", "a whole scheme"),
+            ("script-src 'self' https://cdn.example.com", "a host"),
+            ("script-src 'self' cdn.example.com", "a host"),
+            ("default-src 'self' *.example.com", "a host"),
+            ("script-src 'nonce-abc123'", "a nonce fixed in the config"),
+            ("script-src 'self' 'strict-dynamic'", "load more scripts"),
+            (
+                "script-src 'self' 'unsafe-hashes' 'sha256-abc'",
+                "inline event handlers",
+            ),
+            (
+                "default-src 'self'; script-src-elem https://x.example",
+                "a host",
+            ),
+        ] {
+            let found = check(&parse_policy(policy));
+            assert_eq!(found.len(), 1, "{policy}: {found:?}");
+            assert!(
+                found[0].message.contains(needle),
+                "{policy}: {}",
+                found[0].message
+            );
+            assert!(
+                found[0].unsafe_script,
+                "{policy}: a dangerous- key may accept it"
+            );
+            assert!(
+                found[0]
+                    .hint
+                    .as_deref()
+                    .unwrap()
+                    .contains("dangerous-allow-unsafe-scripts")
+            );
+        }
+        // What stays allowed: the app's own origin, hashes, WebAssembly,
+        // and hosts in directives that do not govern scripts.
+        for policy in [
+            "script-src 'self' 'sha256-abc123+/=' 'wasm-unsafe-eval' 'report-sample'",
+            "default-src 'self'; img-src https: data:; connect-src https://api.example.com; style-src *",
+            "default-src 'none'; script-src 'self'",
+        ] {
+            assert!(
+                problems(policy).is_empty(),
+                "{policy}: {:?}",
+                problems(policy)
+            );
+        }
+    }
+
     #[test]
     fn missing_script_policy_is_flagged() {
         assert!(problems("img-src 'self'")[0].contains("neither"));
@@ -303,7 +394,9 @@ mod tests {
         assert!(problems("default-src 'none' 'self'")[0].contains("'none'"));
         assert!(problems("default-src 'sha256-abc'").is_empty());
         assert!(
-            problems("default-src https://cdn.example.com:8443/x *.example.org https: 'self'")
+            // Valid syntax; outside script directives, since hosts there let
+            // injected scripts in (see the test below).
+            problems("default-src 'self'; img-src https://cdn.example.com:8443/x *.example.org https: 'self'")
                 .is_empty()
         );
         assert!(!problems("default-src 'self' http://host:99999").is_empty());

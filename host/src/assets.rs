@@ -265,13 +265,31 @@ pub struct Asset {
 }
 
 impl Asset {
-    /// Whether the response gets a Content-Security-Policy header.
+    /// Whether it is an HTML page (whose inline scripts get hashed).
     /// Case-insensitive, because a proxying source passes a server's
     /// `Content-Type` through as it came.
     pub fn is_html(&self) -> bool {
         let essence = self.mime.split(';').next().unwrap_or("").trim();
         essence.eq_ignore_ascii_case("text/html")
             || essence.eq_ignore_ascii_case("application/xhtml+xml")
+    }
+
+    /// Whether the webview renders it as a document that can run scripts
+    /// (HTML, and SVG and XML, which can carry `<script>` too): such a
+    /// response needs the CSP header.
+    pub fn is_document(&self) -> bool {
+        let essence = self.mime.split(';').next().unwrap_or("").trim();
+        self.is_html()
+            || [
+                "image/svg+xml",
+                "application/xml",
+                "text/xml",
+                "text/xsl",
+                "application/xslt+xml",
+            ]
+            .iter()
+            .any(|m| essence.eq_ignore_ascii_case(m))
+            || essence.to_ascii_lowercase().ends_with("+xml")
     }
 }
 
@@ -480,6 +498,43 @@ mod tests {
         let bin = resolver.resolve("/data.bin").unwrap();
         assert_eq!(bin.mime, "application/octet-stream");
         assert!(!bin.is_html());
+        assert!(!bin.is_document());
+    }
+
+    /// Regression (security review): SVG and XML documents were served
+    /// without the CSP header, so a `<script>` inside one ran unchecked.
+    #[test]
+    fn svg_and_xml_documents_get_the_policy_too() {
+        let asset = |mime: &str| Asset {
+            bytes: Cow::Borrowed(b""),
+            mime: mime.to_owned(),
+            path: AssetPath::parse("/a").unwrap(),
+            status: 200,
+        };
+        for mime in [
+            "text/html; charset=utf-8",
+            "application/xhtml+xml",
+            "image/svg+xml",
+            "application/xml",
+            "text/xml; charset=utf-8",
+            "text/xsl",
+            "application/rss+xml",
+        ] {
+            assert!(asset(mime).is_document(), "{mime}");
+        }
+        for mime in [
+            "text/css",
+            "text/javascript",
+            "image/png",
+            "application/json",
+            "text/plain",
+        ] {
+            assert!(!asset(mime).is_document(), "{mime}");
+        }
+        assert!(
+            !asset("image/svg+xml").is_html(),
+            "no inline-script hashes for SVG"
+        );
     }
 
     #[test]

@@ -50,8 +50,10 @@ fn asset(
     }
     match ctx.assets().resolve_request(path, query) {
         Ok(asset) => {
-            let csp = asset.is_html().then(|| {
-                if ctx.hash_inline_scripts {
+            // Every document gets the policy (SVG and XML run scripts too);
+            // only HTML pages get their own inline scripts' hashes.
+            let csp = asset.is_document().then(|| {
+                if ctx.hash_inline_scripts && asset.is_html() {
                     let hashes = crate::inline_scripts::hashes_of(&asset.bytes);
                     crate::inline_scripts::with_script_hashes(&ctx.csp, &hashes)
                 } else {

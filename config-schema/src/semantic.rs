@@ -68,6 +68,21 @@ impl Checker<'_> {
                 "absolute path",
                 Some(format!("write it relative to {}", display_dir(base_dir))),
             );
+        } else if leaves_app_dir(base_dir, &app.frontend) {
+            // A hostile repository's toml could otherwise pack, serve or
+            // watch the developer's home directory.
+            self.report(
+                "/app/frontend",
+                format!(
+                    "the frontend directory `{}` is outside the app's directory",
+                    app.frontend
+                ),
+                "outside the app",
+                Some(format!(
+                    "put the frontend inside {} (everything in it is packed into the app)",
+                    display_dir(base_dir)
+                )),
+            );
         } else if pages_on_disk && !frontend.is_dir() {
             let what = if frontend.exists() {
                 "is not a directory"
@@ -108,6 +123,8 @@ impl Checker<'_> {
 
     fn windows(&mut self, config: &Config, base_dir: &Path, pages_on_disk: bool) {
         let frontend = base_dir.join(&config.app.frontend);
+        // A frontend outside the app is reported on `app.frontend` already.
+        let pages_on_disk = pages_on_disk && !leaves_app_dir(base_dir, &config.app.frontend);
         let mut labels: HashSet<&str> = HashSet::new();
         for (index, window) in config.windows.iter().enumerate() {
             let at = |key: &str| format!("/windows/{index}/{key}");
@@ -630,4 +647,59 @@ fn sorted(labels: &HashSet<&str>) -> String {
     let mut labels: Vec<&str> = labels.iter().copied().collect();
     labels.sort_unstable();
     labels.join(", ")
+}
+
+/// Whether `frontend` (relative) names a directory outside `base_dir`: by
+/// `..` in the text, or through a symlink that leads out.
+fn leaves_app_dir(base_dir: &Path, frontend: &str) -> bool {
+    let lexical = Path::new(frontend)
+        .components()
+        .try_fold(0usize, |depth, part| match part {
+            std::path::Component::ParentDir => depth.checked_sub(1),
+            std::path::Component::Normal(_) => Some(depth + 1),
+            _ => Some(depth),
+        });
+    if lexical.is_none() {
+        return true;
+    }
+    match (
+        base_dir.canonicalize(),
+        base_dir.join(frontend).canonicalize(),
+    ) {
+        (Ok(base), Ok(dir)) => !dir.starts_with(base),
+        // Not there (yet): the lexical check is all there is.
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (security review): `frontend = ".."` packed, served and
+    /// watched the directory above the app (a hostile repository's toml
+    /// could reach the developer's home).
+    #[test]
+    fn a_frontend_outside_the_app_directory_is_refused() {
+        let base = std::env::temp_dir().join(format!("millennium-leaves-{}", std::process::id()));
+        let app = base.join("app");
+        std::fs::create_dir_all(app.join("dist")).unwrap();
+        std::fs::create_dir_all(base.join("elsewhere")).unwrap();
+        let _ = std::fs::remove_file(app.join("linked"));
+        std::os::unix::fs::symlink(base.join("elsewhere"), app.join("linked")).unwrap();
+        for outside in [
+            "..",
+            "../app",
+            "dist/../..",
+            "../elsewhere",
+            "linked",
+            "./../x",
+        ] {
+            assert!(leaves_app_dir(&app, outside), "{outside}");
+        }
+        for inside in [".", "dist", "./dist", "dist/../dist", "not-yet-built"] {
+            assert!(!leaves_app_dir(&app, inside), "{inside}");
+        }
+        std::fs::remove_dir_all(base).unwrap();
+    }
 }

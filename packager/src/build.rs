@@ -45,6 +45,9 @@ pub struct Built {
     pub hashed_scripts: usize,
     /// The `.minisig` and `latest.json` written beside the executable.
     pub release_files: Vec<PathBuf>,
+    /// What the frontend directory held that was not packed (version
+    /// control directories), relative to it.
+    pub left_out: Vec<String>,
 }
 
 /// Runs `millennium build`, printing diagnostics or a summary.
@@ -76,6 +79,9 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
         if built.hashed_scripts == 1 { "" } else { "s" },
         started.elapsed().as_secs_f64() * 1000.0
     );
+    for path in &built.left_out {
+        eprintln!("left out {path}/ (version control, never packed)");
+    }
     for path in &built.release_files {
         eprintln!("wrote {}", path.display());
     }
@@ -121,7 +127,7 @@ pub fn build(
     let host = std::fs::read(&host_path)
         .with_context(|| format!("cannot read the host {}", host_path.display()))?;
     let frontend = loaded.base_dir.join(&loaded.config.app.frontend);
-    let files = collect(&frontend)?;
+    let Collected { files, left_out } = collect(&frontend)?;
     let mut hashes = BTreeSet::new();
     for file in files.iter().filter(|f| is_html(&f.mime)) {
         hashes.extend(inline_scripts::hashes_of(&file.bytes));
@@ -187,6 +193,7 @@ pub fn build(
         frontend_bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         hashed_scripts: hashes.len(),
         release_files,
+        left_out,
     })
 }
 
@@ -280,30 +287,49 @@ fn beside_self(name: &str) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Every file under `root`, with paths relative to it. Symlinks are followed
-/// when they stay inside `root`; one that leaves it, or a loop, is an error.
-pub fn collect(root: &Path) -> anyhow::Result<Vec<InputFile>> {
+/// Directories of version control systems: never part of an app.
+const VCS_DIRECTORIES: &[&str] = &[
+    ".git", ".hg", ".svn", ".bzr", "_darcs", ".fossil", "CVS", ".jj", ".pijul",
+];
+
+/// The frontend as it is packed.
+#[derive(Debug)]
+pub struct Collected {
+    /// Every file, sorted by path.
+    pub files: Vec<InputFile>,
+    /// Version control directories that were left out, relative paths.
+    pub left_out: Vec<String>,
+}
+
+/// Reads every file under `root` (following symlinks only inside it) for
+/// the payload. Version control directories are left out and reported; a
+/// minisign secret key anywhere in it is an error (it would be served to
+/// any page at `millennium://localhost/<path>`).
+pub fn collect(root: &Path) -> anyhow::Result<Collected> {
     let canonical_root = root
         .canonicalize()
         .with_context(|| format!("frontend directory {}", root.display()))?;
-    let mut files = Vec::new();
+    let mut collected = Collected {
+        files: Vec::new(),
+        left_out: Vec::new(),
+    };
     let mut visited = BTreeSet::new();
     walk(
         &canonical_root,
         &canonical_root,
         "",
-        &mut files,
+        &mut collected,
         &mut visited,
     )?;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    collected.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(collected)
 }
 
 fn walk(
     root: &Path,
     dir: &Path,
     prefix: &str,
-    files: &mut Vec<InputFile>,
+    collected: &mut Collected,
     visited: &mut BTreeSet<PathBuf>,
 ) -> anyhow::Result<()> {
     if !visited.insert(dir.to_owned()) {
@@ -320,6 +346,15 @@ fn walk(
             bail!("{}: file names must be UTF-8", entry.path().display());
         };
         let path = entry.path();
+        let relative = if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if VCS_DIRECTORIES.contains(&name) && path.is_dir() {
+            collected.left_out.push(relative);
+            continue;
+        }
         let real = path
             .canonicalize()
             .with_context(|| match std::fs::symlink_metadata(&path) {
@@ -335,20 +370,21 @@ fn walk(
                 real.display()
             );
         }
-        let relative = if prefix.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{prefix}/{name}")
-        };
         let meta =
             std::fs::metadata(&real).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
-            walk(root, &real, &relative, files, visited)?;
+            walk(root, &real, &relative, collected, visited)?;
         } else if meta.is_file() {
             let bytes =
                 std::fs::read(&real).with_context(|| format!("cannot read {}", path.display()))?;
+            if is_minisign_secret_key(&bytes) {
+                bail!(
+                    "{} is a minisign secret key: it must never be packed into an app, where any page could read it (move it out of the frontend directory)",
+                    path.display()
+                );
+            }
             let mime = millennium_host::assets::mime_for(name);
-            files.push(InputFile {
+            collected.files.push(InputFile {
                 path: relative,
                 mime,
                 bytes,
@@ -358,6 +394,25 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// Whether `bytes` hold a minisign secret key, whatever the file is called:
+/// a line that is the base64 of a secret key box (signature algorithm `Ed`,
+/// checksum algorithm `B2`, 158 bytes, encrypted or not).
+fn is_minisign_secret_key(bytes: &[u8]) -> bool {
+    use base64::Engine;
+    // Key files are a few hundred bytes; anything large is something else.
+    if bytes.len() > 64 * 1024 {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    text.lines().any(|line| {
+        base64::engine::general_purpose::STANDARD
+            .decode(line.trim())
+            .is_ok_and(|blob| blob.len() == 158 && blob.starts_with(b"Ed") && &blob[4..6] == b"B2")
+    })
 }
 
 fn human_bytes(bytes: u64) -> String {
@@ -371,6 +426,79 @@ fn human_bytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scratch(tag: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("millennium-collect-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Regression (security review): the build packed minisign secret keys,
+    /// served to any page at `millennium://localhost/<name>`.
+    #[test]
+    fn minisign_secret_keys_are_refused_whatever_their_name() {
+        let encrypted =
+            minisign::KeyPair::generate_encrypted_keypair(Some("pw".to_owned())).unwrap();
+        let plain = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        for (tag, keypair) in [("encrypted", &encrypted), ("plain", &plain)] {
+            let secret = keypair.sk.to_box(Some("anything")).unwrap().into_string();
+            assert!(is_minisign_secret_key(secret.as_bytes()), "{tag}");
+            // Without its comment line, or with CRLF, it is still a key.
+            let bare = secret.lines().nth(1).unwrap().to_owned();
+            assert!(is_minisign_secret_key(bare.as_bytes()), "{tag} bare");
+            assert!(
+                is_minisign_secret_key(secret.replace('\n', "\r\n").as_bytes()),
+                "{tag} crlf"
+            );
+            let public = keypair.pk.to_box().unwrap().into_string();
+            assert!(
+                !is_minisign_secret_key(public.as_bytes()),
+                "{tag} public key"
+            );
+            let dir = scratch(tag);
+            std::fs::create_dir_all(dir.join("img")).unwrap();
+            std::fs::write(dir.join("index.html"), "<p>hi</p>").unwrap();
+            std::fs::write(dir.join("img/logo.png"), secret.as_bytes()).unwrap();
+            let error = collect(&dir).unwrap_err().to_string();
+            assert!(
+                error.contains("logo.png is a minisign secret key"),
+                "{error}"
+            );
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+        for harmless in [
+            &b"untrusted comment: hello\nRWQ=\n"[..],
+            b"",
+            b"\xff\xfe",
+            b"<html></html>",
+        ] {
+            assert!(!is_minisign_secret_key(harmless));
+        }
+    }
+
+    /// Regression (security review): the build packed `.git`, served to any page.
+    #[test]
+    fn version_control_directories_are_left_out_and_named() {
+        let dir = scratch("vcs");
+        std::fs::create_dir_all(dir.join(".git/objects")).unwrap();
+        std::fs::write(dir.join(".git/config"), "[core]").unwrap();
+        std::fs::create_dir_all(dir.join("sub/.hg")).unwrap();
+        std::fs::write(dir.join("sub/.hg/hgrc"), "").unwrap();
+        std::fs::write(dir.join("index.html"), "<p>hi</p>").unwrap();
+        std::fs::write(dir.join(".well-known"), "kept").unwrap();
+        std::fs::write(
+            dir.join("sub/.git"),
+            "a file named .git is not a repository",
+        )
+        .unwrap();
+        let collected = collect(&dir).unwrap();
+        let paths: Vec<&str> = collected.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, [".well-known", "index.html", "sub/.git"]);
+        assert_eq!(collected.left_out, [".git", "sub/.hg"]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     fn name_of(name: &str, identifier: &str) -> String {
         let dir = std::env::temp_dir().join(format!("millennium-name-{}", std::process::id()));

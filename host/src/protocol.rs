@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -18,6 +19,56 @@ use crate::context::{Caller, HostContext};
 use crate::events::{Reply, UserEvent};
 use crate::ipc::decode::{DecodeError, decode_fetch};
 use crate::ipc::{FETCH_PREFIX, KEY_HEADER, Output, Refusal, router};
+
+/// Most requests of the custom protocol handled at once, each on its own
+/// thread; beyond it a request is answered `503` at once. A page (or a
+/// remote iframe) could otherwise start thousands of threads.
+pub const MAX_CONCURRENT_REQUESTS: usize = 64;
+
+/// Counts the protocol's requests in flight, up to a limit.
+#[derive(Debug)]
+pub struct RequestLimit {
+    in_flight: AtomicUsize,
+    max: usize,
+}
+
+/// One request's place under a [`RequestLimit`]; freed when dropped.
+#[derive(Debug)]
+pub struct RequestSlot(Arc<RequestLimit>);
+
+impl RequestLimit {
+    /// At most `max` requests at once.
+    pub fn new(max: usize) -> Arc<RequestLimit> {
+        Arc::new(RequestLimit {
+            in_flight: AtomicUsize::new(0),
+            max,
+        })
+    }
+
+    /// A place for one more request, or `None` when all are taken.
+    pub fn try_acquire(self: &Arc<Self>) -> Option<RequestSlot> {
+        self.in_flight
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| RequestSlot(Arc::clone(self)))
+    }
+}
+
+impl Drop for RequestSlot {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The answer to a request over the limit.
+pub fn busy() -> Response<Cow<'static, [u8]>> {
+    text(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "too many requests at once: try again",
+    )
+}
 
 /// Answers one request. `label` is the window whose page made it.
 pub fn serve(
@@ -226,4 +277,23 @@ fn text(status: StatusCode, message: &str) -> Response<Cow<'static, [u8]>> {
 
 fn header_value(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("application/octet-stream"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (security review): one OS thread per request, unbounded;
+    /// a page could start thousands.
+    #[test]
+    fn requests_beyond_the_limit_are_refused_until_one_finishes() {
+        let limit = RequestLimit::new(3);
+        let mut slots: Vec<RequestSlot> = (0..3).map(|_| limit.try_acquire().unwrap()).collect();
+        assert!(limit.try_acquire().is_none());
+        slots.pop();
+        let again = limit.try_acquire();
+        assert!(again.is_some());
+        assert!(limit.try_acquire().is_none());
+        assert_eq!(busy().status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
 }

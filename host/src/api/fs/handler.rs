@@ -7,7 +7,7 @@
 //! directory, which is fsynced and renamed over the target; when anything
 //! fails the temporary file is removed and the old file is left as it was.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -156,14 +156,7 @@ impl FsApi {
             FsCommand::CopyFile { from, to } => {
                 let from = self.resolve(from)?;
                 let to = self.resolve(to)?;
-                let mut source = File::open(&from).map_err(io_error("copy", &from))?;
-                if source.metadata().map_err(io_error("copy", &from))?.is_dir() {
-                    return Err(FsError::Io {
-                        op: "copy",
-                        path: from.display().to_string(),
-                        message: "is a directory".to_owned(),
-                    });
-                }
+                let mut source = open_regular("copy", &from)?;
                 write_atomic(&to, |file| io::copy(&mut source, file).map(|_| ()))?;
                 null()
             }
@@ -219,16 +212,36 @@ impl FsApi {
     }
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, FsError> {
-    let file = File::open(path).map_err(io_error("read", path))?;
-    let meta = file.metadata().map_err(io_error("read", path))?;
-    if meta.is_dir() {
-        return Err(FsError::Io {
-            op: "read",
-            path: path.display().to_string(),
-            message: "is a directory".to_owned(),
-        });
+/// Opens a regular file for reading. The open does not block (a FIFO would
+/// otherwise hold a worker until something writes to it, a device could
+/// stream forever), and what was opened is checked, not the name: anything
+/// but a regular file is refused.
+fn open_regular(op: &'static str, path: &Path) -> Result<File, FsError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(io_error(op, path))?;
+    let kind = file.metadata().map_err(io_error(op, path))?.file_type();
+    if kind.is_file() {
+        return Ok(file);
     }
+    let message = if kind.is_dir() {
+        "is a directory"
+    } else {
+        "is not a regular file"
+    };
+    Err(FsError::Io {
+        op,
+        path: path.display().to_string(),
+        message: message.to_owned(),
+    })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, FsError> {
+    let file = open_regular("read", path)?;
+    let meta = file.metadata().map_err(io_error("read", path))?;
     let limit = MAX_BINARY_BYTES as u64;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
     file.take(limit + 1)
@@ -273,6 +286,32 @@ pub fn write_atomic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (security review): reading a FIFO in the scope blocked a
+    /// worker thread forever (and a device could stream without end).
+    #[test]
+    fn fifos_and_devices_are_refused_without_blocking() {
+        let dir = TestDir::new("fs-fifo");
+        let fifo = dir.0.join("pipe");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: mkfifo(3) reads the NUL-terminated path only.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let (done, finished) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = done.send((read_file(&path), open_regular("copy", &path).map(|_| ())));
+        });
+        let (read, copy) = finished
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("reading a FIFO must not block");
+        for result in [read.map(|_| ()), copy] {
+            let error = result.unwrap_err().to_string();
+            assert!(error.ends_with("is not a regular file"), "{error}");
+        }
+        let error = read_file(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert_eq!(error, "read `/dev/zero`: is not a regular file");
+        assert!(read_file(&dir.0).unwrap_err().to_string().ends_with("is a directory"));
+    }
     use crate::api::fs::scope::TestDir;
     use millennium_config::BaseDirectory;
 

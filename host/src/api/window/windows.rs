@@ -257,6 +257,7 @@ impl Windows {
         let register_protocol = !self.protocol_registered;
         let protocol_ctx = self.protocol_ctx.clone();
         let protocol_proxy = self.proxy.clone();
+        let limit = protocol::RequestLimit::new(protocol::MAX_CONCURRENT_REQUESTS);
 
         let mut builder = WebViewBuilder::new_with_web_context(&mut self.web_context)
             .with_id(&label)
@@ -293,6 +294,9 @@ impl Windows {
             builder = builder.with_asynchronous_custom_protocol(
                 SCHEME.to_owned(),
                 move |webview_id, request, responder| {
+                    let Some(slot) = limit.try_acquire() else {
+                        return responder.respond(protocol::busy());
+                    };
                     let ctx = protocol_ctx
                         .read()
                         .unwrap_or_else(PoisonError::into_inner)
@@ -301,6 +305,7 @@ impl Windows {
                     let label = webview_id.to_owned();
                     std::thread::spawn(move || {
                         protocol::serve(&ctx, &proxy, label, request, responder);
+                        drop(slot);
                     });
                 },
             );

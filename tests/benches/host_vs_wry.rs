@@ -7,15 +7,15 @@
 //! `dbus-run-session -- xvfb-run -a`. Release binaries must be built first
 //! (`cargo build --release --workspace --bins`; `make bench` does it).
 
-#[path = "../tests/support_host/mod.rs"]
-mod support_host;
+#[path = "../tests/e2e/support/mod.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support_host::{TempDir, free_port, http};
+use support::{TempDir, free_port, http};
 
 const STARTUP_RUNS: usize = 15;
 const MEMORY_RUNS: usize = 5;
@@ -437,7 +437,7 @@ fn serve_bytes(len: usize) -> u16 {
             let body = body.clone();
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                if support_host::read_request_head(&mut stream).is_err() {
+                if support::read_request_head(&mut stream).is_err() {
                     return;
                 }
                 let _ = write!(

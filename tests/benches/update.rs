@@ -17,8 +17,8 @@ use millennium_config::model::UpdaterConfig;
 use millennium_e2e::Scratch;
 use millennium_host::updater::{Updater, install};
 
-#[path = "../tests/support_host/mod.rs"]
-mod support_host;
+#[path = "../tests/e2e/support/mod.rs"]
+mod support;
 
 const RUNS: usize = 7;
 /// Incompressible frontend bytes added to the app, on top of the host.
@@ -186,7 +186,7 @@ fn serve(listener: TcpListener, manifest: Arc<Vec<u8>>, executable: Arc<Vec<u8>>
             let (manifest, executable) = (manifest.clone(), executable.clone());
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let Ok(text) = support_host::read_request_head(&mut stream) else {
+                let Ok(text) = support::read_request_head(&mut stream) else {
                     return;
                 };
                 let path = text.split_whitespace().nth(1).unwrap_or("/");

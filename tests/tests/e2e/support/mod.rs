@@ -56,7 +56,7 @@ pub fn gui_prerequisites() -> Result<(), String> {
 #[macro_export]
 macro_rules! require_gui {
     () => {
-        if let Err(missing) = support_host::gui_prerequisites() {
+        if let Err(missing) = $crate::support::gui_prerequisites() {
             eprintln!(
                 "\n\n!!!! SKIPPED: {} needs {} (Debian: xvfb dbus webkit2gtk-driver imagemagick) !!!!\n\n",
                 module_path!(),

@@ -7,8 +7,6 @@
 //! They run the already-built binary (`cargo build -p millennium-packager
 //! --bin millennium`); every wait is bounded; only 127.0.0.1 is used.
 
-mod support_host;
-
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Ipv4Addr, TcpListener};
@@ -18,8 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::{TempDir, driver_command, free_port, gui_lock, http};
 use serde_json::{Value, json};
-use support_host::{TempDir, driver_command, free_port, gui_lock, http};
 
 /// `target/<profile>/millennium`, next to this test's `deps/` directory.
 fn cli_binary() -> PathBuf {

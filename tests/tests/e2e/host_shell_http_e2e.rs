@@ -9,16 +9,14 @@
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
 
-mod support_host;
-
 use std::io::Write;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::{Driven, TempDir, gui_lock, read_request_head};
 use serde_json::json;
-use support_host::{Driven, TempDir, gui_lock, read_request_head};
 
 fn app(port: u16) -> TempDir {
     let app = TempDir::new("host-shell-http-e2e-app");

@@ -9,13 +9,11 @@ mod origins;
 mod page;
 mod windows;
 
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener};
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::http_server::{HttpServer, page_server, reply, respond};
 use crate::support::{Driven, TempDir, distinct_colours, gui_lock};
 use serde_json::json;
 
@@ -94,7 +92,7 @@ Millennium.event.listen("ping", (e) => {
 struct ProbeRun {
     driven: Driven,
     port: u16,
-    hits: Arc<AtomicUsize>,
+    remote: HttpServer,
     _app: TempDir,
     _gui: std::sync::MutexGuard<'static, ()>,
 }
@@ -102,38 +100,25 @@ struct ProbeRun {
 impl ProbeRun {
     fn start() -> ProbeRun {
         let gui = gui_lock();
-        let (port, hits) = counting_server();
+        let remote = counting_server();
+        let port = remote.port;
         let app = probe_app(port);
         let driven = Driven::launch(&app.0);
         ProbeRun {
             driven,
             port,
-            hits,
+            remote,
             _app: app,
             _gui: gui,
         }
     }
 }
 
-fn counting_server() -> (u16, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let mut stream = stream;
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-            let mut buf = [0u8; 1024];
-            let _ = stream.read(&mut buf);
-            let body = "window.remoteRan = true;";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    (port, hits)
+fn counting_server() -> HttpServer {
+    HttpServer::start(|request| {
+        respond(
+            request,
+            reply(200, "text/javascript", "window.remoteRan = true;"),
+        );
+    })
 }

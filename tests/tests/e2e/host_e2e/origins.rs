@@ -74,12 +74,17 @@ set-title = true
 fn host_e2e_other_origins_get_no_api_in_frames_or_after_navigation() {
     require_gui!();
     let _gui = gui_lock();
-    let remote = crate::support::PageServer::start(vec![
-        ("/frame.html".to_owned(), REMOTE_FRAME.to_owned()),
-        ("/page.html".to_owned(), REMOTE_PAGE.to_owned()),
-    ]);
-    let elsewhere =
-        crate::support::PageServer::start(vec![("/evil.html".to_owned(), REMOTE_PAGE.to_owned())]);
+    let remote = page_server(
+        Ipv4Addr::LOCALHOST,
+        vec![
+            ("/frame.html".to_owned(), REMOTE_FRAME.to_owned()),
+            ("/page.html".to_owned(), REMOTE_PAGE.to_owned()),
+        ],
+    );
+    let elsewhere = page_server(
+        Ipv4Addr::LOCALHOST,
+        vec![("/evil.html".to_owned(), REMOTE_PAGE.to_owned())],
+    );
     let app = isolation_app(remote.port);
     let driven = Driven::launch(&app.0);
     let remote_origin = format!("http://127.0.0.1:{}", remote.port);
@@ -207,8 +212,8 @@ fn host_e2e_other_origins_get_no_api_in_frames_or_after_navigation() {
 fn host_e2e_automation_is_off_unless_asked_for() {
     require_gui!();
     let _gui = gui_lock();
-    let (port, _hits) = counting_server();
-    let app = probe_app(port);
+    let remote = counting_server();
+    let app = probe_app(remote.port);
     // WebKitWebDriver waits for an automation session that never starts; a
     // session that is allowed opens in about a second, so 8 s is ample.
     for setting in [None, Some("true")] {
@@ -241,8 +246,8 @@ fn host_e2e_remote_domain_ipc_access_is_least_privilege() {
     require_gui!();
     let _gui = gui_lock();
     let pages = || vec![("/granted.html".to_owned(), GRANTED_PAGE.to_owned())];
-    let with_api = crate::support::PageServer::start(pages());
-    let raw_only = crate::support::PageServer::start_on(Ipv4Addr::new(127, 0, 0, 2), pages());
+    let with_api = page_server(Ipv4Addr::LOCALHOST, pages());
+    let raw_only = page_server(Ipv4Addr::new(127, 0, 0, 2), pages());
     let api_url = format!("http://127.0.0.1:{}/granted.html", with_api.port);
     let raw_url = format!("http://127.0.0.2:{}/granted.html", raw_only.port);
     let app = TempDir::new("host-e2e-remote");

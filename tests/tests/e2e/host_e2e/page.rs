@@ -125,7 +125,7 @@ fn host_e2e_csp_blocks_inline_and_remote_scripts() {
     let ProbeRun {
         driven,
         port,
-        hits,
+        remote,
         _gui,
         _app,
     } = ProbeRun::start();
@@ -164,11 +164,7 @@ fn host_e2e_csp_blocks_inline_and_remote_scripts() {
         violations.contains(&format!("http://127.0.0.1:{port}/remote.js")),
         "no remote violation: {violations}"
     );
-    assert_eq!(
-        hits.load(Ordering::SeqCst),
-        0,
-        "the remote server was contacted"
-    );
+    assert_eq!(remote.hit_count(), 0, "the remote server was contacted");
     // The external script of the app itself did run (the policy is not just "nothing").
     assert_eq!(
         driven.run("return typeof window.violations;"),

@@ -14,18 +14,13 @@ pub(super) struct Key {
 /// `millennium keygen --unencrypted` into `<scratch>/keys/<name>.{key,pub}`.
 pub(super) fn keygen(scratch: &TempDir, name: &str) -> Key {
     let dir = scratch.0.join("keys");
-    let output = millennium_command()
+    let mut command = millennium_command();
+    command
         .arg("keygen")
         .arg("-o")
         .arg(&dir)
-        .args(["--name", name, "--unencrypted"])
-        .output()
-        .expect("run millennium keygen");
-    assert!(
-        output.status.success(),
-        "millennium keygen --name {name}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .args(["--name", name, "--unencrypted"]);
+    run_ok(&mut command, &format!("millennium keygen --name {name}"));
     let pub_file = dir.join(format!("{name}.pub"));
     let text = std::fs::read_to_string(&pub_file).expect("read the .pub file");
     let public = text.lines().last().unwrap_or_default().trim().to_owned();
@@ -203,7 +198,8 @@ impl Fixture {
         );
 
         let base_url = format!("http://127.0.0.1:{}/files", self.server.port);
-        let build = millennium_command()
+        let mut build = millennium_command();
+        build
             .arg("build")
             .arg(&app)
             .arg("-o")
@@ -212,14 +208,8 @@ impl Fixture {
             .arg(host)
             .arg("--key")
             .arg(&key.secret)
-            .args(["--base-url", &base_url])
-            .output()
-            .expect("run millennium build");
-        assert!(
-            build.status.success(),
-            "millennium build ({tag}): {}",
-            String::from_utf8_lossy(&build.stderr)
-        );
+            .args(["--base-url", &base_url]);
+        run_ok(&mut build, &format!("millennium build ({tag})"));
         let exe = out.join(EXE);
         let read = |path: &Path| {
             std::fs::read(path).unwrap_or_else(|e| panic!("{tag}: read {}: {e}", path.display()))
@@ -236,19 +226,14 @@ impl Fixture {
 
     /// `millennium sign FILE --key KEY --target TARGET`; returns the `.minisig` text.
     pub(super) fn sign_for_target(&self, file: &Path, key: &Key, target: &str) -> String {
-        let output = millennium_command()
+        let mut command = millennium_command();
+        command
             .arg("sign")
             .arg(file)
             .arg("--key")
             .arg(&key.secret)
-            .args(["--target", target])
-            .output()
-            .expect("run millennium sign");
-        assert!(
-            output.status.success(),
-            "millennium sign --target {target}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+            .args(["--target", target]);
+        run_ok(&mut command, &format!("millennium sign --target {target}"));
         let mut minisig = file.as_os_str().to_owned();
         minisig.push(".minisig");
         std::fs::read_to_string(PathBuf::from(minisig)).expect("read the new .minisig")

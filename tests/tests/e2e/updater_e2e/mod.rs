@@ -31,15 +31,14 @@ use server::*;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::support::{
-    Driven, TempDir, gui_lock, kill_process, process_alive, processes_running, read_request_head,
-    small_host,
+    Driven, TempDir, gui_lock, kill_process, process_alive, processes_running, run_ok, small_host,
 };
 use serde_json::{Value, json};
 

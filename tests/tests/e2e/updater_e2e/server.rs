@@ -1,7 +1,10 @@
 //! The update server on 127.0.0.1: routes that answer properly or
-//! misbehave on purpose.
+//! misbehave on purpose. It is a [`RawServer`]: a release names one URL
+//! for its file, and some replies on it must close the connection in the
+//! middle of a body or end a body by closing, which `tiny_http` cannot.
 
 use super::*;
+use crate::support::http_server::RawServer;
 
 /// How the server answers a path.
 #[derive(Clone)]
@@ -41,32 +44,27 @@ pub(super) fn ok_file(body: &Arc<Vec<u8>>) -> Reply {
     }
 }
 
-/// A std-only HTTP/1.1 server on 127.0.0.1, a thread per connection, every
-/// read and write bounded. Routes can change while it runs; it records the
-/// request target (path and query) of every request.
+/// The server, a thread per connection, every read and write bounded.
+/// Routes can change while it runs; it records the request target (path
+/// and query) of every request.
 pub(super) struct Server {
     pub(super) port: u16,
-    pub(super) routes: Arc<Mutex<HashMap<String, Reply>>>,
-    pub(super) requests: Arc<Mutex<Vec<String>>>,
+    routes: Arc<Mutex<HashMap<String, Reply>>>,
+    requests: Arc<Mutex<Vec<String>>>,
+    _raw: RawServer,
 }
 
 impl Server {
     pub(super) fn start() -> Server {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1:0");
-        let port = listener.local_addr().expect("local addr").port();
         let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
         let requests: Arc<Mutex<Vec<String>>> = Arc::default();
         let (r, q) = (routes.clone(), requests.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (r, q) = (r.clone(), q.clone());
-                std::thread::spawn(move || answer(stream, &r, &q));
-            }
-        });
+        let raw = RawServer::start(move |request, stream| answer(request.target, stream, &r, &q));
         Server {
-            port,
+            port: raw.port,
             routes,
             requests,
+            _raw: raw,
         }
     }
 
@@ -103,17 +101,12 @@ impl Server {
     }
 }
 
-pub(super) fn answer(
-    mut stream: TcpStream,
+fn answer(
+    target: String,
+    stream: &mut TcpStream,
     routes: &Mutex<HashMap<String, Reply>>,
     requests: &Mutex<Vec<String>>,
 ) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-    let text = read_request_head(&mut stream).unwrap_or_else(|partial| partial);
-    let Some(target) = text.split_whitespace().nth(1).map(str::to_owned) else {
-        return;
-    };
     requests.lock().unwrap().push(target.clone());
     let path = target.split('?').next().unwrap_or_default();
     let reply = routes.lock().unwrap().get(path).cloned();
@@ -192,5 +185,4 @@ pub(super) fn answer(
         }
         stream.flush()
     })();
-    let _ = stream.shutdown(std::net::Shutdown::Both);
 }

@@ -51,7 +51,7 @@ fn main() {
         .to_owned();
 
     // The server learns its files after they are built; the port comes first.
-    let files: Arc<OnceLock<(Arc<Vec<u8>>, Arc<Vec<u8>>)>> = Arc::default();
+    let files: ServedFiles = Arc::default();
     let server = serve(files.clone());
     let port = server.port;
     let base = format!("http://127.0.0.1:{port}");
@@ -185,9 +185,12 @@ fn median(values: &mut [Duration]) -> Duration {
     values[values.len() / 2]
 }
 
+/// The manifest and the executable, set once they are built.
+type ServedFiles = Arc<OnceLock<(Arc<Vec<u8>>, Arc<Vec<u8>>)>>;
+
 /// Serves `/latest.json` and anything else as the executable, once `files`
 /// (manifest, executable) are set.
-fn serve(files: Arc<OnceLock<(Arc<Vec<u8>>, Arc<Vec<u8>>)>>) -> HttpServer {
+fn serve(files: ServedFiles) -> HttpServer {
     HttpServer::start(move |request| {
         let Some((manifest, executable)) = files.get() else {
             return respond(request, reply(503, "text/plain", "not yet"));

@@ -9,6 +9,8 @@ pub mod driven;
 pub mod http_server;
 pub mod webdriver;
 
+// The update bench includes this module but drives no app.
+#[allow(unused_imports)]
 pub use driven::{Driven, driver_command};
 
 use std::net::{Ipv4Addr, TcpListener};

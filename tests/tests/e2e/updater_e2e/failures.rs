@@ -75,11 +75,7 @@ fn process_killed_between_download_and_rename_leaves_v1_intact_and_running() {
         "killed mid-download: expected progress events while the slow download runs {attempt}"
     );
     kill_process(pid);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while process_alive(pid) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!process_alive(pid), "v1 (pid {pid}) survived SIGKILL");
+    assert_dies(pid);
     drop(driven);
 
     let got = std::fs::read(&installed.exe).expect("the installed file after the kill");
@@ -152,11 +148,7 @@ fn process_killed_between_download_and_rename_leaves_v1_intact_and_running() {
             installed.entries()
         );
     };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while process_alive(pid) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!process_alive(pid), "v1 (pid {pid}) survived SIGKILL");
+    assert_dies(pid);
     drop(driven);
     let got = std::fs::read(&installed.exe).expect("the installed file after the kill");
     let previous = installed.previous();
@@ -324,4 +316,14 @@ fn read_only_install_is_a_clear_message_and_no_change() {
     drop(driven);
     drop(mount);
     drop(installed);
+}
+
+/// Waits (at most 10 s) for v1, just sent SIGKILL, to be gone.
+#[track_caller]
+fn assert_dies(pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while process_alive(pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!process_alive(pid), "v1 (pid {pid}) survived SIGKILL");
 }

@@ -7,15 +7,19 @@
 //! `dbus-run-session -- xvfb-run -a`. Release binaries must be built first
 //! (`cargo build --release --workspace --bins`; `make bench` does it).
 
-#[path = "../tests/support_host/mod.rs"]
-mod support_host;
+#[path = "../tests/e2e/support/mod.rs"]
+mod support;
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support_host::{TempDir, free_port, http};
+use support::http_server::{HttpServer, header, reply_shared, respond};
+use support::webdriver::{self, DriverProcess};
+use support::{TempDir, free_port};
 
 const STARTUP_RUNS: usize = 15;
 const MEMORY_RUNS: usize = 5;
@@ -327,7 +331,8 @@ fn api_transfers(host: &Path, home: &TempDir) {
     );
     let written = app.0.join("written");
     std::fs::create_dir_all(&written).unwrap();
-    let port = serve_bytes(HTTP_BYTES);
+    let server = serve_bytes(HTTP_BYTES);
+    let port = server.port;
     app.write(
         "millennium.toml",
         &format!(
@@ -426,30 +431,14 @@ csp = "default-src 'self'; connect-src 'self' http://127.0.0.1:{port}"
 }
 
 /// Serves `len` bytes at any path on 127.0.0.1, with CORS open so the
-/// page's own fetch can read them; returns the port.
-fn serve_bytes(len: usize) -> u16 {
-    use std::io::Write;
-    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let body: std::sync::Arc<Vec<u8>> = std::sync::Arc::new((0..len).map(|i| i as u8).collect());
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let body = body.clone();
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                if support_host::read_request_head(&mut stream).is_err() {
-                    return;
-                }
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(&body);
-            });
-        }
-    });
-    port
+/// page's own fetch can read them.
+fn serve_bytes(len: usize) -> HttpServer {
+    let body = Arc::new((0..len).map(|i| i as u8).collect::<Vec<u8>>());
+    HttpServer::start(move |request| {
+        let response = reply_shared(200, "application/octet-stream", &body)
+            .with_header(header("Access-Control-Allow-Origin", "*"));
+        respond(request, response);
+    })
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -597,16 +586,18 @@ fn rss_kib(pid: u32) -> u64 {
 }
 
 /// A WebKitWebDriver session driving one program.
+/// WebKitWebDriver (on the display `make bench` made) with one session.
+/// Fields drop in order: the session goes before the driver.
 struct Session {
-    driver: Child,
-    port: u16,
-    id: String,
+    session: webdriver::Session,
+    _driver: DriverProcess,
 }
 
 impl Session {
     fn start(binary: &Path, args: &[&str], home: &TempDir) -> Session {
         let port = free_port();
-        let driver = Command::new("WebKitWebDriver")
+        let mut command = Command::new("WebKitWebDriver");
+        command
             .arg(format!("--port={port}"))
             .arg("--host=127.0.0.1")
             .env("MILLENNIUM_AUTOMATION", "1")
@@ -616,50 +607,27 @@ impl Session {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn()
-            .expect("WebKitWebDriver runs (package webkit2gtk-driver)");
-        let mut session = Session {
-            driver,
-            port,
-            id: String::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while http(port, "GET", "/status", None, Duration::from_secs(2)).map(|r| r.0) != Ok(200) {
-            assert!(Instant::now() < deadline, "WebKitWebDriver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let binary: PathBuf = binary.to_owned();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "webkitgtk:browserOptions": {"binary": binary, "args": args}
-        }}});
+            .process_group(0);
+        let driver = DriverProcess::spawn(command, port, Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("{e} (package webkit2gtk-driver)"));
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
         // Retried like `run_to_exit`: a start that cannot open the display
         // says nothing about the program.
-        for attempt in 0..3 {
-            let (status, bytes) = http(
-                port,
-                "POST",
-                "/session",
-                Some(&capabilities),
-                Duration::from_secs(60),
-            )
-            .expect("POST /session");
-            let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-            if let (200, Some(id)) = (status, value["value"]["sessionId"].as_str()) {
-                session.id = id.to_owned();
-                break;
-            }
-            assert!(
-                attempt < 2,
-                "WebKitWebDriver could not start {}: {value}",
-                binary.display()
-            );
-            DISPLAY_FLAKES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        session.call(
-            "POST",
-            &format!("/session/{}/timeouts", session.id),
-            Some(&json!({"script": 600_000})),
+        let session = webdriver::Session::create_retrying(
+            port,
+            &webdriver::capabilities(binary, &args),
+            Duration::from_secs(600),
+            |_| {
+                DISPLAY_FLAKES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            },
         );
+        session
+            .set_script_timeout(Duration::from_secs(600))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let session = Session {
+            session,
+            _driver: driver,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let state = session.execute("return document.readyState");
@@ -672,21 +640,10 @@ impl Session {
         session
     }
 
-    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
-        let (status, bytes) = http(self.port, method, path, body, Duration::from_secs(600))
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let value: Value = serde_json::from_slice(&bytes).expect("WebDriver answers JSON");
-        assert_eq!(status, 200, "{method} {path}: {value}");
-        value["value"].clone()
-    }
-
     fn execute(&self, script: &str) -> Value {
-        let body = json!({"script": script, "args": []});
-        self.call(
-            "POST",
-            &format!("/session/{}/execute/sync", self.id),
-            Some(&body),
-        )
+        self.session
+            .try_execute(script)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Runs an async function body in the page and returns its number.
@@ -695,27 +652,12 @@ impl Session {
             "const done = arguments[arguments.length - 1];
              (async () => {{ {body} }})().then(done, e => done('error: ' + e));"
         );
-        let value = self.call(
-            "POST",
-            &format!("/session/{}/execute/async", self.id),
-            Some(&json!({"script": script, "args": []})),
-        );
+        let value = self
+            .session
+            .try_execute_async(&script)
+            .unwrap_or_else(|e| panic!("{e}"));
         value
             .as_f64()
             .unwrap_or_else(|| panic!("the page measured nothing: {value}"))
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = http(
-            self.port,
-            "DELETE",
-            &format!("/session/{}", self.id),
-            None,
-            Duration::from_secs(10),
-        );
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }

@@ -7,18 +7,18 @@
 //! Uses the release binaries (`cargo build --release --workspace --bins`):
 //! `millennium` to make keys and sign, `millennium-host` as the app's base.
 
-use std::io::Write;
-use std::net::TcpListener;
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use millennium_config::model::UpdaterConfig;
 use millennium_e2e::Scratch;
 use millennium_host::updater::{Updater, install};
 
-#[path = "../tests/support_host/mod.rs"]
-mod support_host;
+#[path = "../tests/e2e/support/mod.rs"]
+mod support;
+
+use support::http_server::{HttpServer, reply, reply_shared, respond};
 
 const RUNS: usize = 7;
 /// Incompressible frontend bytes added to the app, on top of the host.
@@ -51,8 +51,9 @@ fn main() {
         .to_owned();
 
     // The server learns its files after they are built; the port comes first.
-    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let files: ServedFiles = Arc::default();
+    let server = serve(files.clone());
+    let port = server.port;
     let base = format!("http://127.0.0.1:{port}");
     let mut noise = vec![0u8; ASSET_BYTES];
     let mut state = 0x2545_f491_4f6c_dd1du64;
@@ -96,7 +97,12 @@ fn main() {
     let v2 = build("2.0.0", "v2");
     let v2_exe = std::fs::read(v2.join("upbench")).unwrap();
     let manifest = std::fs::read(v2.join("latest.json")).unwrap();
-    serve(listener, Arc::new(manifest), Arc::new(v2_exe.clone()));
+    assert!(
+        files
+            .set((Arc::new(manifest), Arc::new(v2_exe.clone())))
+            .is_ok(),
+        "the files are served once"
+    );
 
     let installed_dir = scratch.path("installed");
     std::fs::create_dir_all(&installed_dir).unwrap();
@@ -179,29 +185,21 @@ fn median(values: &mut [Duration]) -> Duration {
     values[values.len() / 2]
 }
 
-/// Serves `/latest.json` and anything else as the executable, until exit.
-fn serve(listener: TcpListener, manifest: Arc<Vec<u8>>, executable: Arc<Vec<u8>>) {
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let (manifest, executable) = (manifest.clone(), executable.clone());
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let Ok(text) = support_host::read_request_head(&mut stream) else {
-                    return;
-                };
-                let path = text.split_whitespace().nth(1).unwrap_or("/");
-                let body: &[u8] = if path == "/latest.json" {
-                    &manifest
-                } else {
-                    &executable
-                };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(body);
-            });
-        }
-    });
+/// The manifest and the executable, set once they are built.
+type ServedFiles = Arc<OnceLock<(Arc<Vec<u8>>, Arc<Vec<u8>>)>>;
+
+/// Serves `/latest.json` and anything else as the executable, once `files`
+/// (manifest, executable) are set.
+fn serve(files: ServedFiles) -> HttpServer {
+    HttpServer::start(move |request| {
+        let Some((manifest, executable)) = files.get() else {
+            return respond(request, reply(503, "text/plain", "not yet"));
+        };
+        let body = if request.url() == "/latest.json" {
+            manifest
+        } else {
+            executable
+        };
+        respond(request, reply_shared(200, "application/octet-stream", body));
+    })
 }

@@ -3,14 +3,12 @@
 //! lintian, when installed, accepts), twice byte for byte, and runs. Bad
 //! names and taken directories are refused with nothing left behind.
 
-mod support_host;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::{Driven, TempDir, gui_lock};
 use millennium_e2e::{bin, millennium, stderr, stdout};
 use serde_json::json;
-use support_host::{Driven, TempDir, gui_lock};
 
 /// Debian's name for the architecture these tests were built for.
 fn deb_arch() -> &'static str {
@@ -227,7 +225,7 @@ fn lint(deb: &Path) {
 /// The packaged executable shows the scaffold's page, and the page reached
 /// `window.Millennium` (name, version, and `os.platform`, allowlisted).
 fn run_packaged(executable: &Path) {
-    if let Err(missing) = support_host::gui_prerequisites() {
+    if let Err(missing) = crate::support::gui_prerequisites() {
         eprintln!(
             "\n\n!!!! SKIPPED running the scaffolded app: needs {missing} \
              (Debian: xvfb dbus webkit2gtk-driver imagemagick) !!!!\n\n"

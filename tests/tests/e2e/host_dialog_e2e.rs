@@ -7,12 +7,10 @@
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
 
-mod support_host;
-
 use std::time::Duration;
 
+use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::{Value, json};
-use support_host::{Driven, TempDir, gui_lock};
 
 fn dialog_app() -> TempDir {
     let app = TempDir::new("host-dialog-e2e-app");

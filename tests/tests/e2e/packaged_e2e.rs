@@ -4,12 +4,10 @@
 //! time) and from a directory (hashes added per page), and injected ones do
 //! not.
 
-mod support_host;
-
 use std::process::Command;
 
+use crate::support::{Driven, TempDir, build_packaged, gui_lock, gui_prerequisites};
 use serde_json::json;
-use support_host::{Driven, TempDir, build_packaged, gui_lock, gui_prerequisites};
 
 macro_rules! require_gui {
     () => {

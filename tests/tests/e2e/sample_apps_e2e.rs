@@ -9,13 +9,11 @@
 //! the notes app with a note open is kept at
 //! `target/screenshots/notes-open.png` for a person to look at.
 
-mod support_host;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::support::{Driven, TempDir, build_packaged, gui_lock};
 use serde_json::{Value, json};
-use support_host::{Driven, TempDir, build_packaged, gui_lock};
 
 /// Copies `sample-apps/<name>`, packages it, deletes the copy.
 fn packaged(name: &str, scratch: &TempDir) -> PathBuf {
@@ -90,7 +88,7 @@ fn notes_app_edits_saves_exports_imports_with_dialogs_and_shortcuts() {
     for _ in 0..20 {
         let png = driven.screen_png();
         std::fs::write(shots.join("notes-open.png"), &png).unwrap();
-        colours = support_host::distinct_colours(&png, &scratch.0);
+        colours = crate::support::distinct_colours(&png, &scratch.0);
         if colours > 50 {
             break;
         }

@@ -8,12 +8,10 @@
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
 
-mod support_host;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
-use support_host::{Driven, TempDir, gui_lock};
 
 /// The app, with `read-text` on or off.
 fn clipboard_app(read_text: bool) -> TempDir {

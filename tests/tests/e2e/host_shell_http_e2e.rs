@@ -9,16 +9,14 @@
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
 
-mod support_host;
-
 use std::io::Write;
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::http_server::{HttpServer, Request, header, path_of, reply, respond};
+use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
-use support_host::{Driven, TempDir, gui_lock, read_request_head};
 
 fn app(port: u16) -> TempDir {
     let app = TempDir::new("host-shell-http-e2e-app");
@@ -58,71 +56,74 @@ scope = ["http://127.0.0.1:{port}/allowed/**"]
     app
 }
 
-/// A std-only HTTP server on 127.0.0.1 with the routes the test needs;
-/// counts the requests that reach `/secret`.
+/// The routes the test needs, counting the requests that reach `/secret`.
 struct Server {
     port: u16,
     secret_hits: Arc<AtomicUsize>,
+    _http: HttpServer,
 }
 
 fn serve() -> Server {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind");
-    let port = listener.local_addr().unwrap().port();
     let secret_hits = Arc::new(AtomicUsize::new(0));
     let hits = secret_hits.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let hits = hits.clone();
-            std::thread::spawn(move || answer(stream, port, &hits));
-        }
-    });
-    Server { port, secret_hits }
+    let http = HttpServer::start(move |request| answer(request, &hits));
+    Server {
+        port: http.port,
+        secret_hits,
+        _http: http,
+    }
 }
 
-fn answer(mut stream: std::net::TcpStream, port: u16, secret_hits: &AtomicUsize) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let text = read_request_head(&mut stream).unwrap_or_else(|partial| partial);
-    let target = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let path = target.split('?').next().unwrap_or("/");
-    let respond = |stream: &mut std::net::TcpStream, status: &str, kind: &str, body: &[u8]| {
-        let _ = write!(
-            stream,
-            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nX-Test: one\r\nX-Test: two\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        let _ = stream.write_all(body);
+fn answer(request: Request, secret_hits: &AtomicUsize) {
+    let target = request.url().to_owned();
+    let send = |request: Request, status: u16, kind: &str, body: &[u8]| {
+        let response = reply(status, kind, body)
+            .with_header(header("X-Test", "one"))
+            .with_header(header("X-Test", "two"));
+        respond(request, response);
     };
-    match path {
+    match path_of(&target) {
         "/allowed/data.json" => {
             let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
-            let agent = text
-                .lines()
-                .find_map(|l| l.strip_prefix("x-from-page: "))
-                .unwrap_or("")
-                .to_owned();
-            let body = json!({"hello": "world", "query": query, "header": agent}).to_string();
-            respond(&mut stream, "200 OK", "application/json", body.as_bytes());
+            let from_page = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("x-from-page"))
+                .map(|h| h.value.to_string())
+                .unwrap_or_default();
+            let body = json!({"hello": "world", "query": query, "header": from_page}).to_string();
+            send(request, 200, "application/json", body.as_bytes());
         }
         "/allowed/bytes" => {
             let body: Vec<u8> = (0..=255u8).collect();
-            respond(&mut stream, "200 OK", "application/octet-stream", &body);
+            send(request, 200, "application/octet-stream", &body);
         }
-        "/allowed/missing" => respond(&mut stream, "404 Not Found", "text/plain", b"nope"),
+        "/allowed/missing" => send(request, 404, "text/plain", b"nope"),
+        // No answer for 20 s (the request is held, then dropped).
         "/allowed/hang" => std::thread::sleep(Duration::from_secs(20)),
+        // Not HTTP at all: straight onto the connection.
         "/allowed/garbage" => {
-            let _ = stream.write_all(b"this is not HTTP at all\r\n\r\n");
+            let mut raw = request.into_writer();
+            let _ = raw.write_all(b"this is not HTTP at all\r\n\r\n");
+            let _ = raw.flush();
         }
         "/allowed/redirect-out" => {
-            let _ = write!(
-                stream,
-                "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{port}/secret\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
+            // Back to this server (its address, as the request named it).
+            let host = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("host"))
+                .map(|h| h.value.to_string())
+                .unwrap_or_default();
+            let location = format!("http://{host}/secret");
+            let response = reply(302, "text/plain", "").with_header(header("Location", &location));
+            respond(request, response);
         }
         "/secret" => {
             secret_hits.fetch_add(1, Ordering::SeqCst);
-            respond(&mut stream, "200 OK", "text/plain", b"secret");
+            send(request, 200, "text/plain", b"secret");
         }
-        _ => respond(&mut stream, "404 Not Found", "text/plain", b"unknown"),
+        _ => send(request, 404, "text/plain", b"unknown"),
     }
 }
 

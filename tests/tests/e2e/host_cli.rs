@@ -1,12 +1,10 @@
 //! `millennium-host` command line behaviour that needs no display: a bad
 //! config is reported like `millennium check` does and no window opens.
 
-mod support_host;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support_host::{TempDir, host_binary};
+use crate::support::{TempDir, host_binary};
 
 /// Runs the host with no display at all: if it tried to open a window it
 /// would fail differently (or hang), so a clean exit 1 proves it stopped first.

@@ -9,13 +9,11 @@
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
 
-mod support_host;
-
 use std::net::TcpListener;
 use std::time::Duration;
 
+use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
-use support_host::{Driven, TempDir, gui_lock};
 
 #[test]
 fn host_every_scoped_api_command_is_denied_naming_its_key_when_off() {

@@ -7,13 +7,11 @@
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
 
-mod support_host;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
-use support_host::{Driven, TempDir, gui_lock};
 
 /// The app, with `read-file` on or off.
 fn fs_app(read_file: bool) -> TempDir {

@@ -7,42 +7,23 @@
 //! They run the already-built binary (`cargo build -p millennium-packager
 //! --bin millennium`); every wait is bounded; only 127.0.0.1 is used.
 
-mod support_host;
-
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::http_server::{HttpServer, reply, respond};
+use crate::support::webdriver::{DriverProcess, Session, capabilities};
+use crate::support::{TempDir, driver_command, free_port, gui_lock};
 use serde_json::{Value, json};
-use support_host::{TempDir, driver_command, free_port, gui_lock, http};
-
-/// `target/<profile>/millennium`, next to this test's `deps/` directory.
-fn cli_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let binary = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("test executable lives in target/<profile>/deps")
-        .join("millennium");
-    assert!(
-        binary.is_file(),
-        "{} is missing: build it first with `cargo build -p millennium-packager --bin millennium`",
-        binary.display()
-    );
-    binary
-}
 
 /// WebKitWebDriver running `millennium dev <app>`, with everything the
-/// process tree writes to standard error kept in a file.
+/// process tree writes to standard error kept in a file. Fields drop in
+/// order: the session goes before the driver's process group.
 struct DevSession {
-    driver: Child,
-    port: u16,
-    session: String,
+    session: Session,
+    _driver: DriverProcess,
     stderr_file: PathBuf,
     _home: TempDir,
 }
@@ -51,38 +32,31 @@ impl DevSession {
     fn launch(app: &Path) -> DevSession {
         let home = TempDir::new("dev-e2e-home");
         let stderr_file = home.0.join("stderr.log");
+        let stderr = || std::fs::read_to_string(&stderr_file).unwrap_or_default();
         let port = free_port();
         let mut command = driver_command(port, &home, Some("1"));
         command
             .env("NO_COLOR", "1")
             .stderr(File::create(&stderr_file).expect("stderr file"));
-        let driver = command.spawn().expect("spawn dbus-run-session");
-        let mut dev = DevSession {
-            driver,
+        let driver = DriverProcess::spawn(command, port, Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("{e}: {}", stderr()));
+        let capabilities = capabilities(
+            &millennium_e2e::bin("millennium"),
+            &["dev".as_ref(), app.as_os_str()],
+        );
+        let session = Session::create(
             port,
-            session: String::new(),
+            &capabilities,
+            Duration::from_secs(60),
+            Duration::from_secs(20),
+        )
+        .unwrap_or_else(|e| panic!("{e}\n{}", stderr()));
+        let dev = DevSession {
+            session,
+            _driver: driver,
             stderr_file,
             _home: home,
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while http(port, "GET", "/status", None, Duration::from_secs(2)).map(|r| r.0) != Ok(200) {
-            assert!(
-                Instant::now() < deadline,
-                "WebKitWebDriver did not start: {}",
-                dev.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "webkitgtk:browserOptions": {"binary": cli_binary(), "args": ["dev", app]}
-        }}});
-        let response = dev
-            .call("POST", "/session", Some(&capabilities))
-            .unwrap_or_else(|e| panic!("new session: {e}\n{}", dev.stderr()));
-        dev.session = response["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session id in {response}"))
-            .to_owned();
         dev.wait_for(
             "the first page with the bridge",
             Duration::from_secs(30),
@@ -96,41 +70,15 @@ impl DevSession {
         std::fs::read_to_string(&self.stderr_file).unwrap_or_default()
     }
 
-    /// One WebDriver command; `Err` for transport or WebDriver errors, so
-    /// polls can ride out a window being replaced.
-    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
-        let (status, bytes) = http(self.port, method, path, body, Duration::from_secs(20))?;
-        let value: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&bytes)))?;
-        if status != 200 {
-            return Err(format!("{method} {path}: {status} {value}"));
-        }
-        Ok(value["value"].clone())
-    }
-
-    fn session_path(&self, rest: &str) -> String {
-        format!("/session/{}{rest}", self.session)
-    }
-
+    /// Synchronous JS; `Err` for WebDriver errors, so polls can ride out a
+    /// window being replaced.
     fn execute(&self, script: &str) -> Result<Value, String> {
-        let body = json!({"script": script, "args": []});
-        self.call("POST", &self.session_path("/execute/sync"), Some(&body))
+        self.session.try_execute(script)
     }
 
     /// Runs an async function body; the value it returns, or the error.
     fn run(&self, body: &str) -> Result<Value, String> {
-        let script = format!(
-            "const done = arguments[arguments.length - 1];\n\
-             (async () => {{ {body} }})().then(\n\
-               (v) => done({{ ok: v === undefined ? null : v }}),\n\
-               (e) => done({{ err: String(e && e.message || e) }}));"
-        );
-        let body = json!({"script": script, "args": []});
-        let value = self.call("POST", &self.session_path("/execute/async"), Some(&body))?;
-        match value.get("err") {
-            Some(err) => Err(err.as_str().unwrap_or_default().to_owned()),
-            None => Ok(value["ok"].clone()),
-        }
+        self.session.try_run(body).and_then(|outcome| outcome)
     }
 
     /// Polls `script` until it returns `expected`.
@@ -174,17 +122,8 @@ impl DevSession {
         let deadline = Instant::now() + limit;
         let mut seen = Vec::new();
         while Instant::now() < deadline {
-            let handles = self
-                .call("GET", &self.session_path("/window/handles"), None)
-                .ok()
-                .and_then(|v| v.as_array().cloned())
-                .unwrap_or_default();
-            for handle in handles {
-                let body = json!({"handle": handle});
-                if self
-                    .call("POST", &self.session_path("/window"), Some(&body))
-                    .is_err()
-                {
+            for handle in self.session.window_handles().unwrap_or_default() {
+                if self.session.switch_to_window(&handle).is_err() {
                     continue;
                 }
                 let got = self.execute(script);
@@ -199,33 +138,6 @@ impl DevSession {
             "no window answered {expected} within {limit:?}; seen: {seen:?}\n--- stderr\n{}",
             self.stderr()
         );
-    }
-}
-
-impl Drop for DevSession {
-    fn drop(&mut self) {
-        if !self.session.is_empty() {
-            let _ = http(
-                self.port,
-                "DELETE",
-                &self.session_path(""),
-                None,
-                Duration::from_secs(10),
-            );
-        }
-        // The driver runs in its own process group: end the group (driver,
-        // Xvfb, bus and the app), then reap our child.
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.driver.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.wait();
     }
 }
 
@@ -356,61 +268,40 @@ fn dev_e2e_live_reload_broken_and_fixed_toml() {
 }
 
 /// A tiny dev server: an HTML page, its script, and `/ping`, counted.
-fn dev_server() -> (u16, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
-    let port = listener.local_addr().expect("addr").port();
+fn dev_server() -> (HttpServer, Arc<AtomicUsize>) {
     let pings = Arc::new(AtomicUsize::new(0));
     let counter = pings.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-            let mut reader = BufReader::new(&stream);
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            loop {
-                let mut header = String::new();
-                match reader.read_line(&mut header) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) if header == "\r\n" => break,
-                    Ok(_) => {}
-                }
-            }
-            let target = line.split_whitespace().nth(1).unwrap_or("");
-            let (status, content_type, body) = match target {
-                "/index.html" => (
-                    200,
-                    "text/html",
-                    r#"<!doctype html><html><head><meta charset="utf-8"><title>vite-ish</title>
+    let server = HttpServer::start(move |request| {
+        let (status, content_type, body) = match request.url() {
+            "/index.html" => (
+                200,
+                "text/html",
+                r#"<!doctype html><html><head><meta charset="utf-8"><title>vite-ish</title>
 <script type="module" src="/src/main.js?import"></script></head>
 <body><h1 id="v">served by the dev server</h1></body></html>"#,
-                ),
-                "/src/main.js?import" => (
-                    200,
-                    "text/javascript",
-                    "document.documentElement.dataset.module = 'ran';",
-                ),
-                "/ping" => {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    (200, "text/plain", "pong")
-                }
-                _ => (404, "text/plain", "not here"),
-            };
-            let mut stream = &stream;
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
+            ),
+            "/src/main.js?import" => (
+                200,
+                "text/javascript",
+                "document.documentElement.dataset.module = 'ran';",
+            ),
+            "/ping" => {
+                counter.fetch_add(1, Ordering::SeqCst);
+                (200, "text/plain", "pong")
+            }
+            _ => (404, "text/plain", "not here"),
+        };
+        respond(request, reply(status, content_type, body));
     });
-    (port, pings)
+    (server, pings)
 }
 
 #[test]
 fn dev_e2e_dev_url_is_served_under_the_app_origin() {
     require_gui!();
     let _gui = gui_lock();
-    let (port, pings) = dev_server();
+    let (server, pings) = dev_server();
+    let port = server.port;
     let app = TempDir::new("dev-e2e-devurl");
     app.write(
         "millennium.toml",

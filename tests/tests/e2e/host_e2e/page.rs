@@ -1,0 +1,251 @@
+//! The probe app's page: its content and title, the APIs its allowlist
+//! grants or denies, the CSP, a screenshot that is not blank, and both IPC
+//! channels.
+
+use super::*;
+
+#[test]
+fn host_e2e_page_content_title_and_allowed_apis() {
+    require_gui!();
+    let ProbeRun {
+        driven, _gui, _app, ..
+    } = ProbeRun::start();
+
+    assert_eq!(driven.title(), "Probe Document");
+    let greeting = driven.run(
+        "for (let i = 0; i < 100; i++) {
+           const t = document.getElementById('greeting').textContent;
+           if (t !== 'waiting') return t;
+           await new Promise(r => setTimeout(r, 50));
+         }
+         return 'timeout';",
+    );
+    assert_eq!(greeting, Ok(json!("Hello from E2E Probe")));
+    let window_title = driven.run("return await Millennium.window.getCurrent().title();");
+    assert_eq!(
+        window_title,
+        Ok(json!("Probe Main Window")),
+        "title from the toml"
+    );
+    let size = driven.run(
+        "const s = await Millennium.window.getCurrent().innerSize();
+         const f = await Millennium.window.getCurrent().scaleFactor();
+         return [Math.round(s.width / f), Math.round(s.height / f)];",
+    );
+    assert_eq!(size, Ok(json!([520, 380])), "size from the toml");
+    assert_eq!(
+        driven.run("return await Millennium.app.getVersion();"),
+        Ok(json!("2.3.4"))
+    );
+    assert_eq!(
+        driven.run("return await Millennium.os.platform();"),
+        Ok(json!("linux"))
+    );
+    assert_eq!(
+        driven.run("return await Millennium.os.type();"),
+        Ok(json!("Linux"))
+    );
+}
+
+#[test]
+fn host_e2e_denied_apis_reject_naming_their_key() {
+    require_gui!();
+    let ProbeRun {
+        driven, _gui, _app, ..
+    } = ProbeRun::start();
+
+    let cases = [
+        (
+            "await Millennium.process.exit(3);",
+            "allowlist.process.exit",
+        ),
+        (
+            "await Millennium.process.relaunch();",
+            "allowlist.process.relaunch",
+        ),
+        ("await Millennium.app.hide();", "allowlist.app.hide"),
+        (
+            "await Millennium.path.appDataDir();",
+            "allowlist.path.resolve",
+        ),
+        (
+            "await Millennium.window.getCurrent().setTitle('nope');",
+            "allowlist.window.set-title",
+        ),
+        (
+            "await Millennium.window.getCurrent().setSize(new Millennium.window.LogicalSize(10, 10));",
+            "allowlist.window.set-size",
+        ),
+        (
+            "await Millennium.window.getCurrent().close();",
+            "allowlist.window.close",
+        ),
+        (
+            "await Millennium.window.getCurrent().setCursorIcon('hand');",
+            "allowlist.window.set-cursor-icon",
+        ),
+    ];
+    for (script, key) in cases {
+        let expected = format!("{key} is not enabled in millennium.toml");
+        assert_eq!(driven.run(script), Err(expected), "{script}");
+    }
+    // The app is still alive and the title unchanged after all those refusals.
+    assert_eq!(
+        driven.run("return await Millennium.window.getCurrent().title();"),
+        Ok(json!("Probe Main Window"))
+    );
+    // Malformed and unauthenticated IPC gets an error answer, not a crash.
+    let forged = driven.run(
+        "const r = await fetch('millennium://localhost/__ipc/app.getName', {
+           method: 'POST', headers: { 'Millennium-Invoke-Key': 'not-the-key' } });
+         return [r.status, await r.text()];",
+    );
+    assert_eq!(
+        forged,
+        Ok(json!([403, "IPC request refused: invalid invoke key"]))
+    );
+    let unknown = driven.run("return await Millennium.ipc.invoke('fs.nuke', {});");
+    assert_eq!(unknown, Err("unknown command `fs.nuke`".to_owned()));
+    let bad_args =
+        driven.run("return await Millennium.ipc.invoke('window.setTitle', { value: 5 });");
+    assert!(
+        bad_args
+            .as_ref()
+            .is_err_and(|e| e.starts_with("invalid arguments for `window.setTitle`")),
+        "{bad_args:?}"
+    );
+    let ping =
+        driven.run("window.ipc.postMessage('{not json'); return await Millennium.app.getName();");
+    assert_eq!(ping, Ok(json!("E2E Probe")), "the host survives garbage");
+}
+
+#[test]
+fn host_e2e_csp_blocks_inline_and_remote_scripts() {
+    require_gui!();
+    let ProbeRun {
+        driven,
+        port,
+        remote,
+        _gui,
+        _app,
+    } = ProbeRun::start();
+
+    let state = driven
+        .run(
+            "return { inline: window.inlineRan === true, injected: window.injectedRan === true,
+                       handler: window.handlerRan === true, remote: window.remoteRan === true,
+                       violations: window.violations };",
+        )
+        .expect("read state");
+    // The author's inline script is in the page file, so its hash is in the
+    // page's CSP; what it injects, and inline event handlers, have none.
+    assert_eq!(
+        state["inline"],
+        json!(true),
+        "the author's inline script did not run: {state}"
+    );
+    assert_eq!(
+        state["injected"],
+        json!(false),
+        "an injected inline script ran: {state}"
+    );
+    assert_eq!(
+        state["handler"],
+        json!(false),
+        "an inline event handler ran: {state}"
+    );
+    assert_eq!(state["remote"], json!(false), "remote script ran: {state}");
+    let violations = state["violations"].to_string();
+    assert!(
+        violations.contains("inline"),
+        "no inline violation: {violations}"
+    );
+    assert!(
+        violations.contains(&format!("http://127.0.0.1:{port}/remote.js")),
+        "no remote violation: {violations}"
+    );
+    assert_eq!(remote.hit_count(), 0, "the remote server was contacted");
+    // The external script of the app itself did run (the policy is not just "nothing").
+    assert_eq!(
+        driven.run("return typeof window.violations;"),
+        Ok(json!("object"))
+    );
+}
+
+#[test]
+fn host_e2e_flagship_screenshot_is_not_blank() {
+    require_gui!();
+    let _gui = gui_lock();
+    let hello = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../sample-apps/hello");
+    let driven = Driven::launch(&hello);
+    // main.js replaced the paragraph using the bridge: the page is live.
+    let who = driven.run(
+        "for (let i = 0; i < 100; i++) {
+           const t = document.getElementById('who').textContent;
+           if (t.startsWith('Hello is')) return t;
+           await new Promise(r => setTimeout(r, 50));
+         }
+         return document.getElementById('who').textContent;",
+    );
+    assert_eq!(who, Ok(json!("Hello is served from inside the app.")));
+    // The DOM can be updated a frame before it is painted: wait for two
+    // animation frames, and give a slow machine a few more tries. A blank
+    // page never reaches the threshold, however long we wait.
+    let _ = driven.run(
+        "await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); return 0;",
+    );
+    let out = TempDir::new("host-e2e-shot");
+    let mut png = driven.screenshot();
+    let mut colours = distinct_colours(&png, &out.0);
+    for _ in 0..10 {
+        if colours > 10 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        png = driven.screenshot();
+        colours = distinct_colours(&png, &out.0);
+    }
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    assert!(
+        colours > 10,
+        "screenshot has only {colours} colour(s): blank page?"
+    );
+    if let Ok(dir) = std::env::var("MILLENNIUM_SCREENSHOT_DIR") {
+        let _ = std::fs::write(PathBuf::from(dir).join("hello.png"), &png);
+    }
+}
+
+#[test]
+fn host_e2e_ipc_channels_measured() {
+    require_gui!();
+    let ProbeRun {
+        driven, _gui, _app, ..
+    } = ProbeRun::start();
+    let result = driven
+        .run(
+            "const ipc = Millennium.ipc, n = 300;
+             for (let i = 0; i < 30; i++) { await ipc.invoke('ipc.ping'); await ipc.invokeBinary('ping', new Uint8Array(8)); }
+             let t = performance.now();
+             for (let i = 0; i < n; i++) await ipc.invoke('ipc.ping');
+             const post = (performance.now() - t) / n;
+             t = performance.now();
+             for (let i = 0; i < n; i++) await ipc.invokeBinary('ping', new Uint8Array(8));
+             const fetchMs = (performance.now() - t) / n;
+             const big = new Uint8Array(8 * 1024 * 1024);
+             for (let i = 0; i < big.length; i += 997) big[i] = i & 255;
+             t = performance.now();
+             const back = await ipc.invokeBinary('ping', big);
+             const bulk = performance.now() - t;
+             let same = back.length === big.length;
+             for (let i = 0; same && i < big.length; i += 997) same = back[i] === big[i];
+             return { post, fetchMs, bulk, same };",
+        )
+        .expect("benchmark ran");
+    eprintln!(
+        "IPC round trip: postMessage+evaluate_script {:.3} ms, custom-protocol fetch {:.3} ms; 8 MiB echo {:.0} ms",
+        result["post"].as_f64().unwrap_or(f64::NAN),
+        result["fetchMs"].as_f64().unwrap_or(f64::NAN),
+        result["bulk"].as_f64().unwrap_or(f64::NAN),
+    );
+    assert_eq!(result["same"], json!(true), "binary echo corrupted bytes");
+}

@@ -1,0 +1,234 @@
+//! What the end-to-end tests share: the GUI lock, the binaries, temporary
+//! directories, packaging, processes, the host driven over WebDriver
+//! ([`driven`], on [`webdriver`]), and the test HTTP servers. Every wait is
+//! bounded. The benches include this module too, hence `dead_code`.
+
+#![allow(dead_code)]
+
+pub mod driven;
+pub mod http_server;
+pub mod webdriver;
+
+// The update bench includes this module but drives no app.
+#[allow(unused_imports)]
+pub use driven::{Driven, driver_command};
+
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+/// GUI tests run one at a time: each starts an X server and a WebKit process
+/// tree, and the CI box has two cores.
+static GUI: Mutex<()> = Mutex::new(());
+
+/// Serialises GUI tests.
+pub fn gui_lock() -> MutexGuard<'static, ()> {
+    GUI.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `target/<profile>/millennium-host`, built before the tests run.
+pub fn host_binary() -> PathBuf {
+    millennium_e2e::bin("millennium-host")
+}
+
+/// The system programs the GUI tests need; `Err` names the missing ones.
+pub fn gui_prerequisites() -> Result<(), String> {
+    let needed = ["WebKitWebDriver", "xvfb-run", "dbus-run-session", "convert"];
+    let missing: Vec<&str> = needed.into_iter().filter(|p| !on_path(p)).collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing.join(", "))
+    }
+}
+
+/// Skips (with a loud message) when the system packages are missing.
+#[macro_export]
+macro_rules! require_gui {
+    () => {
+        if let Err(missing) = $crate::support::gui_prerequisites() {
+            eprintln!(
+                "\n\n!!!! SKIPPED: {} needs {} (Debian: xvfb dbus webkit2gtk-driver imagemagick) !!!!\n\n",
+                module_path!(),
+                missing
+            );
+            return;
+        }
+    };
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// A directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A fresh, empty directory.
+    pub fn new(tag: &str) -> TempDir {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("millennium-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    /// Writes `contents` at `relative`, creating directories.
+    pub fn write(&self, relative: &str, contents: &str) -> PathBuf {
+        let path = self.0.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create dirs");
+        }
+        std::fs::write(&path, contents).expect("write file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// How many distinct colours a PNG has (ImageMagick's `%k`).
+pub fn distinct_colours(png: &[u8], dir: &Path) -> u64 {
+    let file = dir.join("screenshot.png");
+    std::fs::write(&file, png).expect("write screenshot");
+    let output = Command::new("convert")
+        .arg(&file)
+        .args(["-format", "%k", "info:"])
+        .output()
+        .expect("run convert");
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim().parse().unwrap_or_else(|_| {
+        panic!(
+            "convert printed {text:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// Runs `command` to its end and asserts that it succeeded; a failure
+/// names it as `what` and shows its standard error.
+pub fn run_ok(command: &mut Command, what: &str) -> Output {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what}: {}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Packages `app` with `millennium build` (the debug host as the base)
+/// into `out`, and returns the executable.
+pub fn build_packaged(app: &Path, out: &Path) -> PathBuf {
+    let host = millennium_e2e::bin("millennium-host");
+    run_ok(
+        Command::new(millennium_e2e::bin("millennium"))
+            .arg("build")
+            .arg(app)
+            .arg("-o")
+            .arg(out)
+            .arg("--host")
+            .arg(&host),
+        "millennium build",
+    );
+    let mut built: Vec<PathBuf> = std::fs::read_dir(out)
+        .expect("the output directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_none() && p.is_file())
+        .collect();
+    assert_eq!(
+        built.len(),
+        1,
+        "one executable expected in {}",
+        out.display()
+    );
+    built.pop().expect("one executable")
+}
+
+/// A copy of the debug `millennium-host` without its debug information
+/// (`strip --strip-debug`): about 24 MB instead of 300, so that tests which
+/// package, serve and download many executables stay fast. Made once per
+/// test binary at `target/<profile>/updater-e2e/millennium-host-stripped`
+/// (written beside, then renamed into place).
+pub fn small_host() -> PathBuf {
+    static HOST: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| {
+        let debug = millennium_e2e::bin("millennium-host");
+        let dir = millennium_e2e::target_dir().join("updater-e2e");
+        std::fs::create_dir_all(&dir).expect("create target/<profile>/updater-e2e");
+        let partial = dir.join(format!(".millennium-host-stripped.{}", std::process::id()));
+        run_ok(
+            Command::new("strip")
+                .arg("--strip-debug")
+                .arg("-o")
+                .arg(&partial)
+                .arg(&debug),
+            &format!("strip --strip-debug {} (binutils)", debug.display()),
+        );
+        let small = dir.join("millennium-host-stripped");
+        std::fs::rename(&partial, &small).expect("rename the stripped host into place");
+        small
+    })
+    .clone()
+}
+
+/// The processes whose executable (`/proc/<pid>/exe`) is exactly
+/// `executable` (a replaced or deleted file shows as `... (deleted)` and
+/// does not match).
+pub fn processes_running(executable: &Path) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == executable)
+            && process_alive(pid)
+        {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// Whether `pid` exists and is not a zombie.
+pub fn process_alive(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    !matches!(state, None | Some("Z" | "X"))
+}
+
+/// Sends SIGKILL to `pid` (a process the test started, directly or not).
+pub fn kill_process(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}

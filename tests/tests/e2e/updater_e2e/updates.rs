@@ -1,0 +1,108 @@
+//! Updates that succeed: a properly signed v2, a key rotation, and the
+//! built-in dialog at start.
+
+use super::*;
+
+#[test]
+fn v2_properly_signed_updates_relaunches_as_v2_and_reports_healthy() {
+    require_gui!();
+    let _gui = gui_lock();
+    let (fixture, v1, installed) = setup("signed");
+    let _cleanup = KillOnDrop(installed.exe.clone());
+    let key = fixture.key_a.public.clone();
+    let v2 = fixture.release("v2", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    // The manifest exactly as `millennium build --base-url` wrote it.
+    let latest: Value = serde_json::from_slice(&v2.latest).expect("latest.json is JSON");
+    assert_eq!(
+        latest["platforms"][platform()]["url"],
+        json!(fixture.server.file_url()),
+        "latest.json points at <base-url>/<exe>"
+    );
+    fixture
+        .server
+        .serve(ok_json(v2.latest.clone()), ok_file(&v2.bytes));
+
+    let driven = launch(&installed);
+    let pid = v1_pid(&installed);
+    let check = check_update(&driven).unwrap_or_else(|e| panic!("checkUpdate() rejected: {e}"));
+    assert_eq!(check["shouldUpdate"], json!(true), "checkUpdate(): {check}");
+    assert_eq!(
+        check["manifest"]["version"],
+        json!("2.0.0"),
+        "checkUpdate(): {check}"
+    );
+    let requests = fixture.server.requests();
+    assert!(
+        requests.contains(&format!("{}?current=1.0.0", manifest_path())),
+        "the endpoint's {{{{target}}}}, {{{{arch}}}} and {{{{current_version}}}} must be substituted; \
+         the server saw {requests:?}"
+    );
+    fixture
+        .server
+        .assert_nothing_downloaded("checkUpdate() alone");
+
+    assert_updated("v2 properly signed", &driven, &installed, &v1, &v2, pid);
+}
+
+#[test]
+fn key_rotation_v1_trusting_a_and_b_accepts_v2_signed_by_b() {
+    require_gui!();
+    let _gui = gui_lock();
+    let fixture = Fixture::new("rotation");
+    let key_b = keygen(&fixture.scratch, "b");
+    let trusted = [fixture.key_a.public.as_str(), key_b.public.as_str()];
+    let v1 = fixture.release("v1", "1.0.0", IDENTIFIER, &trusted, &fixture.key_a);
+    let installed = install(&v1, "rotation");
+    let _cleanup = KillOnDrop(installed.exe.clone());
+    let v2 = fixture.release("v2", "2.0.0", IDENTIFIER, &[&key_b.public], &key_b);
+    fixture
+        .server
+        .serve(ok_json(v2.latest.clone()), ok_file(&v2.bytes));
+
+    let driven = launch(&installed);
+    let pid = v1_pid(&installed);
+    assert_updated(
+        "key rotation (v2 signed by B)",
+        &driven,
+        &installed,
+        &v1,
+        &v2,
+        pid,
+    );
+}
+
+/// `check-on-start` with the built-in dialog: v1 finds v2 at start and asks
+/// in a native box; Enter ("Install") updates it, as a person would.
+#[test]
+fn check_on_start_asks_with_the_built_in_dialog_and_installs_on_yes() {
+    require_gui!();
+    let _gui = gui_lock();
+    let fixture = Fixture::new("dialog");
+    fixture.ask_on_start.set(true);
+    let key = fixture.key_a.public.clone();
+    let v1 = fixture.release("v1", "1.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    let installed = install(&v1, "dialog");
+    let _cleanup = KillOnDrop(installed.exe.clone());
+    let v2 = fixture.release("v2", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    fixture
+        .server
+        .serve(ok_json(v2.latest.clone()), ok_file(&v2.bytes));
+    let driven = launch(&installed);
+    let pid = v1_pid(&installed);
+    driven.focus_window_titled(&format!("Update {APP_NAME}"));
+    fixture
+        .server
+        .assert_nothing_downloaded("the dialog before its answer");
+    driven.press(&["Return"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while process_alive(pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!process_alive(pid), "v1 exits once v2 runs");
+    let now = std::fs::read(&installed.exe).expect("the installed file");
+    compare(&now, &v2.bytes).unwrap_or_else(|diff| panic!("v2 is installed: {diff}"));
+    let previous = installed.exe.with_file_name(format!(".{EXE}.previous"));
+    compare(&std::fs::read(previous).expect(".previous"), &v1.bytes)
+        .unwrap_or_else(|diff| panic!("v1 is kept as .previous: {diff}"));
+    assert_eq!(installed.pids().len(), 1, "v2 runs from the installed path");
+}

@@ -40,8 +40,8 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   here="$(cd "$(dirname "$0")" && pwd)"
-  if [ ! -x "$here/taplo/node_modules/.bin/taplo" ]; then
-    echo "setup: installing the Taplo CLI (tests/taplo)"
+  if [ ! -x "$here/taplo/node_modules/.bin/taplo" ] || [ ! -x "$here/taplo/node_modules/.bin/tsc" ]; then
+    echo "setup: installing the Taplo CLI and TypeScript (tests/taplo)"
     npm ci --prefix "$here/taplo" --no-audit --no-fund --loglevel=error
   fi
 fi

@@ -1,10 +1,11 @@
-//! Every command of the scoped system APIs (fs, dialog, shell, http,
-//! clipboard, notification) and of the updater, called through the real webview of an app
-//! whose allowlist turns nothing on: each rejects with an error that names
-//! the exact key to enable, and nothing happens (no file, no dialog, no
-//! process, no request). The "allowed" half of each pair is in the API's own
-//! end-to-end test (host_fs_e2e, host_dialog_e2e, host_shell_http_e2e,
-//! host_clipboard_e2e).
+//! Every command of every API, called through the real webview of an app
+//! whose allowlist turns nothing on: each one that needs a key rejects with
+//! an error naming that exact key, and nothing happens (no file, no dialog,
+//! no window, no process, no request). The commands are the registry's (each
+//! API's `SURFACE` samples), so a new API is covered without editing this
+//! file. The "allowed" half of each pair is in the API's own end-to-end test
+//! (host_fs_e2e, host_dialog_e2e, host_shell_http_e2e, host_clipboard_e2e,
+//! host_e2e for windows, updater_e2e).
 //!
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
@@ -13,6 +14,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use crate::support::{Driven, TempDir, gui_lock};
+use millennium_host::ipc::router::FRAGMENTS;
 use serde_json::json;
 
 #[test]
@@ -58,163 +60,59 @@ scope = ["http://127.0.0.1:{port}/**"]
         r#"<!doctype html><html><head><meta charset="utf-8"><title>Allowlist</title></head><body>allowlist</body></html>"#,
     );
     let driven = Driven::launch(&app.0);
-    let path = json!(existing);
-    let other = json!(files.0.join("b.txt"));
-    let marker = json!(files.0.join("touched"));
-    let url = json!(format!("http://127.0.0.1:{port}/x"));
-    let calls = [
-        (
-            "fs.readTextFile",
-            format!("Millennium.fs.readTextFile({path})"),
-            "allowlist.fs.read-file",
-        ),
-        (
-            "fs.readBinaryFile",
-            format!("Millennium.fs.readBinaryFile({path})"),
-            "allowlist.fs.read-file",
-        ),
-        (
-            "fs.writeTextFile",
-            format!("Millennium.fs.writeTextFile({other}, 'x')"),
-            "allowlist.fs.write-file",
-        ),
-        (
-            "fs.writeBinaryFile",
-            format!("Millennium.fs.writeBinaryFile({other}, new Uint8Array([1]))"),
-            "allowlist.fs.write-file",
-        ),
-        (
-            "fs.readDir",
-            format!("Millennium.fs.readDir({})", json!(files.0)),
-            "allowlist.fs.read-dir",
-        ),
-        (
-            "fs.createDir",
-            format!("Millennium.fs.createDir({other})"),
-            "allowlist.fs.create-dir",
-        ),
-        (
-            "fs.removeDir",
-            format!("Millennium.fs.removeDir({})", json!(files.0)),
-            "allowlist.fs.remove-dir",
-        ),
-        (
-            "fs.removeFile",
-            format!("Millennium.fs.removeFile({path})"),
-            "allowlist.fs.remove-file",
-        ),
-        (
-            "fs.renameFile",
-            format!("Millennium.fs.renameFile({path}, {other})"),
-            "allowlist.fs.rename-file",
-        ),
-        (
-            "fs.copyFile",
-            format!("Millennium.fs.copyFile({path}, {other})"),
-            "allowlist.fs.copy-file",
-        ),
-        (
-            "fs.exists",
-            format!("Millennium.fs.exists({path})"),
-            "allowlist.fs.exists",
-        ),
-        (
-            "dialog.open",
-            "Millennium.dialog.open()".to_owned(),
-            "allowlist.dialog.open",
-        ),
-        (
-            "dialog.save",
-            "Millennium.dialog.save()".to_owned(),
-            "allowlist.dialog.save",
-        ),
-        (
-            "dialog.message",
-            "Millennium.dialog.message('m')".to_owned(),
-            "allowlist.dialog.message",
-        ),
-        (
-            "dialog.ask",
-            "Millennium.dialog.ask('m')".to_owned(),
-            "allowlist.dialog.ask",
-        ),
-        (
-            "dialog.confirm",
-            "Millennium.dialog.confirm('m')".to_owned(),
-            "allowlist.dialog.confirm",
-        ),
-        (
-            "shell.open",
-            "Millennium.shell.open('https://example.com/')".to_owned(),
-            "allowlist.shell.open",
-        ),
-        (
-            "shell.execute",
-            format!("new Millennium.shell.Command('touch', [{marker}]).execute()"),
-            "allowlist.shell.execute",
-        ),
-        (
-            "shell.spawn",
-            format!("new Millennium.shell.Command('touch', [{marker}]).spawn()"),
-            "allowlist.shell.execute",
-        ),
-        (
-            "shell.stdinWrite",
-            "new Millennium.shell.Child(1).write('x')".to_owned(),
-            "allowlist.shell.execute",
-        ),
-        (
-            "shell.killChild",
-            "new Millennium.shell.Child(1).kill()".to_owned(),
-            "allowlist.shell.execute",
-        ),
-        (
-            "http.request",
-            format!("Millennium.http.fetch({url})"),
-            "allowlist.http.request",
-        ),
-        (
-            "clipboard.readText",
-            "Millennium.clipboard.readText()".to_owned(),
-            "allowlist.clipboard.read-text",
-        ),
-        (
-            "clipboard.writeText",
-            "Millennium.clipboard.writeText('x')".to_owned(),
-            "allowlist.clipboard.write-text",
-        ),
-        (
-            "notification.sendNotification",
-            "Millennium.notification.sendNotification('t')".to_owned(),
-            "allowlist.notification.send",
-        ),
-        (
-            "notification.isPermissionGranted",
-            "Millennium.notification.isPermissionGranted()".to_owned(),
-            "allowlist.notification.send",
-        ),
-        (
-            "updater.checkUpdate",
-            "Millennium.updater.checkUpdate()".to_owned(),
-            "allowlist.updater.check",
-        ),
-        (
-            "updater.installUpdate",
-            "Millennium.updater.installUpdate()".to_owned(),
-            "allowlist.updater.install",
-        ),
-        (
-            "notification.requestPermission",
-            "Millennium.notification.requestPermission()".to_owned(),
-            "allowlist.notification.send",
-        ),
+    let values = [
+        ("$FILE", existing.display().to_string()),
+        ("$NEW", files.0.join("b.txt").display().to_string()),
+        ("$DIR", files.0.display().to_string()),
+        ("$URL", format!("http://127.0.0.1:{port}/x")),
+        ("$PROGRAM", "touch".to_owned()),
+        ("$MARKER", files.0.join("touched").display().to_string()),
     ];
-    for (name, call, key) in &calls {
-        let result = driven.run(&format!("return await {call};"));
-        assert!(
-            result.as_ref().is_err_and(|e| e.contains(key)),
-            "{name}: expected a denial naming {key}, got {result:?}"
-        );
+    let bare = |text: &str| {
+        values
+            .iter()
+            .fold(text.to_owned(), |t, (name, value)| t.replace(name, value))
+    };
+    let literal = |text: &str| {
+        values.iter().fold(text.to_owned(), |t, (name, value)| {
+            t.replace(name, &json!(value).to_string())
+        })
+    };
+    let mut denied = Vec::new();
+    for fragment in FRAGMENTS {
+        for sample in fragment.surface.samples {
+            let command = sample
+                .decode(bare)
+                .unwrap_or_else(|e| panic!("{}: {e}", sample.cmd));
+            let Some(key) = command.required_keys().first() else {
+                continue;
+            };
+            let key = key.to_string();
+            let result = driven.run(&format!("return await {};", literal(sample.js)));
+            assert!(
+                result.as_ref().is_err_and(|e| e.contains(&key)),
+                "{}: expected a denial naming {key}, got {result:?}",
+                sample.cmd
+            );
+            denied.push(sample.cmd);
+        }
+    }
+    // The scoped APIs' 29 commands of the first wave, and the window, app,
+    // process, os and path ones.
+    assert!(
+        denied.len() > 80,
+        "only {} commands: {denied:?}",
+        denied.len()
+    );
+    for cmd in [
+        "fs.writeBinaryFile",
+        "http.request",
+        "shell.spawn",
+        "updater.installUpdate",
+        "window.create",
+        "process.exit",
+    ] {
+        assert!(denied.contains(&cmd), "{cmd} was not called");
     }
     // Nothing happened.
     std::thread::sleep(Duration::from_millis(300));
@@ -222,5 +120,6 @@ scope = ["http://127.0.0.1:{port}/**"]
     assert!(!files.0.join("b.txt").exists());
     assert!(!files.0.join("touched").exists());
     assert!(server.accept().is_err(), "no request may reach the server");
-    assert_eq!(driven.window_handles().len(), 1, "no dialog window");
+    assert_eq!(driven.window_handles().len(), 1, "no dialog or new window");
+    assert_eq!(driven.title(), "Allowlist", "the window is as it was");
 }

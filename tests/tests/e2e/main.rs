@@ -25,4 +25,5 @@ mod packaged_e2e;
 mod sample_apps_e2e;
 mod sign;
 mod taplo;
+mod typescript;
 mod updater_e2e;

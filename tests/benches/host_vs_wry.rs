@@ -52,7 +52,8 @@ fn main() {
     let dist = fixtures.join("dist");
     let home = TempDir::new("bench-home");
 
-    let host_startup = |h: &TempDir| run_to_exit(&host, &[fixtures.join("startup").as_os_str()], h);
+    let host_startup =
+        |h: &TempDir| run_to_exit(&host, &[fixtures.join("startup.toml").as_os_str()], h);
     let bare_startup =
         |h: &TempDir| run_to_exit(&bare, &[dist.as_os_str(), "bare-startup.html".as_ref()], h);
     let mut rows = Vec::new();
@@ -79,7 +80,7 @@ fn main() {
     for _ in 0..MEMORY_RUNS {
         h.push(tree_rss_after_load(
             &host,
-            &[fixtures.join("idle").as_os_str()],
+            &[fixtures.join("idle.toml").as_os_str()],
             &home,
         ));
         b.push(tree_rss_after_load(
@@ -99,7 +100,7 @@ fn main() {
     // starts the loop and collects the figure.
     let host_session = Session::start(
         &host,
-        &[fixtures.join("idle").to_string_lossy().as_ref()],
+        &[fixtures.join("idle.toml").to_string_lossy().as_ref()],
         &home,
     );
     let bare_session = Session::start(
@@ -267,9 +268,9 @@ fn packaging(host: &Path, fixtures: &Path, home: &TempDir) {
 
     // Packaged start-up against the directory run of the same app.
     let packaged = work.0.join("startup-out");
-    build(&fixtures.join("startup"), &packaged);
+    build(&fixtures.join("startup.toml"), &packaged);
     let exe = packaged.join("bench-startup");
-    let dir_args = [fixtures.join("startup").into_os_string()];
+    let dir_args = [fixtures.join("startup.toml").into_os_string()];
     let dir_args: Vec<&std::ffi::OsStr> = dir_args.iter().map(|a| a.as_os_str()).collect();
     let _ = (
         run_to_exit(&exe, &[], home),

@@ -128,11 +128,8 @@ pub fn swap(executable: &Path, dir: &Path, bytes: &[u8]) -> Result<PathBuf, Upda
     let mut staged = Staged::new(executable, "update", Some(0o755))
         .map_err(|e| fail(&format!("cannot write beside {}", executable.display()), e))?;
     let temp = staged.temp_path().to_owned();
-    if let Err(error) = staged
-        .file()
-        .write_all(bytes)
-        .and_then(|()| staged.file().sync_all())
-    {
+    // The commit below fsyncs it before the rename.
+    if let Err(error) = staged.file().write_all(bytes) {
         return Err(fail(&format!("cannot write {}", temp.display()), error));
     }
     // Keep the running version: a second name for the same file.

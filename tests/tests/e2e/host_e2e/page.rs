@@ -249,3 +249,77 @@ fn host_e2e_ipc_channels_measured() {
     );
     assert_eq!(result["same"], json!(true), "binary echo corrupted bytes");
 }
+
+/// Regression (security review): SVG and XML documents were served without
+/// the CSP header, so a `<script>` inside one ran unchecked in the app's
+/// origin, where the bridge lives.
+#[test]
+fn host_e2e_svg_and_xml_documents_get_the_csp_and_run_no_inline_script() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = TempDir::new("host-e2e-documents");
+    app.write(
+        "millennium.toml",
+        r#"
+[app]
+name = "Documents"
+identifier = "dev.millennium.documentse2e"
+version = "1.0.0"
+frontend = "dist"
+
+[[windows]]
+label = "main"
+title = "Documents"
+
+[security]
+csp = "default-src 'self'; frame-ancestors 'self'"
+"#,
+    );
+    app.write(
+        "dist/index.html",
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>Documents</title></head>
+<body><iframe id="svg" src="drawing.svg"></iframe></body></html>"#,
+    );
+    app.write(
+        "dist/drawing.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>parent.svgRan = true;</script><rect width="10" height="10"/></svg>"#,
+    );
+    app.write(
+        "dist/feed.xml",
+        r#"<?xml version="1.0"?><feed><title>x</title></feed>"#,
+    );
+    let driven = Driven::launch(&app.0);
+    let state = driven
+        .run(
+            "for (let i = 0; i < 60; i++) {
+               const doc = document.getElementById('svg').contentDocument;
+               if (doc && doc.documentElement && doc.documentElement.localName === 'svg') break;
+               await new Promise(r => setTimeout(r, 50));
+             }
+             await new Promise(r => setTimeout(r, 300));
+             const header = async (path) => (await fetch(path)).headers.get('content-security-policy');
+             const doc = document.getElementById('svg').contentDocument;
+             return { ran: window.svgRan === true,
+                      loaded: doc && doc.documentElement ? doc.documentElement.localName : null,
+                      svg: await header('drawing.svg'), xml: await header('feed.xml') };",
+        )
+        .expect("read state");
+    assert_eq!(
+        state["loaded"],
+        json!("svg"),
+        "the SVG document loaded: {state}"
+    );
+    assert_eq!(
+        state["ran"],
+        json!(false),
+        "the SVG's inline script ran: {state}"
+    );
+    for document in ["svg", "xml"] {
+        assert!(
+            state[document]
+                .as_str()
+                .is_some_and(|csp| csp.contains("default-src 'self'")),
+            "{document} has no CSP header: {state}"
+        );
+    }
+}

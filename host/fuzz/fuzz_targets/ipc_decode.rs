@@ -10,8 +10,8 @@ use millennium_host::ipc::decode::{decode_fetch, decode_message};
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok((_, command)) = decode_message(text) {
-            for (category, name) in command.required_keys() {
-                assert!(!category.is_empty() && !name.is_empty());
+            for key in command.required_keys() {
+                assert!(!key.category.is_empty() && !key.command.is_empty());
             }
         }
     }
@@ -41,8 +41,8 @@ fuzz_target!(|data: &[u8]| {
         let query = std::str::from_utf8(query).ok().filter(|q| !q.is_empty());
         let mut body = body.to_vec();
         if let Ok(command) = decode_fetch(names[usize::from(pick) % names.len()], query, &mut body) {
-            for (category, name) in command.required_keys() {
-                assert!(!category.is_empty() && !name.is_empty());
+            for key in command.required_keys() {
+                assert!(!key.category.is_empty() && !key.command.is_empty());
             }
         }
     }

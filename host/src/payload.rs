@@ -365,7 +365,7 @@ pub struct InputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Sizes of what [`write`] produced.
+/// Sizes of what [`write()`] produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
     /// Bytes of the host part.

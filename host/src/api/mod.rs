@@ -2,13 +2,14 @@
 //! its command types, their decoding (with its unit tests), the allowlist
 //! keys each command needs, where each command runs, the handler, its
 //! state, its fragment of the JS bridge (`bridge.js`) and its part of the
-//! TypeScript declarations (`api.d.ts`). [`crate::ipc`]'s registry has one
-//! line per folder; the folder joins the app through that line alone.
+//! TypeScript declarations (`api.d.ts`). The registry, `apis!` below, has
+//! one line per folder; the folder joins the app through that line alone
+//! (what the line generates is in `ipc/registry.rs`).
 //!
 //! Architecture invariant: a handler takes the gate's `Admitted<C>` for its
 //! own command type, and reaches its state only through it
-//! ([`crate::HostContext::state`]); the router is the only code that turns
-//! the gate's `Admitted<Command>` into an `Admitted<C>`.
+//! (`HostContext::state`); the router is the only code that turns the
+//! gate's `Admitted<Command>` into an `Admitted<C>`.
 
 /// The registry: one line per JS API, `namespace => Variant(CommandType)`,
 /// naming the folder `api/<namespace>/` and the command type it defines.

@@ -104,7 +104,7 @@ macro_rules! registry {
 
         /// The state of every API, built once per app. Its fields are private
         /// to the registry: a handler reaches its API's state only through
-        /// [`crate::HostContext::state`], which takes the handler's `Admitted<C>`.
+        /// `HostContext::state`, which takes the handler's `Admitted<C>`.
         #[derive(Debug)]
         pub struct ApiStates {
             $( $ns: <$ty as Api>::State, )*

@@ -11,10 +11,10 @@
 //!    only, except loopback. `204`, or a version that is not strictly
 //!    greater (semver; prereleases only with `allow-prerelease`), means "no
 //!    update".
-//! 2. **Download** ([`fetch`]): capped at the manifest's `size` and at
+//! 2. **Download** (`fetch.rs`): capped at the manifest's `size` and at
 //!    `max-download-bytes`, with a connect timeout and a stall timeout (no
 //!    byte for `stall-timeout-secs`).
-//! 3. **Verify** ([`verify`]): the minisign signature under one of
+//! 3. **Verify** (`verify.rs`): the minisign signature under one of
 //!    `pubkeys`; its trusted comment's app, target and version equal ours
 //!    and the manifest's; the sha256 equals the manifest's; the file carries
 //!    a valid payload of this app and version.
@@ -328,7 +328,7 @@ impl Updater {
         Ok(bytes)
     }
 
-    /// Every check of [`verify`] on downloaded bytes.
+    /// Every check of `verify.rs` on downloaded bytes.
     pub fn verify(&self, update: &Update, bytes: &[u8]) -> Result<(), UpdateError> {
         verify::verify(
             bytes,

@@ -1,6 +1,6 @@
 //! `Millennium.dialog`: native file pickers and message boxes, modal to the
 //! calling window, answered when the user closes them without blocking the
-//! event loop ([`gtk`]). Paths the user picks join the fs scope for the
+//! event loop (`gtk.rs`). Paths the user picks join the fs scope for the
 //! rest of the run.
 
 mod gtk;

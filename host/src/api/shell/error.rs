@@ -34,7 +34,7 @@ pub enum ShellError {
     /// A target starting with `-` would be read as an option by the opener.
     #[error("shell.open refused {0}: a target may not start with `-`")]
     OpenOption(String),
-    /// `openWith` is not one of [`OPENERS`].
+    /// `openWith` is not one of [`super::OPENERS`].
     #[error(
         "shell.open: unknown program {0} for openWith (expected one of: firefox, \
          google chrome, chromium, xdg-open, gio, gnome-open, kde-open, wslview)"

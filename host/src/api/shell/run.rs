@@ -5,14 +5,14 @@
 //! Every handler here may block (spawning, reading output, waiting), so
 //! callers run them on a worker thread, never on the UI thread.
 //!
-//! Patterns match in full ([`super::scope`]).
+//! Patterns match in full (`scope.rs`).
 //!
 //! Programs are looked up in the host's `PATH` before the page's environment
 //! is applied, so `env: { PATH }` from the page cannot change which program
 //! a scoped command runs.
 //!
 //! A child is signalled only while it is known to be unreaped
-//! ([`super::children`]). Only the child itself is signalled, not its process group: programs it
+//! (`children.rs`). Only the child itself is signalled, not its process group: programs it
 //! started in the background live on (and, while they hold its stdout or
 //! stderr open, delay the end of its output).
 

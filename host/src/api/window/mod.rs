@@ -1,6 +1,6 @@
 //! `Millennium.window`: `[[windows]]` and `new WebviewWindow()` to tao
-//! windows with wry webviews ([`windows`], [`config`]), the operations on
-//! them ([`ops`]), and the window events pages hear.
+//! windows with wry webviews (`windows.rs`, [`config`]), the operations on
+//! them (`ops.rs`), and the window events pages hear.
 
 pub mod config;
 mod decode;

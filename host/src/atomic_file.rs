@@ -10,18 +10,26 @@
 //! is untouched, and a [`Staged`] dropped without a commit removes its
 //! temporary file: a failure leaves nothing behind.
 
-use std::ffi::OsString;
-use std::fs::{self, File, OpenOptions};
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
 use std::io;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+
+use rustix::fs::{AtFlags, Mode, OFlags};
 
 /// A temporary file that becomes `target` on [`Staged::commit`].
 #[derive(Debug)]
 pub struct Staged {
     file: File,
-    temp: PathBuf,
-    target: PathBuf,
+    /// The target's directory; every step below is relative to it, so a
+    /// rename of the directory or a symlink planted in its path cannot
+    /// redirect the write once it has begun.
+    dir: OwnedFd,
+    dir_path: PathBuf,
+    temp: OsString,
+    name: OsString,
     committed: bool,
 }
 
@@ -33,28 +41,40 @@ impl Staged {
         let name = target
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
-        let dir = parent_of(target);
-        let mut temp_name = OsString::from(".");
-        temp_name.push(name);
-        temp_name.push(format!(".{tag}-{}", random_suffix()?));
-        let temp = dir.join(temp_name);
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        if let Some(mode) = mode {
-            options.mode(mode);
-        }
-        let file = options.open(&temp)?;
+        let dir_path = parent_of(target);
+        let dir = OwnedFd::from(File::open(dir_path)?);
+        Staged::in_dir(dir, dir_path, name, tag, mode)
+    }
+
+    /// [`Staged::new`] for `name` in the already open directory `dir`
+    /// (opened for reading, so it can be fsynced); `dir_path` names it in
+    /// messages.
+    pub fn in_dir(
+        dir: OwnedFd,
+        dir_path: &Path,
+        name: &OsStr,
+        tag: &str,
+        mode: Option<u32>,
+    ) -> io::Result<Staged> {
+        let mut temp = OsString::from(".");
+        temp.push(name);
+        temp.push(format!(".{tag}-{}", random_suffix()?));
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW;
+        let create_mode = Mode::from_raw_mode(mode.unwrap_or(0o666));
+        let file = rustix::fs::openat(&dir, &temp, flags | OFlags::CLOEXEC, create_mode)?;
         let staged = Staged {
-            file,
+            file: File::from(file),
+            dir,
+            dir_path: dir_path.to_owned(),
             temp,
-            target: target.to_owned(),
+            name: name.to_owned(),
             committed: false,
         };
         if let Some(mode) = mode {
             // `mode` at creation is filtered by the umask; this is not.
             staged
                 .file
-                .set_permissions(fs::Permissions::from_mode(mode))?;
+                .set_permissions(std::fs::Permissions::from_mode(mode))?;
         }
         Ok(staged)
     }
@@ -65,17 +85,17 @@ impl Staged {
     }
 
     /// Where the contents are until the commit.
-    pub fn temp_path(&self) -> &Path {
-        &self.temp
+    pub fn temp_path(&self) -> PathBuf {
+        self.dir_path.join(&self.temp)
     }
 
     /// fsync, rename over the target, fsync the directory. On error the
     /// temporary file is removed and the target is as it was.
     pub fn commit(mut self) -> io::Result<()> {
         self.file.sync_all()?;
-        fs::rename(&self.temp, &self.target)?;
+        rustix::fs::renameat(&self.dir, &self.temp, &self.dir, &self.name)?;
         self.committed = true;
-        sync_dir(parent_of(&self.target));
+        sync_fd(&self.dir);
         Ok(())
     }
 }
@@ -83,7 +103,7 @@ impl Staged {
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_file(&self.temp);
+            let _ = rustix::fs::unlinkat(&self.dir, &self.temp, AtFlags::empty());
         }
     }
 }
@@ -108,6 +128,11 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
+/// [`sync_dir`] for an open directory.
+pub fn sync_fd(dir: impl AsFd) {
+    let _ = rustix::fs::fsync(dir);
+}
+
 fn parent_of(path: &Path) -> &Path {
     path.parent()
         .filter(|dir| !dir.as_os_str().is_empty())
@@ -123,6 +148,7 @@ fn random_suffix() -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
     use std::io::Write;
 
     fn scratch(tag: &str) -> PathBuf {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use millennium_config::LoadedConfig;
 use millennium_config::model::Config;
 
-use crate::api::fs::{FsScope, ScopeError};
+use crate::api::fs::{FsScope, Protected, ScopeError};
 use crate::api::path::PathContext;
 use crate::api::updater::UpdaterState;
 use crate::api::window::config as window;
@@ -124,10 +124,18 @@ impl HostContext {
             path: frontend.clone(),
             source,
         })?;
-        let mut ctx = HostContext::new(
+        // A page that could rewrite the toml would widen its own allowlist
+        // at the next `millennium dev` reload, and one that could rewrite
+        // the frontend would run its code in every later session.
+        let own = [
+            Protected::Tree(loaded.path.clone()),
+            Protected::Tree(frontend),
+        ];
+        let mut ctx = HostContext::build(
             loaded.config.clone(),
             &loaded.base_dir,
             AssetResolver::new(Box::new(source)),
+            &own,
         )?;
         ctx.hash_inline_scripts = true;
         Ok(ctx)
@@ -139,6 +147,17 @@ impl HostContext {
         base_dir: &Path,
         resolver: AssetResolver,
     ) -> Result<HostContext, ContextError> {
+        HostContext::build(config, base_dir, resolver, &[])
+    }
+
+    /// [`HostContext::new`], with more paths the fs scope must never reach
+    /// than the executable and the webview profile.
+    fn build(
+        config: Config,
+        base_dir: &Path,
+        resolver: AssetResolver,
+        own: &[Protected],
+    ) -> Result<HostContext, ContextError> {
         let key = InvokeKey::generate().map_err(|e| ContextError::Random(e.to_string()))?;
         let nonce = InvokeKey::generate().map_err(|e| ContextError::Random(e.to_string()))?;
         let callback = format!("__millennium_{}", &nonce.as_str()[..12]);
@@ -148,7 +167,14 @@ impl HostContext {
             identifier: config.app.identifier.clone(),
             resource_dir: base_dir.to_owned(),
         };
-        let scope = FsScope::new(&config.allowlist.fs.scope, &paths)?;
+        let mut protected = own.to_vec();
+        if let Ok(executable) = std::env::current_exe() {
+            protected.push(Protected::Executable(executable));
+        }
+        if let Some(profile) = paths.webview_profile() {
+            protected.push(Protected::Tree(profile));
+        }
+        let scope = FsScope::new(&config.allowlist.fs.scope, &paths, &protected)?;
         let apis = ApiStates::prepare(&Setup {
             config: &config,
             paths: &paths,

@@ -17,6 +17,7 @@
 //! - [`payload`]: the packaged-app payload format, writer and reader.
 //! - [`updater`]: self-update of packaged apps.
 //! - [`atomic_file`]: the one atomic file replacement of the workspace.
+//! - [`beneath`]: opening a path without following any symlink in it.
 //! - [`dev`]: what `millennium dev` adds (devtools, reload, restart); no
 //!   switch of the `millennium-host` binary reaches it.
 //!
@@ -27,6 +28,7 @@
 pub mod api;
 pub mod assets;
 pub mod atomic_file;
+pub mod beneath;
 pub mod bridge;
 pub mod context;
 pub mod csp;

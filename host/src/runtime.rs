@@ -55,9 +55,7 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
     platform::open_display().map_err(HostError::Display)?;
     platform::ignore_file_size_signal();
     let event_loop: EventLoop<UserEvent> = EventLoopBuilder::with_user_event().build();
-    let mut web_context = WebContext::new(
-        dirs::data_local_dir().map(|d| d.join(&ctx.config.app.identifier).join("webview")),
-    );
+    let mut web_context = WebContext::new(ctx.paths.webview_profile());
     if options.automation {
         web_context.set_allows_automation(true);
     }

@@ -6,7 +6,8 @@
 //!   fsynced; renamed over `<name>` in one step. A leftover (the process was
 //!   killed before the rename) is removed by [`clean_stale`] at the next start.
 //! - `.<name>.previous`: a hard link to the version being replaced, made
-//!   before the rename; kept after a successful update, renamed back over
+//!   under a fresh `.update-` name and renamed into place (so nothing is
+//!   ever written through a symlink planted there) before the swap; kept after a successful update, renamed back over
 //!   `<name>` by a rollback.
 //! - `.<name>.health-<random>`: the new process writes `ok` there once its
 //!   first page has loaded (path given in [`HEALTH_ENV`]); the old process
@@ -127,16 +128,20 @@ pub fn swap(executable: &Path, dir: &Path, bytes: &[u8]) -> Result<PathBuf, Upda
     // `.<name>.update-<random>`, which `clean_stale` recognises.
     let mut staged = Staged::new(executable, "update", Some(0o755))
         .map_err(|e| fail(&format!("cannot write beside {}", executable.display()), e))?;
-    let temp = staged.temp_path().to_owned();
+    let temp = staged.temp_path();
     // The commit below fsyncs it before the rename.
     if let Err(error) = staged.file().write_all(bytes) {
         return Err(fail(&format!("cannot write {}", temp.display()), error));
     }
-    // Keep the running version: a second name for the same file.
-    let _ = fs::remove_file(&backup);
-    if let Err(error) =
-        fs::hard_link(executable, &backup).or_else(|_| fs::copy(executable, &backup).map(|_| ()))
-    {
+    // Keep the running version under a second name. The link gets a fresh
+    // name (linkat(2) fails on an existing one and does not follow a
+    // symlink), and a rename puts it at `.previous` (a rename replaces a
+    // symlink planted there, never its target). There is no copy fallback:
+    // a copy would write through whatever the name points at.
+    let link = side_file(executable, &format!(".update-{}", random_suffix()))
+        .ok_or_else(|| UpdateError::Install("the executable has no file name".to_owned()))?;
+    if let Err(error) = fs::hard_link(executable, &link).and_then(|()| fs::rename(&link, &backup)) {
+        let _ = fs::remove_file(&link);
         return Err(fail("cannot keep the previous version", error));
     }
     // One rename puts the new version in place (and the directory is synced).
@@ -260,6 +265,31 @@ mod tests {
                 "notes.update-1"
             ]
         );
+    }
+
+    /// Regression (security review): `.previous` was made by remove, then
+    /// hard link, falling back to `fs::copy`, which wrote the executable
+    /// through a symlink planted at `.previous` in between.
+    #[test]
+    fn previous_is_not_written_through_a_planted_symlink() {
+        let dir = TestDir::new("updater-previous");
+        let exe = dir.0.join("app");
+        fs::write(&exe, b"old").unwrap();
+        let victim = dir.0.join("victim");
+        fs::write(&victim, b"precious").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.0.join(".app.previous")).unwrap();
+        let backup = swap(&exe, &dir.0, b"new").unwrap();
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+        let kind = fs::symlink_metadata(&backup).unwrap().file_type();
+        assert!(kind.is_file(), "the symlink itself was replaced");
+        assert_eq!(fs::read(&backup).unwrap(), b"old");
+        assert_eq!(fs::read(&exe).unwrap(), b"new");
+        let mut names: Vec<String> = fs::read_dir(&dir.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".app.previous", "app", "victim"]);
     }
 
     #[test]

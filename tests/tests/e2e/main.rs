@@ -18,6 +18,7 @@ mod host_cli;
 mod host_clipboard_e2e;
 mod host_dialog_e2e;
 mod host_e2e;
+mod host_fs_attacks_e2e;
 mod host_fs_e2e;
 mod host_shell_http_e2e;
 mod new_and_deb;

@@ -124,12 +124,14 @@ fn path_text(path: &Path) -> Result<String, String> {
     })
 }
 
+/// Grants the picked path and answers with its canonical form, the one the
+/// fs API can open (it follows no symlink).
 fn grant(scope: &FsScope, path: &Path, kind: GrantKind) -> Result<String, String> {
-    let text = path_text(path)?;
-    scope
+    path_text(path)?;
+    let canonical = scope
         .grant(path, kind)
         .map_err(|e| format!("cannot allow the picked path: {e}"))?;
-    Ok(text)
+    path_text(&canonical)
 }
 
 fn open(parent: &gtk::ApplicationWindow, options: &OpenDialog, scope: FsScope, done: Done) {

@@ -2,27 +2,42 @@
 //! so callers run it on a worker thread (the custom protocol's, or one the
 //! event loop spawns for `postMessage` calls), never on the UI thread.
 //!
-//! Every path goes through [`FsScope::resolve`] before anything is touched.
-//! Writes are atomic: the bytes go to a temporary file in the same
-//! directory, which is fsynced and renamed over the target; when anything
-//! fails the temporary file is removed and the old file is left as it was.
+//! Every path goes through [`FsScope::check`] before anything is touched,
+//! and is then opened by exactly that name, following no symlink
+//! ([`crate::beneath`]), so what was checked is what is used.
+//!
+//! - Writes are atomic: the bytes go to a temporary file in the same
+//!   directory (opened once, and used by handle), which is fsynced and
+//!   renamed over the target; when anything fails the temporary file is
+//!   removed and the old file is left as it was.
+//! - A directory that is renamed or removed with what it holds is walked
+//!   first: every path in it (and, for a rename, the path it would get)
+//!   must be in the scope, or nothing happens. Deny globs protect the files
+//!   they name, not just their names.
 
-use std::fs::{self, File, OpenOptions};
+use std::ffi::OsStr;
+use std::fs::File;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
+use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 use serde_json::{Value, json};
 
-use super::scope::{FsScope, PathError, io_message};
+use super::scope::{FsScope, PathError, io_message, shorten};
 use super::{FsCommand, FsPath};
 use crate::api::path::PathContext;
-use crate::atomic_file;
+use crate::atomic_file::Staged;
+use crate::beneath;
 use crate::ipc::Output;
 use crate::ipc::decode::MAX_BINARY_BYTES;
 
 /// Most entries a recursive `readDir` returns.
 pub const MAX_DIR_ENTRIES: usize = 100_000;
+
+/// Deepest directory nesting a recursive `readDir`, `removeDir` or a
+/// directory `renameFile` goes into (each level holds a file descriptor).
+pub const MAX_TREE_DEPTH: usize = 64;
 
 /// Why an fs command failed; the message is what the promise rejects with.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -35,7 +50,7 @@ pub enum FsError {
     Io {
         /// What was attempted.
         op: &'static str,
-        /// The (canonical) path.
+        /// The path (absolute, `..` resolved).
         path: String,
         /// The OS error in words.
         message: String,
@@ -53,6 +68,14 @@ fn io_error<'a>(op: &'static str, path: &'a Path) -> impl Fn(io::Error) -> FsErr
     }
 }
 
+fn refused(op: &'static str, path: &Path, message: &str) -> FsError {
+    FsError::Io {
+        op,
+        path: path.display().to_string(),
+        message: message.to_owned(),
+    }
+}
+
 /// The fs API of a running app.
 #[derive(Debug, Clone)]
 pub struct FsApi {
@@ -63,16 +86,18 @@ pub struct FsApi {
 }
 
 impl FsApi {
-    fn resolve(&self, path: &FsPath) -> Result<PathBuf, FsError> {
+    fn check(&self, path: &FsPath) -> Result<PathBuf, FsError> {
         let base = match path.dir {
             None => None,
+            // Canonical: a base directory's own symlinks (a home under
+            // /var/home) are resolved, as the scope's globs resolve them.
             Some(dir) => Some(
                 self.paths
                     .base_dir(dir)
                     .ok_or(PathError::NoBaseDir(dir.variable()))?,
             ),
         };
-        Ok(self.scope.resolve(&path.path, base.as_deref())?)
+        Ok(self.scope.check(&path.path, base.as_deref())?)
     }
 
     /// Runs one command.
@@ -80,7 +105,7 @@ impl FsApi {
         let null = || Ok(Output::Json(Value::Null));
         match command {
             FsCommand::ReadFile { path, binary } => {
-                let path = self.resolve(path)?;
+                let path = self.check(path)?;
                 let bytes = read_file(&path)?;
                 if *binary {
                     Ok(Output::Bytes(bytes))
@@ -95,100 +120,115 @@ impl FsApi {
                 }
             }
             FsCommand::WriteFile { path, contents } => {
-                let path = self.resolve(path)?;
+                let path = self.check(path)?;
                 write_atomic(&path, |file| file.write_all(contents))?;
                 null()
             }
             FsCommand::ReadDir { path, recursive } => {
-                let path = self.resolve(path)?;
+                let path = self.check(path)?;
+                let dir = beneath::open(&path, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
+                    .map_err(io_error("read directory", &path))?;
                 let mut count = 0;
-                let entries = self.read_dir(&path, *recursive, &mut count)?;
+                let entries = self.read_dir(dir, &path, *recursive, 0, &mut count)?;
                 Ok(Output::Json(Value::Array(entries)))
             }
             FsCommand::CreateDir { path, recursive } => {
-                let path = self.resolve(path)?;
-                let result = if *recursive {
-                    fs::create_dir_all(&path)
+                let path = self.check(path)?;
+                if *recursive {
+                    create_dir_all(&path).map_err(io_error("create directory", &path))?;
                 } else {
-                    fs::create_dir(&path)
-                };
-                result.map_err(io_error("create directory", &path))?;
+                    let (dir, name) =
+                        beneath::open_parent(&path).map_err(io_error("create directory", &path))?;
+                    rustix::fs::mkdirat(&dir, name, Mode::from_raw_mode(0o777))
+                        .map_err(|e| io_error("create directory", &path)(e.into()))?;
+                }
                 null()
             }
             FsCommand::RemoveDir { path, recursive } => {
-                let path = self.resolve(path)?;
-                let meta = fs::symlink_metadata(&path).map_err(io_error("remove", &path))?;
-                if !meta.is_dir() {
-                    return Err(FsError::Io {
-                        op: "remove directory",
-                        path: path.display().to_string(),
-                        message: "not a directory".to_owned(),
-                    });
+                let path = self.check(path)?;
+                let op = "remove directory";
+                let (parent, name) = beneath::open_parent(&path).map_err(io_error(op, &path))?;
+                let kind = beneath::kind_at(&parent, name).map_err(io_error(op, &path))?;
+                if kind != FileType::Directory {
+                    return Err(refused(op, &path, "not a directory"));
                 }
-                let result = if *recursive {
-                    fs::remove_dir_all(&path)
-                } else {
-                    fs::remove_dir(&path)
-                };
-                result.map_err(io_error("remove directory", &path))?;
+                if *recursive {
+                    let tree = open_dir_at(&parent, name).map_err(io_error(op, &path))?;
+                    let inside = |p: &Path| self.scope.allows(p);
+                    if !walk_tree(&tree, &path, 0, &inside).map_err(io_error(op, &path))? {
+                        return Err(outside_inside(op, &path, "nothing was removed"));
+                    }
+                    self.remove_tree(tree, &path, 0)?;
+                }
+                rustix::fs::unlinkat(&parent, name, AtFlags::REMOVEDIR)
+                    .map_err(|e| io_error(op, &path)(e.into()))?;
                 null()
             }
             FsCommand::RemoveFile(path) => {
-                let path = self.resolve(path)?;
-                let meta = fs::symlink_metadata(&path).map_err(io_error("remove", &path))?;
-                if meta.is_dir() {
-                    return Err(FsError::Io {
-                        op: "remove file",
-                        path: path.display().to_string(),
-                        message: "is a directory (use removeDir)".to_owned(),
-                    });
+                let path = self.check(path)?;
+                let op = "remove file";
+                let (parent, name) = beneath::open_parent(&path).map_err(io_error(op, &path))?;
+                let kind = beneath::kind_at(&parent, name).map_err(io_error(op, &path))?;
+                if kind == FileType::Directory {
+                    return Err(refused(op, &path, "is a directory (use removeDir)"));
                 }
-                fs::remove_file(&path).map_err(io_error("remove file", &path))?;
+                // A symlink is removed itself; its target is not touched.
+                rustix::fs::unlinkat(&parent, name, AtFlags::empty())
+                    .map_err(|e| io_error(op, &path)(e.into()))?;
                 null()
             }
             FsCommand::RenameFile { from, to } => {
-                let from = self.resolve(from)?;
-                let to = self.resolve(to)?;
-                fs::symlink_metadata(&from).map_err(io_error("rename", &from))?;
-                fs::rename(&from, &to).map_err(io_error("rename to", &to))?;
+                let from = self.check(from)?;
+                let to = self.check(to)?;
+                let (from_dir, from_name) =
+                    beneath::open_parent(&from).map_err(io_error("rename", &from))?;
+                let (to_dir, to_name) =
+                    beneath::open_parent(&to).map_err(io_error("rename to", &to))?;
+                let kind = beneath::kind_at(&from_dir, from_name).map_err(io_error("rename", &from))?;
+                if kind == FileType::Directory {
+                    let tree = open_dir_at(&from_dir, from_name).map_err(io_error("rename", &from))?;
+                    // Each path inside, where it is now and where it would be.
+                    let both = |p: &Path| {
+                        let moved = p.strip_prefix(&from).map(|rest| to.join(rest));
+                        self.scope.allows(p) && moved.is_ok_and(|m| self.scope.allows(&m))
+                    };
+                    if !walk_tree(&tree, &from, 0, &both).map_err(io_error("rename", &from))? {
+                        return Err(outside_inside("rename", &from, "nothing was moved"));
+                    }
+                }
+                rustix::fs::renameat(&from_dir, from_name, &to_dir, to_name)
+                    .map_err(|e| io_error("rename to", &to)(e.into()))?;
                 null()
             }
             FsCommand::CopyFile { from, to } => {
-                let from = self.resolve(from)?;
-                let to = self.resolve(to)?;
+                let from = self.check(from)?;
+                let to = self.check(to)?;
                 let mut source = open_regular("copy", &from)?;
                 write_atomic(&to, |file| io::copy(&mut source, file).map(|_| ()))?;
                 null()
             }
             FsCommand::Exists(path) => {
-                let path = self.resolve(path)?;
-                let exists = fs::symlink_metadata(&path).is_ok();
-                Ok(Output::Json(Value::Bool(exists)))
+                let path = self.check(path)?;
+                Ok(Output::Json(Value::Bool(exists(&path)?)))
             }
         }
     }
 
-    /// Entries of `dir` (which is in the scope). Entries a deny glob matches
-    /// are left out; subdirectories are descended into (without following
-    /// symlinks) only when they are in the scope themselves.
+    /// Entries of `dir` (which is in the scope and open as `fd`). Entries a
+    /// deny glob matches are left out; subdirectories are descended into
+    /// (never through a symlink) only when they are in the scope themselves.
     fn read_dir(
         &self,
+        fd: OwnedFd,
         dir: &Path,
         recursive: bool,
+        depth: usize,
         count: &mut usize,
     ) -> Result<Vec<Value>, FsError> {
-        let meta = fs::metadata(dir).map_err(io_error("read directory", dir))?;
-        if !meta.is_dir() {
-            return Err(FsError::Io {
-                op: "read directory",
-                path: dir.display().to_string(),
-                message: "not a directory".to_owned(),
-            });
-        }
+        let op = "read directory";
         let mut entries = Vec::new();
-        for entry in fs::read_dir(dir).map_err(io_error("read directory", dir))? {
-            let entry = entry.map_err(io_error("read directory", dir))?;
-            let path = entry.path();
+        for (name, kind) in list(fd.as_fd()).map_err(io_error(op, dir))? {
+            let path = dir.join(&name);
             if self.scope.denies(&path) {
                 continue;
             }
@@ -199,30 +239,163 @@ impl FsApi {
                     dir.display()
                 )));
             }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            let mut value = json!({ "name": name, "path": path.to_string_lossy() });
-            if recursive && is_dir && self.scope.allows(&path) {
-                value["children"] = Value::Array(self.read_dir(&path, true, count)?);
+            let mut value = json!({
+                "name": name.to_string_lossy(),
+                "path": path.to_string_lossy(),
+            });
+            if recursive && kind == FileType::Directory && self.scope.allows(&path) {
+                if depth + 1 >= MAX_TREE_DEPTH {
+                    return Err(too_deep(op, dir));
+                }
+                let child = open_dir_at(&fd, &name).map_err(io_error(op, &path))?;
+                let children = self.read_dir(child, &path, true, depth + 1, count)?;
+                value["children"] = Value::Array(children);
             }
             entries.push(value);
         }
         entries.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
         Ok(entries)
     }
+
+    /// Removes what directory `fd` (at `dir`) holds, depth first. Each path
+    /// is checked again as it goes (the tree was walked before, but may have
+    /// changed since): one outside the scope stops the removal there.
+    fn remove_tree(&self, fd: OwnedFd, dir: &Path, depth: usize) -> Result<(), FsError> {
+        let op = "remove directory";
+        for (name, kind) in list(fd.as_fd()).map_err(io_error(op, dir))? {
+            let path = dir.join(&name);
+            if !self.scope.allows(&path) {
+                return Err(outside_inside(op, dir, "the removal stopped"));
+            }
+            let flags = if kind == FileType::Directory {
+                if depth + 1 >= MAX_TREE_DEPTH {
+                    return Err(too_deep(op, dir));
+                }
+                let child = open_dir_at(&fd, &name).map_err(io_error(op, &path))?;
+                self.remove_tree(child, &path, depth + 1)?;
+                AtFlags::REMOVEDIR
+            } else {
+                AtFlags::empty()
+            };
+            rustix::fs::unlinkat(&fd, &name, flags).map_err(|e| io_error(op, &path)(e.into()))?;
+        }
+        Ok(())
+    }
 }
 
-/// Opens a regular file for reading. The open does not block (a FIFO would
-/// otherwise hold a worker until something writes to it, a device could
-/// stream forever), and what was opened is checked, not the name: anything
-/// but a regular file is refused.
+/// Names and kinds in the directory open as `fd` (`.` and `..` left out).
+fn list(fd: impl AsFd) -> io::Result<Vec<(std::ffi::OsString, FileType)>> {
+    let fd = fd.as_fd();
+    let readable = rustix::fs::openat(fd, ".", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut out = Vec::new();
+    for entry in rustix::fs::Dir::new(readable)? {
+        let entry = entry?;
+        let name = beneath::child_name(entry.file_name());
+        if name == "." || name == ".." {
+            continue;
+        }
+        let kind = match entry.file_type() {
+            FileType::Unknown => beneath::kind_at(fd, &name)?,
+            kind => kind,
+        };
+        out.push((name, kind));
+    }
+    Ok(out)
+}
+
+/// Opens subdirectory `name` of `dir`; a symlink there is refused.
+fn open_dir_at(dir: impl AsFd, name: &OsStr) -> io::Result<OwnedFd> {
+    beneath::open_at(dir, name, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
+}
+
+/// Whether `inside` holds for every path in the tree open as `fd` (at
+/// `dir`), not following symlinks and going at most [`MAX_TREE_DEPTH`] deep.
+fn walk_tree(fd: &OwnedFd, dir: &Path, depth: usize, inside: &dyn Fn(&Path) -> bool) -> io::Result<bool> {
+    for (name, kind) in list(fd)? {
+        let path = dir.join(&name);
+        if !inside(&path) {
+            return Ok(false);
+        }
+        if kind == FileType::Directory {
+            if depth + 1 >= MAX_TREE_DEPTH {
+                return Err(io::Error::other(format!(
+                    "nested deeper than {MAX_TREE_DEPTH} directories"
+                )));
+            }
+            let child = open_dir_at(fd, &name)?;
+            if !walk_tree(&child, &path, depth + 1, inside)? {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// A tree holds a path outside the scope. Which one is not said: a denied
+/// file's name is not the page's to learn.
+fn outside_inside(op: &'static str, path: &Path, outcome: &str) -> FsError {
+    FsError::Other(format!(
+        "{op} `{}`: something inside it is outside the fs scope (allowlist.fs.scope); {outcome}",
+        shorten(&path.to_string_lossy())
+    ))
+}
+
+fn too_deep(op: &'static str, path: &Path) -> FsError {
+    refused(op, path, &format!("nested deeper than {MAX_TREE_DEPTH} directories"))
+}
+
+/// `mkdir -p`, one part at a time from `/`, never through a symlink. The
+/// directories on the way that do not exist yet are created too (empty,
+/// with the umask's mode), as `create_dir_all` does.
+fn create_dir_all(path: &Path) -> io::Result<()> {
+    let step = OFlags::PATH | OFlags::DIRECTORY;
+    let mut dir = beneath::open(Path::new("/"), step, Mode::empty())?;
+    for component in path.components().skip(1) {
+        let std::path::Component::Normal(name) = component else {
+            continue;
+        };
+        dir = match beneath::open_at(&dir, name, step, Mode::empty()) {
+            Ok(next) => next,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                match rustix::fs::mkdirat(&dir, name, Mode::from_raw_mode(0o777)) {
+                    Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+                    Err(error) => return Err(error.into()),
+                }
+                beneath::open_at(&dir, name, step, Mode::empty())?
+            }
+            Err(error) => return Err(error),
+        };
+    }
+    Ok(())
+}
+
+fn exists(path: &Path) -> Result<bool, FsError> {
+    let (parent, name) = match beneath::open_parent(path) {
+        Ok(found) => found,
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(false);
+        }
+        Err(error) => return Err(io_error("exists", path)(error)),
+    };
+    match beneath::kind_at(parent, name) {
+        Ok(_) => Ok(true),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(error) => Err(io_error("exists", path)(error)),
+    }
+}
+
+/// Opens a regular file for reading, following no symlink. The open does
+/// not block (a FIFO would otherwise hold a worker until something writes
+/// to it, a device could stream forever), and what was opened is checked,
+/// not the name: anything but a regular file is refused.
 fn open_regular(op: &'static str, path: &Path) -> Result<File, FsError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)
-        .map_err(io_error(op, path))?;
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK;
+    let file = File::from(beneath::open(path, flags, Mode::empty()).map_err(io_error(op, path))?);
     let kind = file.metadata().map_err(io_error(op, path))?.file_type();
     if kind.is_file() {
         return Ok(file);
@@ -232,11 +405,7 @@ fn open_regular(op: &'static str, path: &Path) -> Result<File, FsError> {
     } else {
         "is not a regular file"
     };
-    Err(FsError::Io {
-        op,
-        path: path.display().to_string(),
-        message: message.to_owned(),
-    })
+    Err(refused(op, path, message))
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, FsError> {
@@ -256,343 +425,35 @@ fn read_file(path: &Path) -> Result<Vec<u8>, FsError> {
     Ok(bytes)
 }
 
-/// Writes `target` atomically ([`atomic_file`]): on failure the temporary
-/// file is removed and the target is untouched. An existing target keeps
-/// its permission bits.
+/// Writes `target` atomically ([`Staged`]), in its directory opened without
+/// following symlinks: on failure the temporary file is removed and the
+/// target is untouched. An existing target keeps its permission bits; a
+/// symlink at the target is refused.
 pub fn write_atomic(
     target: &Path,
     fill: impl FnOnce(&mut File) -> io::Result<()>,
 ) -> Result<(), FsError> {
-    if target.file_name().is_none() {
-        return Err(FsError::Other(format!(
-            "write `{}`: not a file path",
-            target.display()
-        )));
-    }
-    let mode = match fs::metadata(target) {
-        Ok(meta) if meta.is_dir() => {
-            return Err(FsError::Io {
-                op: "write",
-                path: target.display().to_string(),
-                message: "is a directory".to_owned(),
-            });
-        }
-        Ok(meta) => Some(meta.permissions().mode() & 0o7777),
-        Err(_) => None,
+    let (dir, name) = beneath::open_parent_readable(target).map_err(io_error("write", target))?;
+    let mode = match rustix::fs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(stat) => match FileType::from_raw_mode(stat.st_mode) {
+            FileType::Directory => return Err(refused("write", target, "is a directory")),
+            FileType::Symlink => {
+                return Err(io_error("write", target)(io::Error::from_raw_os_error(
+                    libc::ELOOP,
+                )));
+            }
+            _ => Some(stat.st_mode & 0o7777),
+        },
+        Err(rustix::io::Errno::NOENT) => None,
+        Err(error) => return Err(io_error("write", target)(error.into())),
     };
-    atomic_file::write(target, "millennium", mode, fill).map_err(io_error("write", target))
+    let parent = target.parent().unwrap_or(Path::new("/"));
+    let mut staged = Staged::in_dir(dir, parent, name, "millennium", mode)
+        .map_err(io_error("write", target))?;
+    fill(staged.file()).map_err(io_error("write", target))?;
+    staged.commit().map_err(io_error("write", target))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Regression (security review): reading a FIFO in the scope blocked a
-    /// worker thread forever (and a device could stream without end).
-    #[test]
-    fn fifos_and_devices_are_refused_without_blocking() {
-        let dir = TestDir::new("fs-fifo");
-        let fifo = dir.0.join("pipe");
-        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: mkfifo(3) reads the NUL-terminated path only.
-        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
-        let (done, finished) = std::sync::mpsc::channel();
-        let path = fifo.clone();
-        std::thread::spawn(move || {
-            let _ = done.send((read_file(&path), open_regular("copy", &path).map(|_| ())));
-        });
-        let (read, copy) = finished
-            .recv_timeout(std::time::Duration::from_secs(5))
-            .expect("reading a FIFO must not block");
-        for result in [read.map(|_| ()), copy] {
-            let error = result.unwrap_err().to_string();
-            assert!(error.ends_with("is not a regular file"), "{error}");
-        }
-        let error = read_file(Path::new("/dev/zero")).unwrap_err().to_string();
-        assert_eq!(error, "read `/dev/zero`: is not a regular file");
-        assert!(read_file(&dir.0).unwrap_err().to_string().ends_with("is a directory"));
-    }
-    use crate::api::fs::scope::TestDir;
-    use millennium_config::BaseDirectory;
-
-    /// `$APPDATA` is `<tmp>/data/dev.t.fs`; the scope is its `notes`.
-    fn api(dir: &TestDir) -> FsApi {
-        let app = dir.0.join("data/dev.t.fs");
-        fs::create_dir_all(app.join("notes")).unwrap();
-        fs::create_dir_all(dir.0.join("outside")).unwrap();
-        let a = app.clone();
-        let scope = FsScope::from_globs(
-            &["$APPDATA/notes".to_owned(), "$APPDATA/notes/**".to_owned()],
-            &["$APPDATA/notes/**/*.key".to_owned()],
-            false,
-            move |_| Some(a.clone()),
-        )
-        .unwrap();
-        FsApi {
-            scope,
-            paths: PathContext {
-                identifier: "dev.t.fs".to_owned(),
-                resource_dir: app,
-            },
-        }
-    }
-
-    fn at(dir: &TestDir, relative: &str) -> FsPath {
-        FsPath {
-            path: dir
-                .0
-                .join("data/dev.t.fs")
-                .join(relative)
-                .display()
-                .to_string(),
-            dir: None,
-        }
-    }
-
-    fn temp_files(dir: &Path) -> Vec<String> {
-        fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".millennium-"))
-            .collect()
-    }
-
-    #[test]
-    fn text_and_binary_round_trip() {
-        let dir = TestDir::new("fs-rt");
-        let api = api(&dir);
-        let path = at(&dir, "notes/a.md");
-        let write = FsCommand::WriteFile {
-            path: path.clone(),
-            contents: "héllo\n".into(),
-        };
-        assert_eq!(api.handle(&write), Ok(Output::Json(Value::Null)));
-        let read = FsCommand::ReadFile {
-            path: path.clone(),
-            binary: false,
-        };
-        assert_eq!(api.handle(&read), Ok(Output::Json(json!("héllo\n"))));
-        let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
-        let bin = at(&dir, "notes/b.bin");
-        api.handle(&FsCommand::WriteFile {
-            path: bin.clone(),
-            contents: bytes.clone(),
-        })
-        .unwrap();
-        let read = FsCommand::ReadFile {
-            path: bin.clone(),
-            binary: true,
-        };
-        assert_eq!(api.handle(&read), Ok(Output::Bytes(bytes)));
-        let as_text = FsCommand::ReadFile {
-            path: bin,
-            binary: false,
-        };
-        assert!(
-            api.handle(&as_text)
-                .unwrap_err()
-                .to_string()
-                .contains("not valid UTF-8")
-        );
-        assert!(temp_files(&dir.0.join("data/dev.t.fs/notes")).is_empty());
-    }
-
-    #[test]
-    fn base_directory_option() {
-        let dir = TestDir::new("fs-dir");
-        let mut api = api(&dir);
-        // `$APPDATA` comes from `dirs`; point the scope at the real one.
-        let Some(real) = api.paths.base_dir(BaseDirectory::AppData) else {
-            return;
-        };
-        let path = FsPath {
-            path: "notes/x.md".to_owned(),
-            dir: Some(BaseDirectory::AppData),
-        };
-        // Outside this test's scope: refused, naming the resolved path.
-        let error = api.handle(&FsCommand::Exists(path.clone())).unwrap_err();
-        assert!(
-            error.to_string().contains("outside the fs scope"),
-            "{error}"
-        );
-        assert!(error.to_string().contains("notes/x.md"), "{error}");
-        let r = real.clone();
-        api.scope = FsScope::from_globs(&["$APPDATA/**".to_owned()], &[], false, move |_| {
-            Some(r.clone())
-        })
-        .unwrap();
-        assert!(api.handle(&FsCommand::Exists(path)).is_ok());
-    }
-
-    #[test]
-    fn failed_write_leaves_the_old_file_and_no_temporary() {
-        let dir = TestDir::new("fs-atomic");
-        let api = api(&dir);
-        let target = dir.0.join("data/dev.t.fs/notes/keep.md");
-        fs::write(&target, "old").unwrap();
-        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
-        let error = write_atomic(&target, |file| {
-            file.write_all(b"half")?;
-            Err(io::Error::other("disk full"))
-        })
-        .unwrap_err();
-        assert!(error.to_string().contains("disk full"), "{error}");
-        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
-        assert!(temp_files(target.parent().unwrap()).is_empty());
-        // A successful write keeps the permission bits.
-        api.handle(&FsCommand::WriteFile {
-            path: at(&dir, "notes/keep.md"),
-            contents: b"new".to_vec(),
-        })
-        .unwrap();
-        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
-        let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o640);
-        // Into a missing directory, or over a directory: clear errors.
-        let missing = api.handle(&FsCommand::WriteFile {
-            path: at(&dir, "notes/nope/x.md"),
-            contents: vec![],
-        });
-        assert!(missing.unwrap_err().to_string().contains("not found"));
-        fs::create_dir(dir.0.join("data/dev.t.fs/notes/d")).unwrap();
-        let over_dir = api.handle(&FsCommand::WriteFile {
-            path: at(&dir, "notes/d"),
-            contents: vec![],
-        });
-        assert!(over_dir.unwrap_err().to_string().contains("is a directory"));
-    }
-
-    #[test]
-    fn directories_list_create_and_remove() {
-        let dir = TestDir::new("fs-dirs");
-        let api = api(&dir);
-        let notes = dir.0.join("data/dev.t.fs/notes");
-        let create = |p: &str, recursive| {
-            api.handle(&FsCommand::CreateDir {
-                path: at(&dir, p),
-                recursive,
-            })
-        };
-        assert!(
-            create("notes/a/b", false)
-                .unwrap_err()
-                .to_string()
-                .contains("not found")
-        );
-        create("notes/a/b", true).unwrap();
-        fs::write(notes.join("a/b/c.md"), "c").unwrap();
-        fs::write(notes.join("a/s.key"), "k").unwrap();
-        fs::write(notes.join("top.md"), "t").unwrap();
-        let list = |recursive| {
-            api.handle(&FsCommand::ReadDir {
-                path: at(&dir, "notes"),
-                recursive,
-            })
-        };
-        let Output::Json(flat) = list(false).unwrap() else {
-            panic!()
-        };
-        assert_eq!(flat.as_array().unwrap().len(), 2);
-        assert_eq!(flat[0]["name"], "a");
-        assert!(flat[0].get("children").is_none());
-        let Output::Json(deep) = list(true).unwrap() else {
-            panic!()
-        };
-        assert_eq!(deep[0]["children"][0]["name"], "b");
-        assert_eq!(deep[0]["children"][0]["children"][0]["name"], "c.md");
-        assert_eq!(
-            deep[0]["children"][0]["children"][0]["path"],
-            notes.join("a/b/c.md").display().to_string()
-        );
-        // Denied entries are not listed.
-        assert_eq!(deep[0]["children"].as_array().unwrap().len(), 1);
-        let not_dir = api.handle(&FsCommand::ReadDir {
-            path: at(&dir, "notes/top.md"),
-            recursive: false,
-        });
-        assert!(not_dir.unwrap_err().to_string().contains("not a directory"));
-        let remove = |p: &str, recursive| {
-            api.handle(&FsCommand::RemoveDir {
-                path: at(&dir, p),
-                recursive,
-            })
-        };
-        assert!(
-            remove("notes/a", false)
-                .unwrap_err()
-                .to_string()
-                .contains("not empty")
-        );
-        assert!(
-            remove("notes/top.md", true)
-                .unwrap_err()
-                .to_string()
-                .contains("not a directory")
-        );
-        remove("notes/a", true).unwrap();
-        assert!(!notes.join("a").exists());
-    }
-
-    #[test]
-    fn files_remove_rename_copy_exists() {
-        let dir = TestDir::new("fs-files");
-        let api = api(&dir);
-        let notes = dir.0.join("data/dev.t.fs/notes");
-        fs::write(notes.join("a.md"), "a").unwrap();
-        fs::write(dir.0.join("outside/o.txt"), "o").unwrap();
-        let exists = |p: &str| api.handle(&FsCommand::Exists(at(&dir, p)));
-        assert_eq!(exists("notes/a.md"), Ok(Output::Json(json!(true))));
-        assert_eq!(exists("notes/b.md"), Ok(Output::Json(json!(false))));
-        api.handle(&FsCommand::CopyFile {
-            from: at(&dir, "notes/a.md"),
-            to: at(&dir, "notes/c.md"),
-        })
-        .unwrap();
-        assert_eq!(fs::read_to_string(notes.join("c.md")).unwrap(), "a");
-        api.handle(&FsCommand::RenameFile {
-            from: at(&dir, "notes/c.md"),
-            to: at(&dir, "notes/d.md"),
-        })
-        .unwrap();
-        assert!(!notes.join("c.md").exists() && notes.join("d.md").exists());
-        let missing = api.handle(&FsCommand::RemoveFile(at(&dir, "notes/zz.md")));
-        assert!(missing.unwrap_err().to_string().contains("not found"));
-        api.handle(&FsCommand::RemoveFile(at(&dir, "notes/d.md")))
-            .unwrap();
-        assert!(!notes.join("d.md").exists());
-        let on_dir = api.handle(&FsCommand::RemoveFile(at(&dir, "notes")));
-        assert!(on_dir.unwrap_err().to_string().contains("is a directory"));
-        // Either end outside the scope: refused before anything moves.
-        let outside = FsPath {
-            path: dir.0.join("outside/o.txt").display().to_string(),
-            dir: None,
-        };
-        let out = api.handle(&FsCommand::CopyFile {
-            from: outside.clone(),
-            to: at(&dir, "notes/stolen.md"),
-        });
-        assert!(
-            out.unwrap_err()
-                .to_string()
-                .contains("outside the fs scope")
-        );
-        let out = api.handle(&FsCommand::RenameFile {
-            from: at(&dir, "notes/a.md"),
-            to: FsPath {
-                path: dir.0.join("outside/a.md").display().to_string(),
-                dir: None,
-            },
-        });
-        assert!(
-            out.unwrap_err()
-                .to_string()
-                .contains("outside the fs scope")
-        );
-        assert!(notes.join("a.md").exists());
-        let read = api.handle(&FsCommand::ReadFile {
-            path: outside,
-            binary: false,
-        });
-        assert!(read.unwrap_err().to_string().contains("o.txt"));
-    }
-}
+#[path = "handler_tests.rs"]
+mod tests;

@@ -7,7 +7,7 @@ pub mod handler;
 pub mod scope;
 
 pub use handler::{FsApi, FsError, MAX_DIR_ENTRIES};
-pub use scope::{FsScope, GrantKind, PathError, ScopeError};
+pub use scope::{FsScope, GrantKind, PathError, Protected, ScopeError, canonicalize_lenient};
 
 use millennium_config::BaseDirectory;
 use millennium_config::model::{AllowlistKey, FsAllowlist};

@@ -34,15 +34,29 @@
 //! children, or everything inside it when the dialog asked for `recursive`.
 //! `deny` globs still win. Nothing is remembered after the app exits.
 //!
+//! # Always denied
+//!
+//! Some paths no config can open up, whatever its globs say
+//! ([`Protected`]): the running executable and the files the updater keeps
+//! beside it (`.<name>.previous`, downloads), the app's `millennium.toml`
+//! and frontend directory when it runs from a directory, and the webview
+//! profile (cookies, local storage, cache). They count as denied: they are
+//! never read, written, listed, moved or removed, and neither is a directory
+//! that holds one.
+//!
 //! # Candidate paths
 //!
-//! A path from the page is checked by [`FsScope::resolve`]: it must be free
-//! of NUL bytes and at most [`MAX_PATH_BYTES`] long, absolute (or relative to
-//! a base directory). The longest prefix that exists is canonicalised (every
-//! symlink, `.` and `..` in it resolved by the OS), and the parts that do not
-//! exist yet are appended, where `..` is refused and the first one must not
-//! be a (dangling) symlink. The resulting path, not the one the page wrote,
-//! is matched, so a symlink inside the scope that leads outside it is refused.
+//! A path from the page is checked by [`FsScope::check`] on its name alone,
+//! before anything on disk is looked at: it must be free of NUL bytes and at
+//! most [`MAX_PATH_BYTES`] long, absolute (or relative to a base directory);
+//! `.` and `..` are resolved by name. Every refusal says the same thing and
+//! names the path as the page gave it, so refusals tell the page nothing
+//! about what exists outside the scope.
+//!
+//! The handlers then open exactly that name and follow no symlink in any
+//! part of it ([`crate::beneath`]): a path through a symlink is refused,
+//! wherever the link points. So a symlink (or a directory renamed at the
+//! wrong moment) cannot lead a checked path outside the scope.
 
 use std::ffi::{OsStr, OsString};
 use std::io;
@@ -95,20 +109,31 @@ pub enum PathError {
         /// Why.
         reason: &'static str,
     },
-    /// The canonical path matches no allow glob, or a deny glob.
+    /// The path matches no allow glob, or a deny glob, or is protected; it
+    /// holds the path as the page gave it.
     #[error("path `{0}` is outside the fs scope (allowlist.fs.scope)")]
     OutsideScope(String),
     /// A base directory that this machine lacks.
     #[error("${0} has no directory on this system")]
     NoBaseDir(&'static str),
-    /// The OS refused to resolve the existing part.
+    /// The OS refused to resolve a trusted path (a picked file, a base
+    /// directory).
     #[error("cannot resolve `{path}`: {message}")]
     Io {
-        /// The path as given.
+        /// The path.
         path: String,
         /// The OS error, in words.
         message: String,
     },
+}
+
+/// A path that no scope can open up (see the module doc).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Protected {
+    /// This path and everything inside it.
+    Tree(PathBuf),
+    /// An executable: itself and the `.<name>.*` files beside it.
+    Executable(PathBuf),
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +213,7 @@ impl Pattern {
 #[derive(Debug, Clone, Default)]
 pub struct FsScope {
     allow: Vec<Pattern>,
+    /// The config's deny globs, then the [`Protected`] paths.
     deny: Vec<Pattern>,
     literal_dot: bool,
     granted: Arc<RwLock<Vec<Grant>>>,
@@ -224,17 +250,59 @@ impl Grant {
 }
 
 impl FsScope {
-    /// Compiles the config's scope, expanding base directories with `paths`.
+    /// Compiles the config's scope, expanding base directories with `paths`,
+    /// and denies the `protected` paths whatever the globs say.
     pub fn new(
         scope: &millennium_config::model::FsScope,
         paths: &PathContext,
+        protected: &[Protected],
     ) -> Result<FsScope, ScopeError> {
         let base = |dir: BaseDirectory| paths.base_dir(dir);
         let literal_dot = match scope {
             millennium_config::model::FsScope::Allow(_) => false,
             millennium_config::model::FsScope::Rules(rules) => rules.require_literal_leading_dot,
         };
-        FsScope::from_globs(scope.allow(), scope.deny(), literal_dot, base)
+        let mut compiled = FsScope::from_globs(scope.allow(), scope.deny(), literal_dot, base)?;
+        for path in protected {
+            compiled.protect(path);
+        }
+        Ok(compiled)
+    }
+
+    /// Denies `protected` from now on (clones made before do not see it).
+    pub fn protect(&mut self, protected: &Protected) {
+        let literal = |path: &Path| -> Vec<Part> {
+            let canonical = canonicalize_lenient(&path.to_string_lossy(), None)
+                .unwrap_or_else(|_| path.to_owned());
+            normal_parts(&canonical)
+                .into_iter()
+                .map(|name| Part::Literal(name.to_owned()))
+                .collect()
+        };
+        match protected {
+            Protected::Tree(path) => {
+                let exact = literal(path);
+                let mut inside = exact.clone();
+                inside.push(Part::AnyDepth);
+                self.deny.push(Pattern { parts: exact });
+                self.deny.push(Pattern { parts: inside });
+            }
+            Protected::Executable(path) => {
+                let exact = literal(path);
+                if let Some((Part::Literal(name), dir)) = exact.split_last() {
+                    let side = format!(".{}.*", globset::escape(&name.to_string_lossy()));
+                    if let Ok(glob) = GlobBuilder::new(&side).literal_separator(true).build() {
+                        let mut beside = dir.to_vec();
+                        beside.push(Part::Glob {
+                            matcher: glob.compile_matcher(),
+                            dot: true,
+                        });
+                        self.deny.push(Pattern { parts: beside });
+                    }
+                }
+                self.deny.push(Pattern { parts: exact });
+            }
+        }
     }
 
     /// Compiles globs, with `base` resolving the `$VARIABLES`.
@@ -263,21 +331,24 @@ impl FsScope {
 
     /// Adds a path the user picked in a dialog to the scope for the rest of
     /// the run. `deny` globs still win over it. The path is canonicalised
-    /// first (as every candidate is), so a picked symlink grants its target.
-    pub fn grant(&self, path: &Path, kind: GrantKind) -> Result<(), PathError> {
+    /// first, so a picked symlink grants its target; the canonical path is
+    /// returned, and it is the one the page must use (the fs API follows no
+    /// symlink).
+    pub fn grant(&self, path: &Path, kind: GrantKind) -> Result<PathBuf, PathError> {
         let canonical = canonicalize_lenient(&path.to_string_lossy(), None)?;
         let grant = Grant {
-            path: canonical,
+            path: canonical.clone(),
             kind,
         };
         let mut granted = self.granted.write().unwrap_or_else(PoisonError::into_inner);
         if !granted.contains(&grant) {
             granted.push(grant);
         }
-        Ok(())
+        Ok(canonical)
     }
 
-    /// Whether an absolute, canonical path is in the scope (deny wins).
+    /// Whether an absolute path, `.` and `..` resolved, is in the scope
+    /// (deny wins).
     pub fn allows(&self, canonical: &Path) -> bool {
         let parts = normal_parts(canonical);
         if self.deny.iter().any(|p| p.matches(&parts, false)) {
@@ -300,14 +371,15 @@ impl FsScope {
         self.deny.iter().any(|p| p.matches(&parts, false))
     }
 
-    /// Makes `path` absolute and canonical (see the module doc) and checks it
-    /// against the scope. `base` is the directory of a `dir` option.
-    pub fn resolve(&self, path: &str, base: Option<&Path>) -> Result<PathBuf, PathError> {
-        let resolved = canonicalize_lenient(path, base)?;
-        if self.allows(&resolved) {
-            Ok(resolved)
+    /// Makes `path` absolute with `.` and `..` resolved by name (see the
+    /// module doc) and checks it against the scope, without looking at the
+    /// disk. `base` is the directory of a `dir` option.
+    pub fn check(&self, path: &str, base: Option<&Path>) -> Result<PathBuf, PathError> {
+        let full = lexical(path, base)?;
+        if self.allows(&full) {
+            Ok(full)
         } else {
-            Err(PathError::OutsideScope(resolved.display().to_string()))
+            Err(PathError::OutsideScope(shorten(path)))
         }
     }
 }
@@ -383,8 +455,25 @@ fn compile(
     Ok(Some(Pattern { parts }))
 }
 
-/// Absolute and canonical, for a path that may not exist yet.
-pub fn canonicalize_lenient(path: &str, base: Option<&Path>) -> Result<PathBuf, PathError> {
+/// `path` (joined to `base`) made absolute, with `.` and `..` resolved by
+/// name; nothing on disk is looked at.
+pub fn lexical(path: &str, base: Option<&Path>) -> Result<PathBuf, PathError> {
+    let full = joined(path, base)?;
+    let mut out = PathBuf::from("/");
+    for component in full.components() {
+        match component {
+            Component::Normal(name) => out.push(name),
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+/// `path` validated and joined to `base`.
+fn joined(path: &str, base: Option<&Path>) -> Result<PathBuf, PathError> {
     let invalid = |reason| PathError::Invalid {
         path: shorten(path),
         reason,
@@ -414,6 +503,17 @@ pub fn canonicalize_lenient(path: &str, base: Option<&Path>) -> Result<PathBuf, 
     if full.as_os_str().len() > MAX_PATH_BYTES {
         return Err(invalid("longer than 4096 bytes"));
     }
+    Ok(full)
+}
+
+/// Absolute and canonical (every symlink resolved), for a trusted path that
+/// may not exist yet: a base directory, a path the user picked.
+pub fn canonicalize_lenient(path: &str, base: Option<&Path>) -> Result<PathBuf, PathError> {
+    let invalid = |reason| PathError::Invalid {
+        path: shorten(path),
+        reason,
+    };
+    let full = joined(path, base)?;
     // Walk up to the nearest ancestor that exists.
     let mut existing = full.as_path();
     let mut missing: Vec<&OsStr> = Vec::new();
@@ -458,7 +558,8 @@ pub fn canonicalize_lenient(path: &str, base: Option<&Path>) -> Result<PathBuf, 
     Ok(out)
 }
 
-fn shorten(path: &str) -> String {
+/// `path` for a message: at most 200 bytes, NUL bytes written as `\\0`.
+pub fn shorten(path: &str) -> String {
     const LIMIT: usize = 200;
     if path.len() <= LIMIT {
         return path.replace('\0', "\\0");
@@ -472,6 +573,9 @@ fn shorten(path: &str) -> String {
 
 /// An OS error in words, without the `(os error N)` suffix.
 pub fn io_message(error: &io::Error) -> String {
+    if crate::beneath::is_symlink_error(error) {
+        return "it goes through a symbolic link, and the fs API follows none".to_owned();
+    }
     match error.kind() {
         io::ErrorKind::NotFound => "not found".to_owned(),
         io::ErrorKind::PermissionDenied => "permission denied".to_owned(),

@@ -47,6 +47,34 @@ fn layout() -> TestDir {
 
 use std::fs;
 
+/// What a handler does with a page's path: the scope's check by name, then
+/// opening its directory and looking at its last part, following no
+/// symlink. `Ok` only when both agree the path may be used.
+trait Reach {
+    fn resolve(&self, path: &str, base: Option<&Path>) -> Result<PathBuf, String>;
+}
+
+impl Reach for FsScope {
+    fn resolve(&self, path: &str, base: Option<&Path>) -> Result<PathBuf, String> {
+        let checked = self.check(path, base).map_err(|e| e.to_string())?;
+        if checked == Path::new("/") {
+            return Ok(checked);
+        }
+        let (dir, name) = match crate::beneath::open_parent(&checked) {
+            Ok(found) => found,
+            // Allowed, and not there yet (`createDir` would make it).
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(checked),
+            Err(e) => return Err(io_message(&e)),
+        };
+        match crate::beneath::kind_at(dir, name) {
+            Ok(rustix::fs::FileType::Symlink) => Err("a symlink".to_owned()),
+            Ok(_) => Ok(checked),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(checked),
+            Err(e) => Err(io_message(&e)),
+        }
+    }
+}
+
 fn scope(root: &Path, allow: &[&str], deny: &[&str], literal_dot: bool) -> FsScope {
     let app = root.join("app");
     FsScope::from_globs(&s(allow), &s(deny), literal_dot, move |dir| {
@@ -94,21 +122,23 @@ fn picked_paths_join_the_scope_for_the_run_and_deny_still_wins() {
         !scope.allows(&notes.join("private/k")),
         "deny wins over a picked directory"
     );
-    // A symlink inside a picked directory that leads out is still refused.
+    // A symlink inside a picked directory is not followed.
     assert!(
         scope
             .resolve(&notes.join("sub/rel_out").to_string_lossy(), None)
             .is_err()
     );
-    // A picked symlink grants its target, which is what gets opened.
-    scope
+    // A picked symlink grants its target, whose path the page gets back.
+    let granted = scope
         .grant(&notes.join("link_file_out"), GrantKind::Exact)
         .unwrap();
+    assert_eq!(granted, file);
     assert!(scope.allows(&file));
 }
 
-/// The traversal corpus: whatever the page writes, a resolved path is
-/// always inside `$APPDATA/notes`, and the expected ones are refused.
+/// The traversal corpus: whatever the page writes, a path that may be used
+/// is always inside `$APPDATA/notes`, and the expected ones are refused.
+/// `..` is resolved by name; a symlink anywhere in the path refuses it.
 #[test]
 fn traversal_corpus_never_escapes() {
     let dir = layout();
@@ -131,7 +161,7 @@ fn traversal_corpus_never_escapes() {
         ("notes/sub/b.md", true, true),
         ("notes/new.md", true, true),
         ("notes/new/deeper/file.md", true, true),
-        ("notes/link_in", true, true),
+        ("notes/link_in", true, false),
         ("notes/%2e%2e/secret.txt", true, true),
         ("notes/..%2fsecret.txt", true, true),
         ("notes/..\\secret.txt", true, true),
@@ -145,7 +175,12 @@ fn traversal_corpus_never_escapes() {
         ("../outside/x.txt", true, false),
         ("notes/sub/../../secret.txt", true, false),
         ("notes/missing/../../secret.txt", true, false),
-        ("notes/missing/../a.md", true, false),
+        ("notes/missing/../a.md", true, true),
+        ("notes/sub/../a.md", true, true),
+        ("notes/../notes/a.md", true, true),
+        ("notes/link_out/../a.md", true, true),
+        ("notes/link_in/../x", true, true),
+        ("notes/sub/rel_out/x", true, false),
         ("notes/a.md\0.txt", true, false),
         ("notes/\0", true, false),
         ("/etc/passwd", true, false),
@@ -153,14 +188,15 @@ fn traversal_corpus_never_escapes() {
         (&secret, false, false),
         (&outside, false, false),
         (&dotdot_abs, false, false),
-        (&via_proc, false, true),
+        (&via_proc, false, false),
         ("notes/link_out", true, false),
         ("notes/link_out/x.txt", true, false),
         ("notes/link_out/new.txt", true, false),
         ("notes/link_file_out", true, false),
         ("notes/dangling", true, false),
         ("notes/sub/rel_out", true, false),
-        ("notes/a.md/", true, false),
+        ("notes/a.md/", true, true),
+        ("notes//a.md", true, true),
         ("notes/a.md/x", true, false),
         (&long_path, true, false),
         (&long_name, true, false),
@@ -240,13 +276,10 @@ fn deny_wins_over_allow() {
     assert!(scope.resolve("notes/sub/b.md", Some(&app)).is_err());
     // Through a symlink into the denied directory: refused as well.
     assert!(scope.resolve("notes/link_in", Some(&app)).is_err());
-    let error = scope.resolve("notes/sub/b.md", Some(&app)).unwrap_err();
+    let error = scope.check("notes/sub/b.md", Some(&app)).unwrap_err();
     assert_eq!(
         error.to_string(),
-        format!(
-            "path `{}` is outside the fs scope (allowlist.fs.scope)",
-            app.join("notes/sub/b.md").display()
-        )
+        "path `notes/sub/b.md` is outside the fs scope (allowlist.fs.scope)"
     );
 }
 
@@ -293,7 +326,7 @@ fn globs_are_checked_when_the_scope_is_built() {
     // A base directory this machine lacks matches nothing.
     let scope = build(&["$DOWNLOAD/**"]).unwrap();
     assert!(!scope.allows(Path::new("/x")));
-    assert!(FsScope::default().resolve("/tmp", None).is_err());
+    assert!(FsScope::default().check("/tmp", None).is_err());
 }
 
 #[test]
@@ -307,10 +340,80 @@ fn base_directories_expand_to_canonical_paths() {
     let scope = FsScope::from_globs(&s(&["$APPDATA/**"]), &[], false, move |_| Some(t.clone()))
         .unwrap();
     fs::create_dir_all(root.join("app/later")).unwrap();
-    assert!(scope.resolve("x", Some(&through)).is_ok());
     assert!(
         scope
             .resolve(&root.join("app/later/y").display().to_string(), None)
             .is_ok()
     );
+    // The symlinked spelling is not followed: a handler's `dir` option
+    // canonicalises the base directory first.
+    let spelled = scope.resolve("x", Some(&through)).unwrap_err();
+    assert!(spelled.contains("outside the fs scope"), "{spelled}");
+}
+
+/// Regression (security review, errors as an oracle): out-of-scope paths
+/// were resolved before the scope decision, so `/etc/passwd/x` said "not a
+/// directory" and `/etc/nosuch/x` "outside the fs scope". Now nothing on
+/// disk is looked at first, and every refusal names the path as given.
+#[test]
+fn out_of_scope_refusals_say_nothing_about_what_exists() {
+    let dir = layout();
+    let root = &dir.0;
+    let app = root.join("app");
+    let scope = notes_scope(root, false);
+    let secret = app.join("secret.txt").display().to_string();
+    let probes = [
+        "/etc/passwd/x".to_owned(),
+        "/etc/nosuch/x".to_owned(),
+        "/etc/passwd".to_owned(),
+        format!("{secret}/x"),
+        root.join("outside/x.txt").display().to_string(),
+        root.join("outside/nope/x").display().to_string(),
+        format!("{}/../secret.txt/x", app.join("notes").display()),
+    ];
+    for probe in &probes {
+        let error = scope.check(probe, None).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!("path `{probe}` is outside the fs scope (allowlist.fs.scope)")
+        );
+    }
+    let relative = scope.check("../outside/x.txt", Some(&app)).unwrap_err();
+    assert_eq!(
+        relative.to_string(),
+        "path `../outside/x.txt` is outside the fs scope (allowlist.fs.scope)"
+    );
+}
+
+/// Regression (security review): with `$RESOURCE/**` a page could overwrite
+/// its own executable, and with `$APPDATA/**` read the webview's cookies.
+/// Protected paths are denied whatever the globs say, with their trees.
+#[test]
+fn protected_paths_are_denied_whatever_the_globs_say() {
+    let dir = layout();
+    let root = &dir.0;
+    let mut scope = scope(root, &["$APPDATA/**"], &[], false);
+    let app = root.join("app");
+    scope.protect(&Protected::Executable(app.join("notes/a.md")));
+    scope.protect(&Protected::Tree(app.join("notes/sub")));
+    scope.protect(&Protected::Tree(app.join("secret.txt")));
+    for denied in [
+        "notes/a.md",
+        "notes/.a.md.previous",
+        "notes/.a.md.update-12ab",
+        "notes/sub",
+        "notes/sub/b.md",
+        "notes/sub/new/deeper",
+        "secret.txt",
+    ] {
+        assert!(scope.check(denied, Some(&app)).is_err(), "{denied}");
+    }
+    for allowed in ["notes/.a.mdx", "notes/a.md2", "notes/subx", "notes/private/k"] {
+        assert!(scope.check(allowed, Some(&app)).is_ok(), "{allowed}");
+    }
+    // A picked path does not lift it either.
+    scope
+        .grant(&app.join("notes/sub"), GrantKind::Recursive)
+        .unwrap();
+    assert!(scope.check("notes/sub/b.md", Some(&app)).is_err());
 }

@@ -169,8 +169,15 @@ pub struct PathContext {
 }
 
 impl PathContext {
-    /// Where a base directory is on this machine, if it has one.
+    /// Where a base directory is on this machine, if it has one: absolute,
+    /// with the symlinks in the part that exists resolved, since the fs API
+    /// follows no symlink in a path a page gives it.
     pub fn base_dir(&self, dir: BaseDirectory) -> Option<PathBuf> {
+        let found = self.raw_base_dir(dir)?;
+        Some(crate::api::fs::canonicalize_lenient(&found.to_string_lossy(), None).unwrap_or(found))
+    }
+
+    fn raw_base_dir(&self, dir: BaseDirectory) -> Option<PathBuf> {
         let app = |base: Option<PathBuf>| base.map(|b| b.join(&self.identifier));
         match dir {
             BaseDirectory::Audio => dirs::audio_dir(),
@@ -197,6 +204,12 @@ impl PathContext {
             BaseDirectory::AppCache => app(dirs::cache_dir()),
             BaseDirectory::AppLog => app(dirs::data_dir()).map(|d| d.join("logs")),
         }
+    }
+
+    /// The webview's profile (cookies, local storage, cache), which no fs
+    /// scope can reach.
+    pub fn webview_profile(&self) -> Option<PathBuf> {
+        dirs::data_local_dir().map(|d| d.join(&self.identifier).join("webview"))
     }
 
     /// Answers one `path` command.

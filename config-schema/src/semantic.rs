@@ -304,6 +304,49 @@ impl Checker<'_> {
                     None,
                 );
             }
+            if command.cmd.contains('/') && !command.cmd.starts_with('/') {
+                self.report(
+                    &format!("/allowlist/shell/scope/{index}/cmd"),
+                    format!(
+                        "shell command `{}` runs the relative path `{}`, which depends on the directory the app is started from",
+                        command.name, command.cmd
+                    ),
+                    "relative path",
+                    Some("write a program name looked up in PATH, or an absolute path".to_owned()),
+                );
+            }
+            for (env_index, name) in command.env.iter().enumerate() {
+                if name.0.starts_with("LD_") {
+                    self.report(
+                        &format!("/allowlist/shell/scope/{index}/env/{env_index}"),
+                        format!(
+                            "`{}` may not be set by a page: the dynamic loader's variables load code into the program",
+                            name.0
+                        ),
+                        "loads code",
+                        None,
+                    );
+                }
+            }
+            if let Some(cwd) = &command.cwd {
+                let pointer = format!("/allowlist/shell/scope/{index}/cwd");
+                match BaseDirectory::split(cwd) {
+                    Ok(Some(_)) => {}
+                    Ok(None) if cwd.starts_with('/') => {}
+                    Ok(None) => self.report(
+                        &pointer,
+                        format!("shell command `{}`: cwd `{cwd}` is relative", command.name),
+                        "relative path",
+                        Some("start it with a base directory such as `$APPDATA/` or write an absolute path".to_owned()),
+                    ),
+                    Err(name) => self.report(
+                        &pointer,
+                        format!("shell command `{}`: unknown base directory `${name}`", command.name),
+                        "unknown variable",
+                        None,
+                    ),
+                }
+            }
             if let ShellArgs::List(args) = &command.args {
                 for (arg_index, arg) in args.iter().enumerate() {
                     if let ShellArg::Validated(validator) = arg {

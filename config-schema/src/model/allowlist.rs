@@ -470,15 +470,45 @@ pub struct ShellCommand {
         extend("patternErrorMessage" = "a command name may contain only letters, digits, `-`, `_` and `.`")
     )]
     pub name: String,
-    /// The program to run: a name looked up in `PATH`, or an absolute path.
+    /// The program to run: a name looked up in the absolute directories of
+    /// `PATH`, or an absolute path. A relative path is refused: it would
+    /// depend on the directory the app was started from.
     #[schemars(length(min = 1))]
     pub cmd: String,
     /// Arguments the caller may pass: `false` (none, the default), `true`
     /// (any: only for trusted programs), or a list in which each entry is a
     /// fixed string or `{ validator = "regex" }` for a caller-supplied value.
+    /// A caller's value that starts with `-` is refused unless its
+    /// validator starts with `-` too, so a validator meant for a file name
+    /// cannot pass an option.
     #[serde(default)]
     pub args: ShellArgs,
+    /// The environment variables the caller may set for this program, by
+    /// name (`["LANG", "TZ"]`). Every other name is refused: variables such
+    /// as `GIT_CONFIG_*`, `NODE_OPTIONS`, `PYTHONPATH` or `BASH_FUNC_*` make
+    /// programs run code. The dynamic loader's `LD_*` are refused even here.
+    #[serde(default)]
+    pub env: Vec<EnvName>,
+    /// The working directory, fixed: an absolute path or one starting with a
+    /// base directory (`$APPDATA/repo`). The caller may then only repeat it.
+    /// Without it the caller's `cwd` must be a directory inside the fs scope
+    /// (`[allowlist.fs] scope`), and the default is the app's own working
+    /// directory.
+    #[serde(default)]
+    pub cwd: Option<String>,
 }
+
+/// The name of an environment variable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct EnvName(
+    #[schemars(
+        length(min = 1, max = 128),
+        regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"),
+        extend("patternErrorMessage" = "an environment variable name is letters, digits and `_`, not starting with a digit")
+    )]
+    pub String,
+);
 
 /// The arguments a scoped command accepts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -41,7 +41,15 @@ scope = [
   {{ name = "greet", cmd = "printf", args = ["%s-%s", "hello", {{ validator = '^[a-z]{{1,8}}$' }}] }},
   {{ name = "cat", cmd = "cat" }},
   {{ name = "fail", cmd = "sh", args = ["-c", "echo oops >&2; exit 3"] }},
+  {{ name = "where", cmd = "sh", args = ["-c", "pwd -P; echo $LANG"], env = ["LANG"] }},
 ]
+
+[allowlist.path]
+resolve = true
+
+[allowlist.fs]
+create-dir = true
+scope = ["$APPDATA/work", "$APPDATA/work/**"]
 
 [allowlist.http]
 request = true
@@ -191,6 +199,50 @@ fn host_shell_runs_scoped_commands_only_and_streams_children() {
     assert!(
         ld.as_ref().is_err_and(|e| e.contains("LD_PRELOAD")),
         "{ld:?}"
+    );
+
+    // Regression (security review): the page's environment and working
+    // directory chose code for a scoped program. Only the variables the
+    // entry lists, and only a cwd inside the fs scope.
+    let env_and_cwd = driven.run(
+        r#"const where = (options) => new Millennium.shell.Command("where", ["-c", "pwd -P; echo $LANG"], options).execute()
+             .then((out) => out.stdout, (e) => String(e.message || e));
+           const dir = Millennium.fs.BaseDirectory.AppData;
+           await Millennium.fs.createDir('work/repo', { dir, recursive: true });
+           const repo = (await Millennium.path.appDataDir()) + '/work/repo';
+           return {
+             lang: await where({ env: { LANG: 'C.UTF-8' } }),
+             git: await where({ env: { GIT_CONFIG_COUNT: '1' } }),
+             node: await where({ env: { NODE_OPTIONS: '--require /tmp/x.js' } }),
+             inside: await where({ cwd: repo }),
+             outside: await where({ cwd: '/tmp' }),
+             repo,
+           };"#,
+    );
+    let env_and_cwd = env_and_cwd.expect("the script ran");
+    let refused_env = |name: &str| {
+        json!(format!(
+            "command `where`: the environment variable \"{name}\" may not be set \
+             (its [allowlist.shell] scope entry lists the ones a page may set in `env`)"
+        ))
+    };
+    assert_eq!(env_and_cwd["git"], refused_env("GIT_CONFIG_COUNT"));
+    assert_eq!(env_and_cwd["node"], refused_env("NODE_OPTIONS"));
+    assert!(
+        env_and_cwd["lang"]
+            .as_str()
+            .unwrap()
+            .ends_with("\nC.UTF-8\n"),
+        "{env_and_cwd}"
+    );
+    let repo = env_and_cwd["repo"].as_str().unwrap();
+    let inside = env_and_cwd["inside"].as_str().unwrap();
+    assert!(inside.starts_with(&format!("{repo}\n")), "{inside}");
+    assert_eq!(
+        env_and_cwd["outside"],
+        json!(
+            "command `where`: cwd \"/tmp\" is refused: it is not inside the fs scope (allowlist.fs.scope)"
+        )
     );
 
     // spawn: stream, write to stdin, kill.

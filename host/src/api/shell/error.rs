@@ -105,13 +105,41 @@ pub enum ShellError {
         /// The validator as written in the scope.
         validator: String,
     },
-    /// `cwd` is not an existing directory.
-    #[error("command `{name}`: cwd `{cwd}` is not an existing directory")]
+    /// `cwd` is refused: outside the fs scope, not the fixed one, missing.
+    #[error("command `{name}`: cwd {cwd} is refused: {reason}")]
     BadCwd {
         /// The command's name.
         name: String,
-        /// The directory asked for.
+        /// The directory asked for, quoted.
         cwd: String,
+        /// Why.
+        reason: String,
+    },
+    /// The page set a variable the scope entry does not list.
+    #[error(
+        "command `{name}`: the environment variable {variable} may not be set \
+         (its [allowlist.shell] scope entry lists the ones a page may set in `env`)"
+    )]
+    EnvRefused {
+        /// The command's name.
+        name: String,
+        /// The variable, quoted.
+        variable: String,
+    },
+    /// A validated argument starts with `-` but its validator does not.
+    #[error(
+        "command `{name}`: args[{index}] {got} starts with `-`, which the validator `{validator}` \
+         does not (an option is accepted only by a validator that starts with `-`)"
+    )]
+    OptionArgument {
+        /// The command's name.
+        name: String,
+        /// Zero-based index in `args`.
+        index: usize,
+        /// What was passed, quoted and shortened.
+        got: String,
+        /// The validator as written.
+        validator: String,
     },
     /// The program could not be started.
     #[error("cannot run `{program}` (command `{name}` in [allowlist.shell] scope): {message}")]

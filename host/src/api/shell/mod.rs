@@ -10,8 +10,6 @@ mod scope;
 
 pub use run::{ExecOptions, ExecOutput, OPENERS, ShellApi, ShellError, ShellEvent};
 
-use std::path::PathBuf;
-
 use millennium_config::model::{AllowlistKey, ShellAllowlist};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -62,7 +60,7 @@ pub struct ShellRun {
     pub name: String,
     /// Checked against that entry's `args`.
     pub args: Vec<String>,
-    /// Working directory (absolute, existing).
+    /// Working directory: the scope entry's, or inside the fs scope.
     pub cwd: Option<String>,
     /// Extra environment variables.
     pub env: Vec<(String, String)>,
@@ -83,8 +81,9 @@ impl Api for ShellCommand {
     };
 
     fn prepare(setup: &Setup<'_>) -> Result<ShellApi, ContextError> {
-        ShellApi::from_allowlist(&setup.config.allowlist)
-            .map_err(|e| ContextError::Shell(e.to_string()))
+        let shell = ShellApi::from_allowlist(&setup.config.allowlist)
+            .map_err(|e| ContextError::Shell(e.to_string()))?;
+        Ok(shell.with_places(setup.scope.clone(), setup.paths.clone()))
     }
 
     fn decode(cmd: &str, function: &str, args: Value) -> Result<ShellCommand, DecodeError> {
@@ -140,7 +139,7 @@ impl Api for ShellCommand {
 
 fn exec_options(run: &ShellRun) -> ExecOptions {
     ExecOptions {
-        cwd: run.cwd.as_ref().map(PathBuf::from),
+        cwd: run.cwd.clone(),
         env: run.env.clone(),
         clear_env: false,
     }

@@ -7,9 +7,14 @@
 //!
 //! Patterns match in full (`scope.rs`).
 //!
-//! Programs are looked up in the host's `PATH` before the page's environment
-//! is applied, so `env: { PATH }` from the page cannot change which program
-//! a scoped command runs.
+//! What a page may choose is data, never code:
+//! - programs are looked up in the absolute directories of the host's `PATH`
+//!   (a relative `cmd` is refused), before the page's environment applies;
+//! - the page sets only the variables its scope entry lists in `env`;
+//! - its `cwd` is the entry's fixed one, or a directory inside the fs scope,
+//!   opened without following symlinks and handed to the child as that open
+//!   directory, so it is the one that was checked;
+//! - a validated argument starting with `-` needs a validator that does too.
 //!
 //! A child is signalled only while it is known to be unreaped
 //! (`children.rs`). Only the child itself is signalled, not its process group: programs it
@@ -34,7 +39,13 @@ use super::children::{ChildRegistry, RunningChild, wait_and_collect};
 pub use super::error::ShellError;
 use super::output::{for_each_line, read_capped};
 use super::scope::{ArgRule, ArgRules, ScopedCommand, check_args, full_match, quoted};
-use crate::api::fs::scope::os_error_text;
+use crate::api::fs::FsScope;
+use crate::api::fs::scope::{io_message, lexical, os_error_text};
+use crate::api::path::PathContext;
+use crate::beneath;
+use millennium_config::BaseDirectory;
+use rustix::fs::{Mode, OFlags};
+use std::os::fd::{AsRawFd, OwnedFd};
 use serde_json::{Value, json};
 
 /// Most bytes `execute` collects from stdout, and separately from stderr.
@@ -62,11 +73,12 @@ pub const OPENERS: &[&str] = &[
 /// How `execute` and `spawn` run a program, from the JS `SpawnOptions`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecOptions {
-    /// Working directory; must be an existing directory. Default: the host's.
-    pub cwd: Option<PathBuf>,
+    /// Working directory as the page wrote it: the scope entry's fixed one,
+    /// or a directory inside the fs scope. Default: the entry's, else the
+    /// host's.
+    pub cwd: Option<String>,
     /// Variables set for the child, over the host's (or over nothing, with
-    /// `clear_env`). As in Tauri v1 they are not checked: a page that may run
-    /// a command may also set e.g. `LD_PRELOAD` for it.
+    /// `clear_env`); each name must be listed in the entry's `env`.
     pub env: Vec<(String, String)>,
     /// Start the child with an empty environment plus `env`.
     pub clear_env: bool,
@@ -155,6 +167,9 @@ pub struct ShellApi {
     max_line: usize,
     /// Children not yet reaped; shared with the threads waiting for them.
     children: Arc<ChildRegistry>,
+    /// Where a page's `cwd` must be, and what `$VARS` in an entry's fixed
+    /// `cwd` mean; `None`: no page `cwd`, no `$VARS`.
+    places: Option<(FsScope, PathContext)>,
 }
 
 impl fmt::Debug for ShellApi {
@@ -216,6 +231,8 @@ impl ShellApi {
                 ScopedCommand {
                     cmd: entry.cmd.clone(),
                     args,
+                    env: entry.env.iter().map(|name| name.0.clone()).collect(),
+                    cwd: entry.cwd.clone(),
                 },
             );
         }
@@ -227,7 +244,15 @@ impl ShellApi {
             max_output: MAX_OUTPUT_BYTES,
             max_line: MAX_LINE_BYTES,
             children: Arc::default(),
+            places: None,
         })
+    }
+
+    /// Checks a page's `cwd` against `scope`, and expands `$VARS` in the
+    /// entries' fixed `cwd` with `paths`.
+    pub fn with_places(mut self, scope: FsScope, paths: PathContext) -> ShellApi {
+        self.places = Some((scope, paths));
+        self
     }
 
     /// [`ShellApi::new`] for the whole allowlist: its top-level `all`
@@ -329,7 +354,7 @@ impl ShellApi {
         args: &[String],
         options: &ExecOptions,
     ) -> Result<ExecOutput, ShellError> {
-        let mut command = self.command(name, args, options)?;
+        let (mut command, _cwd) = self.command(name, args, options)?;
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -395,7 +420,7 @@ impl ShellApi {
         options: &ExecOptions,
         on_event: EventSink,
     ) -> Result<u32, ShellError> {
-        let mut command = self.command(name, args, options)?;
+        let (mut command, _cwd) = self.command(name, args, options)?;
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -494,13 +519,15 @@ impl ShellApi {
         self.children.lock().len()
     }
 
-    /// The checked `Command` for scope command `name`, without its stdio.
+    /// The checked `Command` for scope command `name`, without its stdio,
+    /// and the working directory it runs in, open (keep it until the child
+    /// has started: the child changes into exactly this directory).
     fn command(
         &self,
         name: &str,
         args: &[String],
         options: &ExecOptions,
-    ) -> Result<Command, ShellError> {
+    ) -> Result<(Command, Option<OwnedFd>), ShellError> {
         if !self.execute_enabled {
             return Err(ShellError::ExecuteDisabled);
         }
@@ -509,14 +536,15 @@ impl ShellApi {
             .get(name)
             .ok_or_else(|| ShellError::UnknownCommand(quoted(name)))?;
         check_args(name, &scoped.args, args)?;
-        if let Some(cwd) = &options.cwd
-            && !cwd.is_dir()
-        {
-            return Err(ShellError::BadCwd {
-                name: name.to_owned(),
-                cwd: cwd.display().to_string(),
-            });
+        for (variable, _) in &options.env {
+            if !scoped.env.iter().any(|allowed| allowed == variable) {
+                return Err(ShellError::EnvRefused {
+                    name: name.to_owned(),
+                    variable: quoted(variable),
+                });
+            }
         }
+        let cwd = self.working_dir(name, scoped, options.cwd.as_deref())?;
         let program = self
             .find_program(&scoped.cmd)
             .map_err(|error| ShellError::Spawn {
@@ -527,14 +555,68 @@ impl ShellApi {
         let mut command = Command::new(program);
         // The program sees the name it was configured with as `argv[0]`.
         command.arg0(&scoped.cmd).args(args);
-        if let Some(cwd) = &options.cwd {
-            command.current_dir(cwd);
+        if let Some(dir) = &cwd {
+            // The directory that was checked and opened, by its handle: a
+            // rename or symlink swapped in since cannot change it.
+            command.current_dir(format!("/proc/self/fd/{}", dir.as_raw_fd()));
         }
         if options.clear_env {
             command.env_clear();
         }
         command.envs(options.env.iter().map(|(key, value)| (key, value)));
-        Ok(command)
+        Ok((command, cwd))
+    }
+
+    /// The directory scope command `name` runs in, open: the entry's fixed
+    /// `cwd` (which the page may only repeat), or the page's, which must be
+    /// a directory inside the fs scope and is opened following no symlink.
+    fn working_dir(
+        &self,
+        name: &str,
+        scoped: &ScopedCommand,
+        asked: Option<&str>,
+    ) -> Result<Option<OwnedFd>, ShellError> {
+        let bad_cwd = |cwd: &str, reason: String| ShellError::BadCwd {
+            name: name.to_owned(),
+            cwd: quoted(cwd),
+            reason,
+        };
+        let places = self.places.as_ref();
+        let directory = OFlags::PATH | OFlags::DIRECTORY;
+        if let Some(fixed) = &scoped.cwd {
+            let expanded = match BaseDirectory::split(fixed) {
+                Ok(Some((dir, rest))) => places
+                    .and_then(|(_, paths)| paths.base_dir(dir))
+                    .map(|base| base.join(rest.trim_start_matches('/'))),
+                Ok(None) => Some(PathBuf::from(fixed)),
+                Err(_) => None,
+            }
+            .ok_or_else(|| bad_cwd(fixed, "its base directory does not exist here".to_owned()))?;
+            if let Some(asked) = asked
+                && lexical(asked, None).ok().as_deref() != Some(expanded.as_path())
+            {
+                return Err(bad_cwd(
+                    asked,
+                    format!("the scope fixes it to `{}`", expanded.display()),
+                ));
+            }
+            // Fixed by the author: trusted, its own symlinks included.
+            let dir = rustix::fs::open(&expanded, directory | OFlags::CLOEXEC, Mode::empty())
+                .map_err(|e| bad_cwd(fixed, io_message(&e.into())))?;
+            return Ok(Some(dir));
+        }
+        let Some(asked) = asked else {
+            return Ok(None);
+        };
+        let Some((scope, _)) = places else {
+            return Err(bad_cwd(asked, "it is not inside the fs scope".to_owned()));
+        };
+        let checked = scope
+            .check(asked, None)
+            .map_err(|_| bad_cwd(asked, "it is not inside the fs scope (allowlist.fs.scope)".to_owned()))?;
+        let dir = beneath::open(&checked, directory, Mode::empty())
+            .map_err(|e| bad_cwd(asked, io_message(&e)))?;
+        Ok(Some(dir))
     }
 
     /// Starts `command`, naming scope command `name` in the error.
@@ -549,17 +631,20 @@ impl ShellApi {
         })
     }
 
-    /// `program` as a path: as is when it contains `/` (a relative one
-    /// against the host's working directory, not the child's `cwd`),
-    /// otherwise the first executable file of that name in the search path.
-    /// Empty `PATH` entries (the current directory) are skipped.
+    /// `program` as a path: as is when it is absolute, otherwise the first
+    /// executable file of that name in the search path. A relative path
+    /// (`./tool`, `bin/tool`) is refused, and empty or relative `PATH`
+    /// entries are skipped: none may depend on the host's working directory.
     fn find_program(&self, program: &str) -> io::Result<PathBuf> {
         if program.contains('/') {
             let path = Path::new(program);
             return if path.is_absolute() {
                 Ok(path.to_owned())
             } else {
-                Ok(std::env::current_dir()?.join(path))
+                Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "a relative program path is refused (write a name looked up in PATH, or an absolute path)",
+                ))
             };
         }
         let search = self
@@ -568,7 +653,7 @@ impl ShellApi {
             .or_else(|| std::env::var_os("PATH"))
             .unwrap_or_else(|| DEFAULT_PATH.into());
         std::env::split_paths(&search)
-            .filter(|dir| !dir.as_os_str().is_empty())
+            .filter(|dir| dir.is_absolute())
             .map(|dir| dir.join(program))
             .find(|candidate| {
                 std::fs::metadata(candidate)

@@ -19,7 +19,33 @@ fn command(name: &str, cmd: &str, args: ShellArgs) -> ShellCommand {
         name: name.to_owned(),
         cmd: cmd.to_owned(),
         args,
+        env: Vec::new(),
+        cwd: None,
     }
+}
+
+fn with_env(mut command: ShellCommand, names: &[&str]) -> ShellCommand {
+    command.env = names
+        .iter()
+        .map(|name| millennium_config::model::EnvName((*name).to_owned()))
+        .collect();
+    command
+}
+
+/// The api, with a page's `cwd` allowed in `dir` and its subdirectories.
+fn api_in(dir: &Path) -> ShellApi {
+    let scope = FsScope::from_globs(
+        &[dir.display().to_string(), format!("{}/**", dir.display())],
+        &[],
+        false,
+        |_| None,
+    )
+    .unwrap();
+    let paths = PathContext {
+        identifier: "dev.t.shell".to_owned(),
+        resource_dir: dir.to_owned(),
+    };
+    api().with_places(scope, paths)
 }
 
 fn fixed(text: &str) -> ShellArg {
@@ -38,8 +64,8 @@ fn allowlist() -> ShellAllowlist {
         execute: true,
         open: ShellOpen::Flag(true),
         scope: vec![
-            command("none", "true", ShellArgs::Any(false)),
-            command("sh", "sh", ShellArgs::Any(true)),
+            with_env(command("none", "true", ShellArgs::Any(false)), &["PATH"]),
+            with_env(command("sh", "sh", ShellArgs::Any(true)), &["MILLENNIUM_TEST"]),
             command("cat", "cat", ShellArgs::Any(false)),
             command("sleep", "sleep", ShellArgs::List(vec![validated(r"\d+")])),
             command("printf", "printf", ShellArgs::Any(true)),
@@ -486,7 +512,7 @@ fn non_utf8_output_is_replaced() {
 fn execute_uses_cwd_and_env() {
     let dir = TestDir::new("shell-cwd");
     let options = ExecOptions {
-        cwd: Some(dir.0.clone()),
+        cwd: Some(dir.0.display().to_string()),
         env: vec![("MILLENNIUM_TEST".to_owned(), "yes".to_owned())],
         clear_env: false,
     };
@@ -494,18 +520,24 @@ fn execute_uses_cwd_and_env() {
         "-c",
         "pwd; echo \"$MILLENNIUM_TEST\"; echo \"${HOME:-unset}\"",
     ]);
-    let output = api().execute("sh", &args, &options).unwrap();
+    let output = api_in(&dir.0).execute("sh", &args, &options).unwrap();
     let lines: Vec<&str> = output.stdout.lines().collect();
-    assert_eq!(lines[0], dir.0.display().to_string());
+    assert!(lines[0].starts_with("/proc/self/fd/") || lines[0] == dir.0.display().to_string(), "{}", lines[0]);
     assert_eq!(lines[1], "yes");
+    let real = api_in(&dir.0)
+        .execute("sh", &s(&["-c", "pwd -P"]), &options)
+        .unwrap();
+    assert_eq!(real.stdout.trim_end(), dir.0.display().to_string());
     let cleared = ExecOptions {
         clear_env: true,
         ..options
     };
-    let output = api().execute("sh", &args, &cleared).unwrap();
+    let output = api_in(&dir.0).execute("sh", &args, &cleared).unwrap();
     assert_eq!(output.stdout.lines().nth(2), Some("unset"));
 }
 
+/// `none` lists `PATH` in its `env`; even then the page's `PATH` does not
+/// choose the program.
 #[test]
 fn page_env_path_does_not_change_the_program() {
     let dir = TestDir::new("shell-path");
@@ -527,20 +559,163 @@ fn cwd_must_be_an_existing_directory() {
     let dir = TestDir::new("shell-bad-cwd");
     let file = dir.0.join("file");
     std::fs::write(&file, "").unwrap();
-    for cwd in [dir.0.join("missing"), file] {
+    for (cwd, reason) in [(dir.0.join("missing"), "not found"), (file, "not a directory")] {
         let options = ExecOptions {
-            cwd: Some(cwd.clone()),
+            cwd: Some(cwd.display().to_string()),
             ..ExecOptions::default()
         };
-        let error = api().execute("none", &[], &options).unwrap_err();
+        let error = api_in(&dir.0).execute("none", &[], &options).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("command `none`: cwd {:?} is refused: {reason}", cwd.display().to_string())
+        );
+    }
+}
+
+/// Regression (security review): only `LD_*` was refused, and
+/// `GIT_CONFIG_*`, `NODE_OPTIONS`, `PYTHONPATH`, `PERL5OPT`, `BASH_FUNC_*`,
+/// `SHELLOPTS` + `PS4`, `GCONV_PATH` or `PATH` run code in a scoped program.
+/// A page now sets only the variables its entry lists.
+#[test]
+fn page_env_is_refused_unless_the_entry_lists_it() {
+    let dir = TestDir::new("shell-env");
+    let marker = dir.0.join("ran");
+    let payload = format!("touch {}", marker.display());
+    for (variable, value) in [
+        ("GIT_CONFIG_COUNT", "1"),
+        ("NODE_OPTIONS", "--require /tmp/x.js"),
+        ("PYTHONPATH", "/tmp"),
+        ("PERL5OPT", "-Mx"),
+        ("BASH_FUNC_echo%%", "() { x; }"),
+        ("SHELLOPTS", "xtrace"),
+        ("PS4", "$(touch /tmp/x)"),
+        ("GCONV_PATH", "/tmp"),
+        ("ENV", payload.as_str()),
+        ("MILLENNIUM_TEST2", "x"),
+    ] {
+        let options = ExecOptions {
+            env: vec![(variable.to_owned(), value.to_owned())],
+            ..ExecOptions::default()
+        };
+        let error = api().execute("sh", &s(&["-c", "true"]), &options).unwrap_err();
         assert_eq!(
             error.to_string(),
             format!(
-                "command `none`: cwd `{}` is not an existing directory",
-                cwd.display()
+                "command `sh`: the environment variable {variable:?} may not be set \
+                 (its [allowlist.shell] scope entry lists the ones a page may set in `env`)"
             )
         );
     }
+    assert!(!marker.exists());
+}
+
+/// Regression (security review): `cwd` could be any directory, so a page
+/// that can write files planted a repo-local config (`.git/config`,
+/// `Makefile`) and ran the scoped program there. It must now be the entry's
+/// fixed directory or inside the fs scope, and no symlink leads it out.
+#[test]
+fn page_cwd_must_be_inside_the_fs_scope_or_the_fixed_one() {
+    let dir = TestDir::new("shell-cwd-scope");
+    let inside = dir.0.join("inside");
+    let outside = dir.0.join("outside");
+    std::fs::create_dir_all(inside.join("repo")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, inside.join("link")).unwrap();
+    let api = api_in(&inside);
+    let pwd = s(&["-c", "pwd -P"]);
+    let run_as = |api: &ShellApi, name: &str, cwd: &Path| {
+        let options = ExecOptions {
+            cwd: Some(cwd.display().to_string()),
+            ..ExecOptions::default()
+        };
+        api.execute(name, &pwd, &options)
+            .map(|o| o.stdout.trim_end().to_owned())
+    };
+    let run = |api: &ShellApi, cwd: &Path| run_as(api, "sh", cwd);
+    assert_eq!(run(&api, &inside.join("repo")).unwrap(), inside.join("repo").display().to_string());
+    for refused in [outside.clone(), inside.join("link"), inside.join("repo/../../outside")] {
+        let error = run(&api, &refused).unwrap_err().to_string();
+        assert!(error.contains("cwd") && error.contains("is refused"), "{error}");
+    }
+    let link = run(&api, &inside.join("link")).unwrap_err().to_string();
+    assert!(link.contains("symbolic link"), "{link}");
+    // No fs scope at all: a page's cwd is always refused.
+    let error = run(&super::tests::api(), &inside).unwrap_err().to_string();
+    assert!(error.ends_with("it is not inside the fs scope"), "{error}");
+    // A fixed cwd: used by default, and the page may only repeat it.
+    let mut list = allowlist();
+    let mut fixed = command("pwd", "sh", ShellArgs::List(vec![fixed("-c"), fixed("pwd -P")]));
+    fixed.cwd = Some(outside.display().to_string());
+    list.scope = vec![fixed];
+    let fixed_api = ShellApi::new(&list).unwrap();
+    let output = fixed_api.execute("pwd", &pwd, &ExecOptions::default()).unwrap();
+    assert_eq!(output.stdout.trim_end(), outside.display().to_string());
+    assert_eq!(
+        run_as(&fixed_api, "pwd", &outside),
+        Ok(outside.display().to_string())
+    );
+    let other = run_as(&fixed_api, "pwd", &inside).unwrap_err().to_string();
+    assert!(other.contains("the scope fixes it to"), "{other}");
+}
+
+/// Regression (security review): a relative `cmd` and relative `PATH`
+/// entries resolved against the host's working directory.
+#[test]
+fn relative_programs_and_path_entries_never_resolve_against_the_working_directory() {
+    let dir = TestDir::new("shell-relative");
+    let mut list = allowlist();
+    list.scope = vec![
+        command("rel", "./tool", ShellArgs::Any(false)),
+        command("sub", "bin/tool", ShellArgs::Any(false)),
+        command("bare", "tool-only-here", ShellArgs::Any(false)),
+    ];
+    std::fs::create_dir_all(dir.0.join("bin")).unwrap();
+    for name in ["tool", "bin/tool", "tool-only-here"] {
+        let path = dir.0.join(name);
+        std::fs::write(&path, "#!/bin/sh\necho ran\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // `.` and `bin` in the search path are relative: skipped.
+    let api = ShellApi::new(&list).unwrap().with_search_path(".:bin::");
+    let relative_to = |name: &str| {
+        let error = api.execute(name, &[], &ExecOptions::default()).unwrap_err().to_string();
+        assert!(error.starts_with("cannot run"), "{error}");
+        error
+    };
+    // The test's own working directory is not `dir`, so even a resolution
+    // against it would not find these; check the reason instead.
+    assert!(relative_to("rel").contains("relative program path is refused"));
+    assert!(relative_to("sub").contains("relative program path is refused"));
+    assert!(relative_to("bare").contains("No such file or directory"));
+    let absolute = ShellApi::new(&list)
+        .unwrap()
+        .with_search_path(format!(".:{}", dir.0.display()));
+    let found = absolute.execute("bare", &[], &ExecOptions::default()).unwrap();
+    assert_eq!(found.stdout, "ran\n");
+}
+
+/// Regression (security review): a validated argument could start with
+/// `-`, so a validator meant for a file name passed `--upload-pack=...`.
+#[test]
+fn validated_options_are_refused_unless_the_validator_starts_with_a_dash() {
+    let mut list = allowlist();
+    list.scope = vec![
+        command("file", "echo", ShellArgs::List(vec![validated(r"[\w.=-]+")])),
+        command("flag", "echo", ShellArgs::List(vec![validated(r"-[a-z]")])),
+        command("anchored", "echo", ShellArgs::List(vec![validated(r"^-n|x")])),
+    ];
+    let api = ShellApi::new(&list).unwrap();
+    let run = |name: &str, arg: &str| api.execute(name, &s(&[arg]), &ExecOptions::default());
+    let error = run("file", "--upload-pack=touch").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "command `file`: args[0] \"--upload-pack=touch\" starts with `-`, which the validator \
+         `[\\w.=-]+` does not (an option is accepted only by a validator that starts with `-`)"
+    );
+    assert_eq!(run("file", "notes.md").unwrap().stdout, "notes.md\n");
+    assert_eq!(run("flag", "-e").unwrap().code, Some(0));
+    assert!(run("flag", "e").is_err(), "still matched in full");
+    assert_eq!(run("anchored", "-n").unwrap().code, Some(0));
 }
 
 #[test]

@@ -37,6 +37,10 @@ pub(super) struct ScopedCommand {
     pub(super) cmd: String,
     /// What arguments it accepts.
     pub(super) args: ArgRules,
+    /// The environment variables a page may set.
+    pub(super) env: Vec<String>,
+    /// The fixed working directory, as written (may start with `$VAR`).
+    pub(super) cwd: Option<String>,
 }
 
 /// A caller-supplied string for an error message: quoted, escaped, and cut
@@ -65,6 +69,16 @@ pub(super) fn full_match(pattern: &str, key: String) -> Result<Regex, ShellError
                 .trim()
                 .to_owned(),
         })
+}
+
+/// Whether a validator is meant to accept options: it starts with `-`
+/// (after an optional `^` or `\A`), or with an escaped `\-`.
+fn allows_options(validator: &str) -> bool {
+    let body = validator
+        .strip_prefix('^')
+        .or_else(|| validator.strip_prefix("\\A"))
+        .unwrap_or(validator);
+    body.starts_with('-') || body.starts_with("\\-")
 }
 
 /// Checks `args` against a scope entry's rules.
@@ -96,6 +110,15 @@ pub(super) fn check_args(name: &str, rules: &ArgRules, args: &[String]) -> Resul
                     index,
                     expected: quoted(fixed),
                     got: quoted(arg),
+                });
+            }
+            // A value for a file name must not become an option.
+            ArgRule::Validated { source, .. } if arg.starts_with('-') && !allows_options(source) => {
+                return Err(ShellError::OptionArgument {
+                    name: name.to_owned(),
+                    index,
+                    got: quoted(arg),
+                    validator: source.clone(),
                 });
             }
             ArgRule::Validated { regex, .. } if regex.is_match(arg) => {}

@@ -8,6 +8,8 @@
 //! - [`BaseDirectory`]: the `$APPDATA`-style variables scopes may use.
 //! - [`release`]: what a signed release is bound to (the trusted comment)
 //!   and the update manifest `latest.json`, shared by packager and updater.
+//! - [`url_glob`]: the one URL-glob matcher (http scope, navigation, remote
+//!   grants), shared by `check` and the host.
 
 mod base_dir;
 mod csp;
@@ -18,6 +20,7 @@ pub mod release;
 pub mod schema;
 mod semantic;
 mod source;
+pub mod url_glob;
 mod validate;
 
 pub use base_dir::BaseDirectory;

@@ -444,13 +444,11 @@ impl Checker<'_> {
             );
             return;
         }
-        if let Err(error) = globset::GlobBuilder::new(glob)
-            .literal_separator(true)
-            .build()
-        {
+        // The host compiles it with this same matcher.
+        if let Some(reason) = crate::url_glob::UrlGlobs::problem(glob) {
             self.report(
                 pointer,
-                format!("invalid URL pattern `{glob}`: {}", error.kind()),
+                format!("invalid URL pattern `{glob}`: {reason}"),
                 "invalid glob",
                 None,
             );
@@ -511,16 +509,11 @@ impl Checker<'_> {
             .iter()
             .enumerate()
         {
-            let domain_ok = !access.domain.is_empty()
-                && access.domain.split('.').all(|label| {
-                    !label.is_empty()
-                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                });
-            if !domain_ok {
+            if access.host_and_port().is_none() {
                 let hint = if access.domain.contains("://") {
                     "give only the host name, e.g. `app.example.com`, without a scheme"
                 } else {
-                    "a host name looks like `app.example.com`"
+                    "a host name looks like `app.example.com`, with `:8080` when the port is not the default"
                 };
                 self.report(
                     &format!("/security/dangerous-remote-domain-ipc-access/{index}/domain"),

@@ -17,8 +17,12 @@
   if (window.location.origin === ORIGIN) {
     KEY = __KEY__;
   } else {
+    var here = window.location;
+    var defaultPort = here.protocol === "https:" ? 443 : 80;
+    var port = here.port ? Number(here.port) : defaultPort;
     var grants = __REMOTE__.filter(function (g) {
-      return g.schemes.indexOf(window.location.protocol) >= 0 && window.location.hostname === g.domain;
+      return g.schemes.indexOf(here.protocol) >= 0 && here.hostname === g.domain &&
+        port === (g.port === null ? defaultPort : g.port);
     });
     if (grants.length === 0) {
       return;

@@ -539,9 +539,12 @@ declare global {
       kill(): Promise<void>;
     }
     interface CommandOptions {
-      /** Absolute, existing working directory. */
+      /**
+       * Working directory: the one the scope entry fixes with `cwd`, or an
+       * existing directory inside `[allowlist.fs] scope` (no symlink in it).
+       */
       cwd?: string;
-      /** Extra environment variables. */
+      /** Extra environment variables, only those the scope entry lists in `env`. */
       env?: Record<string, string>;
     }
     interface Command extends ShellEmitter<{ close: { code: number | null; signal: number | null }; error: string }> {

@@ -35,6 +35,8 @@ pub struct BridgeParams<'a> {
 pub struct RemotePage<'a> {
     /// Host name, lower-case.
     pub domain: &'a str,
+    /// The grant's port; `None`: the scheme's default.
+    pub port: Option<u16>,
     /// Plain `http` is accepted too (loopback domains).
     pub allow_http: bool,
     /// The grant's key (never the app's).
@@ -55,7 +57,7 @@ pub fn script(params: &BridgeParams<'_>) -> String {
             } else {
                 vec!["https:"]
             };
-            json!({"domain": page.domain, "schemes": schemes, "key": page.key, "api": page.api})
+            json!({"domain": page.domain, "port": page.port, "schemes": schemes, "key": page.key, "api": page.api})
         })
         .collect();
     TEMPLATE
@@ -107,13 +109,14 @@ mod tests {
             freeze_prototype: false,
             remote: vec![RemotePage {
                 domain: "127.0.0.1",
+                port: Some(8080),
                 allow_http: true,
                 key: "remotekey",
                 api: false,
             }],
         });
         assert!(s.contains(
-            r#"[{"api":false,"domain":"127.0.0.1","key":"remotekey","schemes":["https:","http:"]}].filter("#
+            r#"[{"api":false,"domain":"127.0.0.1","key":"remotekey","port":8080,"schemes":["https:","http:"]}].filter("#
         ));
         assert_eq!(s.matches("appkey").count(), 1);
     }

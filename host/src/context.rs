@@ -18,6 +18,7 @@ use crate::ipc::router::{ApiStates, StateOf};
 use crate::ipc::{self, Admitted, AllowlistGate, Command, InvokeKey, Refusal};
 use crate::remote::RemoteGrants;
 use crate::updater::{UpdateError, Updater};
+use millennium_config::url_glob::UrlGlobs;
 
 /// Why an app could not be prepared.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +41,12 @@ pub enum ContextError {
     /// `[allowlist.http] scope` cannot be used.
     #[error("[allowlist.http] scope: {0}")]
     HttpScope(String),
+    /// `[security] dangerous-remote-domain-ipc-access` cannot be used.
+    #[error("[security]: {0}")]
+    Remote(String),
+    /// `[security] allowed-navigation` cannot be used.
+    #[error("[security] allowed-navigation: {0}")]
+    Navigation(String),
     /// The OS random source failed.
     #[error("cannot generate the invoke key: {0}")]
     Random(String),
@@ -69,6 +76,8 @@ pub struct HostContext {
     pub paths: PathContext,
     /// `[security] dangerous-remote-domain-ipc-access`, each with its own key.
     pub remote: RemoteGrants,
+    /// `[security] allowed-navigation`, compiled by the one URL-glob matcher.
+    pub navigation: UrlGlobs,
     /// The packaged executable the updater may replace; `None` when the app
     /// runs from a directory (the generic host is never replaced).
     pub executable: Option<PathBuf>,
@@ -162,7 +171,7 @@ impl HostContext {
         let nonce = InvokeKey::generate().map_err(|e| ContextError::Random(e.to_string()))?;
         let callback = format!("__millennium_{}", &nonce.as_str()[..12]);
         let remote = RemoteGrants::new(&config.security.dangerous_remote_domain_ipc_access)
-            .map_err(|e| ContextError::Random(e.to_string()))?;
+            .map_err(|e| ContextError::Remote(e.to_string()))?;
         let paths = PathContext {
             identifier: config.app.identifier.clone(),
             resource_dir: base_dir.to_owned(),
@@ -175,6 +184,8 @@ impl HostContext {
             protected.push(Protected::Tree(profile));
         }
         let scope = FsScope::new(&config.allowlist.fs.scope, &paths, &protected)?;
+        let navigation = UrlGlobs::new(&config.security.allowed_navigation)
+            .map_err(|e| ContextError::Navigation(e.to_string()))?;
         let apis = ApiStates::prepare(&Setup {
             config: &config,
             paths: &paths,
@@ -185,6 +196,7 @@ impl HostContext {
             apis,
             executable: None,
             remote,
+            navigation,
             gate: AllowlistGate::new(config.allowlist.clone()),
             csp: crate::csp::policy_header(&config.security),
             hash_inline_scripts: false,

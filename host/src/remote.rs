@@ -1,10 +1,13 @@
 //! `[security] dangerous-remote-domain-ipc-access`: the remote pages that may
 //! use IPC, and in which windows.
 //!
-//! Least privilege: a grant names one host name and the windows it applies
-//! to. A page qualifies only when it is the main frame of one of those
-//! windows and its URL is `https://<domain>[:port]/...` (or `http://` when
-//! the domain is a loopback address, for tests). Each grant has its own
+//! Least privilege: a grant names one host (and port) and the windows it
+//! applies to. A page qualifies only when it is the main frame of one of
+//! those windows and its URL is `https://<domain>/...` on the grant's port
+//! (443 when the grant names none), or `http://` when the domain is a
+//! loopback address (port 80 when none is named). The URL is matched by the
+//! one URL-glob matcher ([`millennium_config::url_glob`]): parsed first,
+//! user info refused, host and port compared apart. Each grant has its own
 //! invoke key, so a key that leaks from a remote page is worth nothing in an
 //! app page or in another window, and its messages still pass the same gate
 //! and allowlist as the app's. The fetch channel stays app-only: remote pages
@@ -13,6 +16,7 @@
 use std::net::Ipv4Addr;
 
 use millennium_config::model::RemoteDomainAccess;
+use millennium_config::url_glob::UrlGlobs;
 
 use crate::ipc::InvokeKey;
 
@@ -21,12 +25,16 @@ use crate::ipc::InvokeKey;
 pub struct RemoteGrant {
     /// The host name, lower-case.
     pub domain: String,
+    /// The port the grant names; `None`: the scheme's default port.
+    pub port: Option<u16>,
     /// Labels of the windows it applies to.
     pub windows: Vec<String>,
     /// Inject `window.Millennium` (otherwise only `window.__MILLENNIUM_IPC__`).
     pub api: bool,
     /// The key its pages present.
     pub key: InvokeKey,
+    /// `https://<domain>[:port]/**` (and `http://` for loopback).
+    pages: UrlGlobs,
 }
 
 impl RemoteGrant {
@@ -37,13 +45,7 @@ impl RemoteGrant {
 
     /// Whether `url`, shown in window `label`, is covered by this grant.
     pub fn covers(&self, label: &str, url: &str) -> bool {
-        self.windows.iter().any(|w| w == label)
-            && ["https", "http"]
-                .into_iter()
-                .filter(|scheme| *scheme == "https" || self.allows_http())
-                .any(|scheme| {
-                    host_of(url, scheme).is_some_and(|h| h.eq_ignore_ascii_case(&self.domain))
-                })
+        self.windows.iter().any(|w| w == label) && self.pages.allows_text(url)
     }
 }
 
@@ -51,20 +53,49 @@ impl RemoteGrant {
 #[derive(Debug, Clone, Default)]
 pub struct RemoteGrants(Vec<RemoteGrant>);
 
+/// Why the grants cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GrantError {
+    /// The OS random source failed.
+    #[error("cannot generate a grant's key: {0}")]
+    Random(getrandom::Error),
+    /// A domain the checker would have refused.
+    #[error(
+        "dangerous-remote-domain-ipc-access domain `{0}` is not a host name with an optional port"
+    )]
+    Domain(String),
+}
+
 impl RemoteGrants {
     /// Mints one key per grant.
-    pub fn new(config: &[RemoteDomainAccess]) -> Result<RemoteGrants, getrandom::Error> {
+    pub fn new(config: &[RemoteDomainAccess]) -> Result<RemoteGrants, GrantError> {
         config
             .iter()
             .map(|access| {
+                let (host, port) = access
+                    .host_and_port()
+                    .ok_or_else(|| GrantError::Domain(access.domain.clone()))?;
+                let domain = host.to_ascii_lowercase();
+                let authority = match port {
+                    Some(port) => format!("{domain}:{port}"),
+                    None => domain.clone(),
+                };
+                let mut globs = vec![format!("https://{authority}/**")];
+                if is_loopback(&domain) {
+                    globs.push(format!("http://{authority}/**"));
+                }
+                let pages =
+                    UrlGlobs::new(&globs).map_err(|_| GrantError::Domain(access.domain.clone()))?;
                 Ok(RemoteGrant {
-                    domain: access.domain.to_ascii_lowercase(),
+                    domain,
+                    port,
                     windows: access.windows.clone(),
                     api: access.enable_millennium_api,
-                    key: InvokeKey::generate()?,
+                    key: InvokeKey::generate().map_err(GrantError::Random)?,
+                    pages,
                 })
             })
-            .collect::<Result<Vec<_>, getrandom::Error>>()
+            .collect::<Result<Vec<_>, GrantError>>()
             .map(RemoteGrants)
     }
 
@@ -83,24 +114,6 @@ impl RemoteGrants {
         self.0
             .iter()
             .filter(move |g| g.windows.iter().any(|w| w == label))
-    }
-}
-
-/// The host of `url` when its scheme is exactly `scheme`; `None` when the URL
-/// has user info (`https://app.example.com@evil.com/`) or a malformed port,
-/// so anything unusual is refused rather than guessed at.
-fn host_of<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
-    let rest = url.strip_prefix(scheme)?.strip_prefix("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    if authority.contains('@') || authority.is_empty() {
-        return None;
-    }
-    match authority.rsplit_once(':') {
-        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(host)
-        }
-        Some(_) => None,
-        None => Some(authority),
     }
 }
 
@@ -126,10 +139,8 @@ mod tests {
     fn https_on_the_exact_domain_in_a_listed_window() {
         let g = grants("App.Example.com", &["main"]);
         assert_eq!(g.find("main", "https://app.example.com/"), Some(0));
-        assert_eq!(
-            g.find("main", "https://app.example.com:8443/x?y#z"),
-            Some(0)
-        );
+        assert_eq!(g.find("main", "https://app.example.com/x?y#z"), Some(0));
+        assert_eq!(g.find("main", "https://app.example.com:443/x"), Some(0));
         assert_eq!(g.find("main", "https://app.example.com"), Some(0));
         assert_eq!(g.find("other", "https://app.example.com/"), None);
         for url in [
@@ -140,6 +151,8 @@ mod tests {
             "https://app.example.com@evil.com/",
             "https://evil.com#@app.example.com",
             "https://app.example.com:x/",
+            // Regression (security review): the port was not compared.
+            "https://app.example.com:8443/x",
             "wss://app.example.com/",
             "millennium://localhost/",
             "",
@@ -150,10 +163,16 @@ mod tests {
 
     #[test]
     fn plain_http_only_for_loopback_domains() {
-        let g = grants("127.0.0.1", &["main"]);
+        let g = grants("127.0.0.1:8080", &["main"]);
         assert_eq!(g.find("main", "http://127.0.0.1:8080/page.html"), Some(0));
-        assert_eq!(g.find("main", "https://127.0.0.1/"), Some(0));
-        assert_eq!(g.find("main", "http://127.0.0.2/"), None);
+        assert_eq!(g.find("main", "https://127.0.0.1:8080/"), Some(0));
+        assert_eq!(g.find("main", "http://127.0.0.2:8080/"), None);
+        // Another program's server on another port of the same machine.
+        assert_eq!(g.find("main", "http://127.0.0.1:9090/"), None);
+        assert_eq!(g.find("main", "http://127.0.0.1/"), None);
+        let default = grants("localhost", &["main"]);
+        assert_eq!(default.find("main", "http://localhost/"), Some(0));
+        assert_eq!(default.find("main", "http://localhost:8080/"), None);
         assert!(grants("localhost", &["main"]).get(0).unwrap().allows_http());
         assert!(
             !grants("example.com", &["main"])

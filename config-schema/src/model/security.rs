@@ -97,7 +97,9 @@ impl Csp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RemoteDomainAccess {
-    /// Host name the page must be served from, e.g. `"app.example.com"`.
+    /// Host name the page must be served from, e.g. `"app.example.com"`,
+    /// with the port when it is not the scheme's default
+    /// (`"127.0.0.1:8080"`): a page on any other port is not covered.
     #[schemars(length(min = 1, max = 253))]
     pub domain: String,
     /// Labels of the windows in which the access applies.
@@ -107,6 +109,28 @@ pub struct RemoteDomainAccess {
     /// `window.__MILLENNIUM_IPC__` channel is available).
     #[serde(default)]
     pub enable_millennium_api: bool,
+}
+
+impl RemoteDomainAccess {
+    /// The host name and the port, when `domain` is `host` or `host:port`
+    /// (a host name: dot-separated labels of letters, digits and `-`).
+    pub fn host_and_port(&self) -> Option<(&str, Option<u16>)> {
+        let (host, port) = match self.domain.rsplit_once(':') {
+            Some((host, port)) => {
+                let port: u16 = port
+                    .parse()
+                    .ok()
+                    .filter(|p| *p != 0 && port.bytes().all(|b| b.is_ascii_digit()))?;
+                (host, Some(port))
+            }
+            None => (self.domain.as_str(), None),
+        };
+        let host_ok = !host.is_empty()
+            && host.split('.').all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        host_ok.then_some((host, port))
+    }
 }
 
 /// The policy applied when `[security] csp` is absent: only the app's own

@@ -8,7 +8,8 @@ use ureq::http::{self, HeaderMap, HeaderName, HeaderValue, Method, header};
 use ureq::{Agent, AsSendBody, Body};
 use url::Url;
 
-use super::scope::{HttpScope, without_userinfo};
+use super::scope::HttpScope;
+use millennium_config::url_glob::without_userinfo;
 use super::{
     CONNECT_TIMEOUT, DEFAULT_TIMEOUT, HttpError, HttpRequest, HttpResponse, MAX_REDIRECTS,
     MAX_RESPONSE_BYTES, USER_AGENT,

@@ -1,6 +1,7 @@
 //! From a `[[windows]]` entry (or `new WebviewWindow(label, options)`) to a
 //! tao window builder, plus the URL and navigation rules of app windows.
 
+use millennium_config::url_glob::UrlGlobs;
 use millennium_config::model::{Theme, WindowConfig};
 use tao::dpi::{LogicalPosition, LogicalSize, PhysicalPosition, PhysicalSize};
 use tao::window::{Fullscreen, Window, WindowBuilder};
@@ -147,32 +148,36 @@ pub fn from_options(label: &str, options: &WindowOptions) -> WindowConfig {
     }
 }
 
-/// `*` matches any run of characters (`/` included), everything else itself.
-/// Enough for `[security] allowed-navigation` globs such as
-/// `https://docs.example.com/**`.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let text: Vec<char> = text.chars().collect();
-    let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < pattern.len() && pattern[p] == '*' {
-            while p < pattern.len() && pattern[p] == '*' {
-                p += 1;
-            }
-            star = Some((p, t));
-        } else if p < pattern.len() && pattern[p] == text[t] {
-            p += 1;
-            t += 1;
-        } else if let Some((sp, st)) = star {
-            p = sp;
-            t = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
+/// The rule for a page that opens a window on a remote URL: it may open
+/// only what it could navigate to (`[security] allowed-navigation`), and
+/// plain `http` only to a loopback host. A path in the frontend is always
+/// allowed.
+pub fn check_created_url(url: &str, navigation: &UrlGlobs) -> Result<(), String> {
+    if !url.contains("://") {
+        return Ok(());
     }
-    pattern[p..].iter().all(|c| *c == '*')
+    let parsed = url::Url::parse(url).map_err(|e| format!("window url `{url}`: {e}"))?;
+    if parsed.scheme() == "http" && !is_loopback(&parsed) {
+        return Err(format!(
+            "window url `{url}`: plain http is allowed only to a loopback address (use https://)"
+        ));
+    }
+    if !navigation.allows(&parsed) {
+        return Err(format!(
+            "window url `{url}` is not in [security] allowed-navigation"
+        ));
+    }
+    Ok(())
+}
+
+/// `localhost`, `127.0.0.0/8` or `[::1]`.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -208,24 +213,38 @@ mod tests {
         assert!(!is_app_url("https://millennium://localhost/"));
     }
 
+    /// Regression (security review): `*` in `allowed-navigation` crossed
+    /// `/`, `?`, `@` and `.`, so `https://*.example.com/**` admitted
+    /// `https://evil.test/.example.com/`; and `window.create` took any URL.
     #[test]
-    fn wildcards() {
-        assert!(wildcard_match(
-            "https://docs.example.com/**",
-            "https://docs.example.com/a/b"
-        ));
-        assert!(!wildcard_match(
-            "https://docs.example.com/**",
-            "https://evil.com/docs.example.com/"
-        ));
-        assert!(wildcard_match(
-            "https://*.example.com/*",
-            "https://a.example.com/x"
-        ));
-        assert!(!wildcard_match(
-            "https://example.com/",
-            "https://example.com/x"
-        ));
+    fn navigation_globs_match_url_parts_apart() {
+        let globs = |g: &[&str]| UrlGlobs::new(&g.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()).unwrap();
+        let sub = globs(&["https://*.example.com/**"]);
+        let docs = globs(&["https://docs.example.com/**"]);
+        for (rule, url, allowed) in [
+            (&sub, "https://a.example.com/x", true),
+            (&sub, "https://a.b.example.com/x?q=1#f", true),
+            (&sub, "https://evil.test/.example.com/", false),
+            (&sub, "https://evil.test/?.example.com/", false),
+            (&sub, "https://x.example.com@evil.test/", false),
+            (&sub, "https://example.com.evil.net/", false),
+            (&sub, "https://a.example.com:8443/", false),
+            (&sub, "http://a.example.com/", false),
+            (&docs, "https://docs.example.com/a/b", true),
+            (&docs, "https://docs.example.com.evil.net/", false),
+            (&docs, "https://evil.com/docs.example.com/", false),
+            (&docs, "https://DOCS.example.com./x", true),
+        ] {
+            assert_eq!(rule.allows_text(url), allowed, "{url}");
+        }
+        assert!(check_created_url("https://docs.example.com/a", &docs).is_ok());
+        assert!(check_created_url("index.html", &UrlGlobs::default()).is_ok());
+        let refused = check_created_url("https://evil.test/", &docs).unwrap_err();
+        assert_eq!(refused, "window url `https://evil.test/` is not in [security] allowed-navigation");
+        let loopback = globs(&["http://127.0.0.1:*/**", "http://docs.example.com/**"]);
+        assert!(check_created_url("http://127.0.0.1:8080/", &loopback).is_ok());
+        let plain = check_created_url("http://docs.example.com/", &loopback).unwrap_err();
+        assert!(plain.contains("plain http is allowed only to a loopback address"), "{plain}");
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub(super) fn apply(call: &mut LoopCall<'_>, label: &str, op: WindowOp) -> Resul
         if windows.contains(label) {
             return Err(format!("a window labelled `{label}` already exists"));
         }
+        if let Some(url) = &options.url {
+            config::check_created_url(url, &windows.ctx().navigation)?;
+        }
         let config = config::from_options(label, options);
         windows.open(call.target, &config).map_err(|e| e.to_string())?;
         return Ok(Value::Null);

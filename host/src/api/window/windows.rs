@@ -243,6 +243,7 @@ impl Windows {
                 .for_window(&label)
                 .map(|grant| RemotePage {
                     domain: &grant.domain,
+                    port: grant.port,
                     allow_http: grant.allows_http(),
                     key: grant.key.as_str(),
                     api: grant.api,
@@ -541,17 +542,16 @@ fn ipc_handler(
 }
 
 /// Which navigations a window may make: the app's pages, its own start URL,
-/// and `[security] allowed-navigation`.
+/// and `[security] allowed-navigation` (matched by the URL-glob matcher of
+/// the http scope: parsed first, then scheme, host, port and path apart).
 fn navigation_rule(ctx: &HostContext, start_url: &str) -> impl Fn(String) -> bool + 'static {
-    let allowed = ctx.config.security.allowed_navigation.clone();
+    let allowed = ctx.navigation.clone();
     let start = start_url.to_owned();
     move |url: String| {
         let ok = config::is_app_url(&url)
             || url == start
             || url == "about:blank"
-            || allowed
-                .iter()
-                .any(|glob| config::wildcard_match(glob, &url));
+            || allowed.allows_text(&url);
         if !ok {
             eprintln!(
                 "millennium-host: refused navigation to {url} (not in [security] allowed-navigation)"

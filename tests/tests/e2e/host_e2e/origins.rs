@@ -248,8 +248,11 @@ fn host_e2e_remote_domain_ipc_access_is_least_privilege() {
     let pages = || vec![("/granted.html".to_owned(), GRANTED_PAGE.to_owned())];
     let with_api = page_server(Ipv4Addr::LOCALHOST, pages());
     let raw_only = page_server(Ipv4Addr::new(127, 0, 0, 2), pages());
+    // Another server on the granted host, another port: not covered.
+    let other_port = page_server(Ipv4Addr::LOCALHOST, pages());
     let api_url = format!("http://127.0.0.1:{}/granted.html", with_api.port);
     let raw_url = format!("http://127.0.0.2:{}/granted.html", raw_only.port);
+    let other_url = format!("http://127.0.0.1:{}/granted.html", other_port.port);
     let app = TempDir::new("host-e2e-remote");
     app.write(
         "millennium.toml",
@@ -272,21 +275,23 @@ url = "{api_url}"
 title = "Plain Window"
 
 [security]
-allowed-navigation = ["http://127.0.0.2:{raw_port}/**"]
+allowed-navigation = ["http://127.0.0.2:{raw_port}/**", "http://127.0.0.1:{other_port}/**"]
 
 [[security.dangerous-remote-domain-ipc-access]]
-domain = "127.0.0.1"
+domain = "127.0.0.1:{api_port}"
 windows = ["main"]
 enable-millennium-api = true
 
 [[security.dangerous-remote-domain-ipc-access]]
-domain = "127.0.0.2"
+domain = "127.0.0.2:{raw_port}"
 windows = ["main"]
 
 [allowlist.window]
 set-title = true
 "#,
-            raw_port = raw_only.port
+            raw_port = raw_only.port,
+            api_port = with_api.port,
+            other_port = other_port.port,
         ),
     );
     app.write("dist/index.html", "<!doctype html><title>unused</title>");
@@ -373,5 +378,103 @@ set-title = true
         raw,
         Ok(json!({"api": "undefined", "name": "Remote",
             "exit": "allowlist.process.exit is not enabled in millennium.toml"}))
+    );
+
+    // Regression (security review): grants matched the host, not the port,
+    // so any server on the granted host (another user's, another app's) got
+    // the grant's key and IPC.
+    driven.execute(&format!("location.href = '{other_url}';"));
+    driven.wait_until(
+        &format!("location.href === '{other_url}' && document.readyState === 'complete'"),
+        limit,
+    );
+    assert_eq!(
+        driven.execute("return [typeof window.Millennium, typeof window.__MILLENNIUM_IPC__];"),
+        json!(["undefined", "undefined"])
+    );
+}
+
+/// Regression (security review): `*` in `allowed-navigation` crossed `/`
+/// (and `?`, `@`, `.`), and `window.create` opened any http(s) URL. Now one
+/// URL-glob matcher decides both, on the parsed URL's parts.
+#[test]
+fn host_e2e_navigation_globs_and_created_windows_follow_one_url_rule() {
+    require_gui!();
+    let _gui = gui_lock();
+    let page = |title: &str| format!("<!doctype html><title>{title}</title><body>{title}</body>");
+    let server = page_server(
+        Ipv4Addr::LOCALHOST,
+        vec![
+            ("/docs.html".to_owned(), page("Docs")),
+            ("/docs/evil.html".to_owned(), page("Evil")),
+        ],
+    );
+    let elsewhere = page_server(Ipv4Addr::LOCALHOST, vec![("/x.html".to_owned(), page("X"))]);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let app = TempDir::new("host-e2e-url-rule");
+    app.write(
+        "millennium.toml",
+        &format!(
+            r#"
+[app]
+name = "URL rule"
+identifier = "dev.millennium.urlrule"
+version = "1.0.0"
+frontend = "dist"
+
+[[windows]]
+label = "main"
+title = "URL rule"
+
+[security]
+allowed-navigation = ["{base}/docs*"]
+
+[allowlist.window]
+create = true
+"#
+        ),
+    );
+    app.write(
+        "dist/index.html",
+        "<!doctype html><title>URL rule</title><body>app</body>",
+    );
+    let driven = Driven::launch(&app.0);
+    let create = |label: &str, url: &str| {
+        driven.run(&format!(
+            "await new Promise((resolve, reject) => {{
+               const w = new Millennium.window.WebviewWindow({label:?}, {{ url: {url:?}, title: {label:?} }});
+               w.once('millennium://created', () => resolve(null));
+               w.once('millennium://error', (e) => reject(new Error(e.payload)));
+             }});
+             return 'created';"
+        ))
+    };
+    let elsewhere_url = format!("http://127.0.0.1:{}/x.html", elsewhere.port);
+    let refused = create("other", &elsewhere_url);
+    assert_eq!(
+        refused,
+        Err(format!(
+            "window url `{elsewhere_url}` is not in [security] allowed-navigation"
+        ))
+    );
+    assert_eq!(
+        create("docs", &format!("{base}/docs.html")),
+        Ok(json!("created"))
+    );
+    assert_eq!(elsewhere.hit_count(), 0, "the refused URL was never loaded");
+
+    // `docs*` is one path segment: `/docs/evil.html` is not under it.
+    driven.execute(&format!(
+        "window.stayed = true; location.href = '{base}/docs/evil.html';"
+    ));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        driven.execute("return [location.href, window.stayed === true];"),
+        json!(["millennium://localhost/index.html", true])
+    );
+    driven.execute(&format!("location.href = '{base}/docs.html';"));
+    driven.wait_until(
+        &format!("location.href === '{base}/docs.html' && document.readyState === 'complete'"),
+        Duration::from_secs(15),
     );
 }

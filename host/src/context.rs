@@ -253,10 +253,15 @@ impl HostContext {
     pub fn admit(
         &self,
         caller: Caller,
+        label: &str,
         presented_key: &str,
         command: Command,
     ) -> Result<Admitted, Refusal> {
         let key = self.key_of(caller).ok_or(Refusal::BadKey)?;
+        let command = command.sent_from(label);
+        if let (Caller::Remote(_), Some(other)) = (caller, command.other_window()) {
+            return Err(Refusal::OtherWindow(other.to_owned()));
+        }
         ipc::authorize(key, presented_key, &self.gate, command)
     }
 
@@ -280,7 +285,7 @@ impl HostContext {
         let id = envelope.id;
         let result = decode_command(&envelope.cmd, envelope.args)
             .map_err(Refusal::Decode)
-            .and_then(|command| self.admit(caller, &envelope.key, command));
+            .and_then(|command| self.admit(caller, label, &envelope.key, command));
         match result {
             Ok(command) => Screened::Invoke {
                 id,
@@ -325,7 +330,7 @@ mod tests {
     use super::*;
     use crate::assets::{AssetPath, AssetSource, Entry};
     use millennium_config::model::RemoteDomainAccess;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     struct NoAssets;
 
@@ -419,6 +424,7 @@ mod tests {
                 domain: "app.example.com".to_owned(),
                 windows: vec!["main".to_owned()],
                 enable_millennium_api: false,
+                events: Vec::new(),
             }];
         });
         let url = "https://app.example.com/page";
@@ -452,5 +458,85 @@ mod tests {
             ctx.screen("other", url, &message(5, &remote_key, "app.getName")),
             Screened::Ignore(_)
         ));
+    }
+
+    fn with_args(id: u64, key: &str, cmd: &str, args: Value) -> String {
+        json!({"id": id, "key": key, "cmd": cmd, "args": args}).to_string()
+    }
+
+    fn rejection(screened: Screened) -> String {
+        match screened {
+            Screened::Reject { error, .. } => error,
+            Screened::Invoke { .. } => "admitted".to_owned(),
+            Screened::Ignore(why) => format!("ignored: {why}"),
+        }
+    }
+
+    /// Regression (security review): window operations took any target, so
+    /// a grant limited to window `help` could hide, close or print `main`;
+    /// events from a remote page reached every window; and `interceptClose`
+    /// needed no key, so any page could make `main` impossible to close.
+    #[test]
+    fn other_windows_need_a_key_and_remote_pages_reach_only_their_own() {
+        let ctx = context(|config| {
+            config.allowlist.window.hide = true;
+            config.security.dangerous_remote_domain_ipc_access = vec![RemoteDomainAccess {
+                domain: "help.example.com".to_owned(),
+                windows: vec!["help".to_owned()],
+                enable_millennium_api: true,
+                events: Vec::new(),
+            }];
+        });
+        let app_key = ctx.key.as_str().to_owned();
+        let remote_key = ctx.remote.get(0).unwrap().key.as_str().to_owned();
+        let hide = |target: &str| json!({"label": target});
+        // An app page: its own window with the op's key, another with
+        // `other-windows` too.
+        let own = ctx.screen(
+            "main",
+            APP,
+            &with_args(1, &app_key, "window.hide", hide("main")),
+        );
+        assert_eq!(rejection(own), "admitted");
+        let other = ctx.screen(
+            "main",
+            APP,
+            &with_args(2, &app_key, "window.hide", hide("help")),
+        );
+        assert_eq!(
+            rejection(other),
+            "allowlist.window.other-windows is not enabled in millennium.toml"
+        );
+        let url = "https://help.example.com/";
+        let remote_other = ctx.screen(
+            "help",
+            url,
+            &with_args(3, &remote_key, "window.hide", hide("main")),
+        );
+        assert_eq!(
+            rejection(remote_other),
+            "a remote page acts only on its own window, not on `main`"
+        );
+        let remote_own = ctx.screen(
+            "help",
+            url,
+            &with_args(4, &remote_key, "window.hide", hide("help")),
+        );
+        assert_eq!(rejection(remote_own), "admitted");
+        let event = json!({"event": "x", "target": "main"});
+        let remote_event = ctx.screen("help", url, &with_args(5, &remote_key, "event.emit", event));
+        assert_eq!(
+            rejection(remote_event),
+            "a remote page acts only on its own window, not on `main`"
+        );
+        let intercept = ctx.screen(
+            "main",
+            APP,
+            &with_args(6, &app_key, "window.interceptClose", json!({"value": true})),
+        );
+        assert_eq!(
+            rejection(intercept),
+            "allowlist.window.intercept-close is not enabled in millennium.toml"
+        );
     }
 }

@@ -2,6 +2,10 @@
 //! answer goes. A leaf: the runtime, the protocol handler, the APIs and dev
 //! mode all use these types, and this module uses none of them.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
 use serde_json::Value;
 use wry::RequestAsyncResponder;
 
@@ -31,6 +35,8 @@ pub enum UserEvent {
     },
     /// A refused or malformed postMessage call whose promise must be rejected.
     Reject {
+        /// The page that asked ([`page`]).
+        page: u64,
         /// The calling window.
         label: String,
         /// The promise.
@@ -53,6 +59,8 @@ pub enum UserEvent {
         label: String,
         /// Only pages of this caller hear it.
         caller: Caller,
+        /// Only while the window still shows this page ([`page`]).
+        page: u64,
         /// Event name.
         event: String,
         /// Payload.
@@ -83,6 +91,8 @@ pub enum Reply {
         id: u64,
         /// Who asked.
         caller: Caller,
+        /// The page that asked ([`page`]): a later page never gets the answer.
+        page: u64,
     },
     /// The pending fetch of the protocol channel (app pages only).
     Http(RequestAsyncResponder),
@@ -96,6 +106,14 @@ impl Reply {
             Reply::Http(_) => Caller::App,
         }
     }
+
+    /// The page that asked, when the reply goes back by script.
+    pub fn page(&self) -> Option<u64> {
+        match self {
+            Reply::Script { page, .. } => Some(*page),
+            Reply::Http(_) => None,
+        }
+    }
 }
 
 /// What a [`crate::dev::DevHandle`] asks of the event loop.
@@ -105,4 +123,35 @@ pub enum DevEvent {
     /// Open the new context's windows, then close the old ones. If a new
     /// window cannot be opened, the old windows and context stay.
     Restart(Box<HostContext>),
+}
+
+/// Which document each window shows: a number that changes whenever the
+/// window's main frame starts loading a new one (never for a same-document
+/// change such as a `#hash`). Replies and a spawned child's output carry the
+/// number of the page that asked, and are dropped once the window shows a
+/// later page, so nothing of one page's calls reaches the next one.
+pub mod page {
+    use super::*;
+
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    static CURRENT: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
+
+    /// Window `label` starts showing a new page; returns its number.
+    pub fn started(label: &str) -> u64 {
+        let number = NEXT.fetch_add(1, Ordering::Relaxed);
+        let mut current = CURRENT.lock().unwrap_or_else(PoisonError::into_inner);
+        current
+            .get_or_insert_with(HashMap::new)
+            .insert(label.to_owned(), number);
+        number
+    }
+
+    /// The page window `label` shows now; 0 for a window not (yet) open.
+    pub fn current(label: &str) -> u64 {
+        let current = CURRENT.lock().unwrap_or_else(PoisonError::into_inner);
+        current
+            .as_ref()
+            .and_then(|pages| pages.get(label).copied())
+            .unwrap_or(0)
+    }
 }

@@ -16,7 +16,7 @@ use wry::http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use crate::APP_ORIGIN;
 use crate::api::{Call, Route};
 use crate::context::{Caller, HostContext};
-use crate::events::{Reply, UserEvent};
+use crate::events::{Reply, UserEvent, page};
 use crate::ipc::decode::{DecodeError, decode_fetch};
 use crate::ipc::{FETCH_PREFIX, KEY_HEADER, Output, Refusal, router};
 
@@ -187,14 +187,14 @@ fn fetch_ipc(
         Err(error) => return responder.respond(refusal(&Refusal::Decode(error))),
     };
     // The fetch channel is app-only (remote grants use postMessage).
-    let command = match ctx.admit(Caller::App, &key, command) {
+    let command = match ctx.admit(Caller::App, &label, &key, command) {
         Ok(command) => command,
         Err(error) => return responder.respond(refusal(&error)),
     };
     // Inline and blocking commands run here, on this request's worker
     // thread; only those that need windows go to the event loop.
     if command.command().route() != Route::EventLoop {
-        let call = Call::new(ctx, &label, Caller::App, proxy);
+        let call = Call::new(ctx, &label, Caller::App, page::current(&label), proxy);
         return responder.respond(output_response(router::run(command, &call)));
     }
     let event = UserEvent::Invoke {
@@ -258,9 +258,10 @@ fn refusal(error: &Refusal) -> Response<Cow<'static, [u8]>> {
         Refusal::Decode(DecodeError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
         Refusal::Decode(DecodeError::UnknownCommand(_)) => StatusCode::NOT_FOUND,
         Refusal::Decode(_) => StatusCode::BAD_REQUEST,
-        Refusal::BadKey | Refusal::ForeignOrigin(_) | Refusal::Denied { .. } => {
-            StatusCode::FORBIDDEN
-        }
+        Refusal::BadKey
+        | Refusal::ForeignOrigin(_)
+        | Refusal::OtherWindow(_)
+        | Refusal::Denied { .. } => StatusCode::FORBIDDEN,
     };
     text(status, &error.to_string())
 }

@@ -31,6 +31,8 @@ pub struct RemoteGrant {
     pub windows: Vec<String>,
     /// Inject `window.Millennium` (otherwise only `window.__MILLENNIUM_IPC__`).
     pub api: bool,
+    /// The events its pages may emit (into their own window) and hear.
+    pub events: Vec<String>,
     /// The key its pages present.
     pub key: InvokeKey,
     /// `https://<domain>[:port]/**` (and `http://` for loopback).
@@ -91,6 +93,7 @@ impl RemoteGrants {
                     port,
                     windows: access.windows.clone(),
                     api: access.enable_millennium_api,
+                    events: access.events.iter().map(|e| e.0.clone()).collect(),
                     key: InvokeKey::generate().map_err(GrantError::Random)?,
                     pages,
                 })
@@ -131,6 +134,7 @@ mod tests {
             domain: domain.to_owned(),
             windows: windows.iter().map(|w| (*w).to_owned()).collect(),
             enable_millennium_api: false,
+            events: Vec::new(),
         }])
         .unwrap()
     }
@@ -189,6 +193,7 @@ mod tests {
             domain: d.to_owned(),
             windows: vec!["main".to_owned()],
             enable_millennium_api: true,
+            events: Vec::new(),
         };
         let g = RemoteGrants::new(&[access("a.dev"), access("b.dev")]).unwrap();
         let (a, b) = (g.get(0).unwrap(), g.get(1).unwrap());

@@ -10,11 +10,11 @@ use tao::event::Event;
 use tao::event_loop::{ControlFlow, EventLoop, EventLoopBuilder, EventLoopWindowTarget};
 use wry::WebContext;
 
-use crate::api::window::Windows;
+use crate::api::window::{Audience, Windows};
 use crate::api::{Call, LoopCall, Route};
 use crate::context::HostContext;
 use crate::dev::{DevHandle, DevOptions};
-use crate::events::{DevEvent, Reply, UserEvent};
+use crate::events::{DevEvent, Reply, UserEvent, page};
 use crate::ipc::{Admitted, Command, router};
 use crate::platform;
 
@@ -90,17 +90,26 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 result,
             }) => windows.reply(&label, reply, result),
             Event::UserEvent(UserEvent::Reject {
+                page,
                 label,
                 id,
                 caller,
                 error,
-            }) => windows.reply(&label, Reply::Script { id, caller }, Err(error)),
+            }) => windows.reply(&label, Reply::Script { id, caller, page }, Err(error)),
             Event::UserEvent(UserEvent::Emit {
                 label,
                 caller,
+                page,
                 event,
                 payload,
-            }) => windows.emit_to(&label, &event, payload, Some(&label), Some(caller)),
+            }) => windows.emit_to(
+                &label,
+                &event,
+                payload,
+                Some(&label),
+                Audience::Caller(caller),
+                Some(page),
+            ),
             Event::UserEvent(UserEvent::Broadcast { event, payload }) => {
                 windows.broadcast(&event, payload)
             }
@@ -144,7 +153,8 @@ fn invoke(
     match command.command().route() {
         Route::Inline => {
             let ctx = windows.ctx().clone();
-            let call = Call::new(&ctx, &label, reply.caller(), windows.proxy());
+            let page = reply.page().unwrap_or_else(|| page::current(&label));
+            let call = Call::new(&ctx, &label, reply.caller(), page, windows.proxy());
             let result = router::run(command, &call);
             windows.reply(&label, reply, result);
         }
@@ -152,7 +162,8 @@ fn invoke(
             let ctx = windows.ctx().clone();
             let proxy = windows.proxy().clone();
             std::thread::spawn(move || {
-                let call = Call::new(&ctx, &label, reply.caller(), &proxy);
+                let page = reply.page().unwrap_or_else(|| page::current(&label));
+                let call = Call::new(&ctx, &label, reply.caller(), page, &proxy);
                 let result = router::run(command, &call);
                 // Fails only while the app exits.
                 let _ = proxy.send_event(UserEvent::Settle {

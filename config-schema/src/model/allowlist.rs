@@ -247,6 +247,13 @@ allowlist_category! {
         start_dragging = "start-dragging",
         /// `print()`: the system print dialog for the page.
         print = "print",
+        /// `onCloseRequested()`: a listener that may keep the window open.
+        /// Without it no page can make a window impossible to close.
+        intercept_close = "intercept-close",
+        /// Every operation on a window other than the caller's own
+        /// (`WebviewWindow.getByLabel("main").hide()`), on top of the
+        /// operation's key. Remote pages never act on another window.
+        other_windows = "other-windows",
     }
 }
 

@@ -11,7 +11,7 @@ mod window;
 pub use allowlist::*;
 pub use app::AppConfig;
 pub use bundle::{BundleConfig, DebConfig, DebPriority, DesktopCategory};
-pub use security::{Csp, CspSources, DEFAULT_CSP, RemoteDomainAccess, SecurityConfig};
+pub use security::{Csp, CspSources, DEFAULT_CSP, EventName, RemoteDomainAccess, SecurityConfig};
 pub use updater::{ENDPOINT_VARIABLES, UpdaterConfig};
 pub use window::{Theme, WindowConfig};
 

@@ -109,7 +109,23 @@ pub struct RemoteDomainAccess {
     /// `window.__MILLENNIUM_IPC__` channel is available).
     #[serde(default)]
     pub enable_millennium_api: bool,
+    /// The events these pages may emit (to their own window only) and hear
+    /// from the app. Every other event neither leaves nor reaches them.
+    #[serde(default)]
+    pub events: Vec<EventName>,
 }
+
+/// The name of an app event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct EventName(
+    #[schemars(
+        length(min = 1, max = 256),
+        regex(pattern = r"^[A-Za-z0-9_./:-]+$"),
+        extend("patternErrorMessage" = "an event name is letters, digits, `-`, `/`, `:`, `_` or `.`")
+    )]
+    pub String,
+);
 
 impl RemoteDomainAccess {
     /// The host name and the port, when `domain` is `host` or `host:port`

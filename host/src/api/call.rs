@@ -19,6 +19,8 @@ pub struct Call<'a> {
     pub label: &'a str,
     /// Who called (the app's pages or a remote grant).
     pub caller: Caller,
+    /// The page that called ([`crate::events::page`]).
+    page: u64,
     proxy: &'a EventLoopProxy<UserEvent>,
 }
 
@@ -28,27 +30,32 @@ impl<'a> Call<'a> {
         ctx: &'a HostContext,
         label: &'a str,
         caller: Caller,
+        page: u64,
         proxy: &'a EventLoopProxy<UserEvent>,
     ) -> Call<'a> {
         Call {
             ctx,
             label,
             caller,
+            page,
             proxy,
         }
     }
 
-    /// Sends `event` with a payload to the pages of this caller in this
-    /// window, from any thread (a spawned child's output lines).
+    /// Sends `event` with a payload to the page that called, from any thread
+    /// (a spawned child's output lines); once the window shows another page,
+    /// nothing more arrives.
     pub fn emitter(&self, event: String) -> impl Fn(Value) + Send + Sync + 'static {
         let proxy = self.proxy.clone();
         let label = self.label.to_owned();
         let caller = self.caller;
+        let page = self.page;
         move |payload| {
             // Fails only while the app exits.
             let _ = proxy.send_event(UserEvent::Emit {
                 label: label.clone(),
                 caller,
+                page,
                 event: event.clone(),
                 payload,
             });

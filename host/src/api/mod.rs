@@ -174,6 +174,27 @@ pub trait Api: Sized + Send + 'static {
     /// Every allowlist key the command needs; empty for none.
     fn required_keys(&self) -> &'static [AllowlistKey];
 
+    /// The command as sent from window `label` (before the gate): a target
+    /// that names the caller's own window is no other window.
+    fn sent_from(self, _label: &str) -> Self
+    where
+        Self: Sized,
+    {
+        self
+    }
+
+    /// The window other than the caller's that the command acts on, if any
+    /// (after [`Api::sent_from`]). Remote pages are refused such commands.
+    fn other_window(&self) -> Option<&str> {
+        None
+    }
+
+    /// Keys needed on top of [`Api::required_keys`] because of what the
+    /// call targets (another window); empty by default.
+    fn extra_keys(&self) -> &'static [AllowlistKey] {
+        &[]
+    }
+
     /// Where the command runs.
     fn route(&self) -> Route;
 

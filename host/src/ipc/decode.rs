@@ -285,6 +285,7 @@ mod tests {
                     event: "ping".into(),
                     payload: serde_json::json!({"n": 1}),
                     target: None,
+                    own_window: false,
                 })),
             ),
         ];
@@ -469,6 +470,7 @@ mod tests {
                 command
                     .required_keys()
                     .iter()
+                    .chain(command.extra_keys())
                     .map(|key| (key.category, key.command)),
             );
         }

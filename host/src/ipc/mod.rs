@@ -84,6 +84,9 @@ pub enum Refusal {
     /// The request does not come from the app's origin.
     #[error("IPC request refused: origin `{0}` may not use the Millennium API")]
     ForeignOrigin(String),
+    /// A remote page asked to act on a window other than its own.
+    #[error("a remote page acts only on its own window, not on `{0}`")]
+    OtherWindow(String),
     /// The allowlist does not enable the command.
     #[error("allowlist.{category}.{command} is not enabled in millennium.toml")]
     Denied {
@@ -109,7 +112,7 @@ impl AllowlistGate {
     /// `Ok` only when every key the command needs is enabled. A key the model
     /// does not know counts as disabled.
     pub fn check(&self, command: &Command) -> Result<(), Refusal> {
-        for &key in command.required_keys() {
+        for &key in command.required_keys().iter().chain(command.extra_keys()) {
             if !self.allowlist.permits(key) {
                 return Err(Refusal::Denied {
                     category: key.category,

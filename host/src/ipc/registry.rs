@@ -41,6 +41,22 @@ macro_rules! registry {
                 match self { $( Command::$variant(c) => Api::required_keys(c), )* }
             }
 
+            /// The keys needed because of what the call targets (another
+            /// window), on top of [`Command::required_keys`].
+            pub fn extra_keys(&self) -> &'static [AllowlistKey] {
+                match self { $( Command::$variant(c) => Api::extra_keys(c), )* }
+            }
+
+            /// The command as sent from window `label` (see [`Api::sent_from`]).
+            pub fn sent_from(self, label: &str) -> Command {
+                match self { $( Command::$variant(c) => Command::$variant(Api::sent_from(c, label)), )* }
+            }
+
+            /// The other window the command acts on, if any.
+            pub fn other_window(&self) -> Option<&str> {
+                match self { $( Command::$variant(c) => Api::other_window(c), )* }
+            }
+
             /// Where the command runs; both channels ask this.
             pub fn route(&self) -> Route {
                 match self { $( Command::$variant(c) => Api::route(c), )* }

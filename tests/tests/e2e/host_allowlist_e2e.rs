@@ -84,7 +84,12 @@ scope = ["http://127.0.0.1:{port}/**"]
             let command = sample
                 .decode(bare)
                 .unwrap_or_else(|e| panic!("{}: {e}", sample.cmd));
-            let Some(key) = command.required_keys().first() else {
+            let Some(key) = command
+                .required_keys()
+                .iter()
+                .chain(command.extra_keys())
+                .next()
+            else {
                 continue;
             };
             let key = key.to_string();

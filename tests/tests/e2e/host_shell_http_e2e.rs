@@ -42,6 +42,7 @@ scope = [
   {{ name = "cat", cmd = "cat" }},
   {{ name = "fail", cmd = "sh", args = ["-c", "echo oops >&2; exit 3"] }},
   {{ name = "where", cmd = "sh", args = ["-c", "pwd -P; echo $LANG"], env = ["LANG"] }},
+  {{ name = "late", cmd = "sh", args = ["-c", "sleep 1; echo late"] }},
 ]
 
 [allowlist.path]
@@ -60,6 +61,22 @@ scope = ["http://127.0.0.1:{port}/allowed/**"]
     app.write(
         "dist/index.html",
         r#"<!doctype html><html><head><meta charset="utf-8"><title>Shell</title></head><body>shell</body></html>"#,
+    );
+    // The next page: records every message the host hands its bridge.
+    app.write(
+        "dist/next.html",
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>Next</title>
+<script src="next.js"></script></head><body>next</body></html>"#,
+    );
+    app.write(
+        "dist/next.js",
+        // The bridge looks every delivered event up in a Map: see them all.
+        "window.seen = [];\n\
+         const get = Map.prototype.get;\n\
+         Map.prototype.get = function (key) {\n\
+           if (typeof key === 'string') window.seen.push(key);\n\
+           return get.call(this, key);\n\
+         };\n",
     );
     app
 }
@@ -409,5 +426,41 @@ fn host_http_reaches_the_scope_only_and_survives_bad_servers() {
     assert_eq!(
         driven.run("return await Millennium.app.getName()"),
         Ok(json!("Shell HTTP E2E"))
+    );
+}
+
+/// Regression (security review): a spawned child's output and pending
+/// replies were delivered to whatever page the window showed by then. Now
+/// they belong to the page that asked: the next page (here one of the app's
+/// own, which watches every event its bridge looks up) gets none of them.
+#[test]
+fn host_shell_output_and_replies_do_not_reach_the_next_page() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = app(9);
+    let driven = Driven::launch(&app.0);
+    let started = driven.run(
+        r#"const command = new Millennium.shell.Command("late", ["-c", "sleep 1; echo late"]);
+           const child = await command.spawn();
+           new Millennium.shell.Command("late", ["-c", "sleep 1; echo late"]).execute();
+           setTimeout(() => { location.href = 'next.html'; }, 50);
+           return typeof child.pid;"#,
+    );
+    assert_eq!(started, Ok(json!("number")));
+    driven.wait_until(
+        "location.pathname === '/next.html' && document.readyState === 'complete'",
+        Duration::from_secs(10),
+    );
+    // The child prints after 1 s and the execute settles then; wait past it.
+    std::thread::sleep(Duration::from_millis(2500));
+    // The wrapper does see what is meant for this page: its own event.
+    driven.run("await Millennium.event.emit('mine', 1); return null;").expect("emit");
+    driven.wait_until("window.seen.length > 0", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(300));
+    let seen = driven.execute("return window.seen;");
+    assert!(seen.as_array().unwrap().iter().any(|k| k == "mine"), "{seen}");
+    assert!(
+        !seen.as_array().unwrap().iter().any(|k| k.as_str().unwrap().starts_with("millennium://shell/")),
+        "the previous page's child output arrived: {seen}"
     );
 }

@@ -1,12 +1,16 @@
 //! `Millennium.event`: events between the app's windows. Needs no key, as
 //! in Tauri v1; names starting with `millennium://` are the host's own.
+//!
+//! App events reach app pages, and a remote page only when its grant lists
+//! the event in `events`. A remote page emits only events its grant lists,
+//! and only into its own window.
 
 use millennium_config::model::AllowlistKey;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Api, LoopCall, Route, Setup, Surface, null, sample};
-use crate::context::ContextError;
+use crate::context::{Caller, ContextError};
 use crate::ipc::decode::{DecodeError, bad, parse, unknown};
 use crate::ipc::{Admitted, Output};
 
@@ -32,6 +36,9 @@ pub struct Emit {
     /// Only this window's listeners receive it.
     #[serde(default)]
     pub target: Option<String>,
+    /// `target` is the caller's own window (set before the gate).
+    #[serde(skip)]
+    pub own_window: bool,
 }
 
 impl Api for EventCommand {
@@ -61,6 +68,17 @@ impl Api for EventCommand {
         &[]
     }
 
+    fn sent_from(self, label: &str) -> EventCommand {
+        let EventCommand::Emit(mut emit) = self;
+        emit.own_window = emit.target.as_deref() == Some(label);
+        EventCommand::Emit(emit)
+    }
+
+    fn other_window(&self) -> Option<&str> {
+        let EventCommand::Emit(emit) = self;
+        emit.target.as_deref().filter(|_| !emit.own_window)
+    }
+
     fn route(&self) -> Route {
         Route::EventLoop
     }
@@ -71,6 +89,20 @@ impl Api for EventCommand {
     ) -> Option<Result<Output, String>> {
         let EventCommand::Emit(emit) = admitted.into_command();
         let windows = &*call.windows;
+        if let Caller::Remote(index) = call.caller {
+            // Into its own window only (the gate refused other targets).
+            let listed = windows.ctx().remote.get(index).is_some_and(|grant| {
+                grant.events.contains(&emit.event)
+            });
+            if !listed {
+                return Some(Err(format!(
+                    "a remote page may emit only the events its grant lists in `events`; `{}` is not one",
+                    emit.event
+                )));
+            }
+            windows.emit(call.label, &emit.event, emit.payload, emit.target.as_deref());
+            return Some(null());
+        }
         Some(match &emit.target {
             Some(target) if !windows.contains(target) => {
                 Err(format!("no window labelled `{target}`"))

@@ -95,7 +95,11 @@
        * `millennium://created` or `millennium://error` on it to learn the outcome.
        */
       new (label: string, options?: WindowOptions): WebviewWindow;
-      /** A handle on an existing window; nothing is checked until it is used. */
+      /**
+       * A handle on an existing window; nothing is checked until it is used.
+       * Operations on a window other than the caller's need
+       * `[allowlist.window] other-windows` besides their own key.
+       */
       getByLabel(label: string): WebviewWindow;
     }
 
@@ -166,6 +170,7 @@
       /**
        * The user asked to close the window. While a handler is registered the
        * host waits for it; the window closes unless it calls `preventDefault()`.
+       * Needs `[allowlist.window] intercept-close`.
        */
       onCloseRequested(handler: (event: CloseRequestedEvent) => void | Promise<void>): Promise<UnlistenFn>;
     }

@@ -7,7 +7,7 @@ mod decode;
 mod ops;
 mod windows;
 
-pub use windows::{HostError, Windows};
+pub use windows::{Audience, HostError, Windows};
 
 use millennium_config::model::{AllowlistKey, WindowAllowlist as W_};
 use serde::Deserialize;
@@ -168,6 +168,8 @@ impl Api for WindowCommand {
             sample("window.create", r#"{"label":"sample"}"#, "Millennium.ipc.invoke('window.create', { label: 'sample' })"),
             sample("window.labels", "{}", "Millennium.window.getAll()"),
             sample("window.title", "{}", "Millennium.window.appWindow.title()"),
+            // Another window than the caller's: `other-windows`, even for a getter.
+            sample("window.title", r#"{"label":"elsewhere"}"#, "Millennium.window.WebviewWindow.getByLabel('elsewhere').title()"),
             sample("window.innerSize", "{}", "Millennium.window.appWindow.innerSize()"),
             sample("window.outerSize", "{}", "Millennium.window.appWindow.outerSize()"),
             sample("window.innerPosition", "{}", "Millennium.window.appWindow.innerPosition()"),
@@ -240,8 +242,8 @@ impl Api for WindowCommand {
             | W::IsResizable
             | W::IsVisible
             | W::Theme
-            | W::InterceptClose(_)
             | W::ConfirmClose => &[],
+            W::InterceptClose(_) => &[W_::intercept_close],
             W::Create { .. } => &[W_::create],
             W::Center => &[W_::center],
             W::RequestUserAttention => &[W_::request_user_attention],
@@ -271,6 +273,29 @@ impl Api for WindowCommand {
             W::SetIgnoreCursorEvents(_) => &[W_::set_ignore_cursor_events],
             W::StartDragging => &[W_::start_dragging],
             W::Print => &[W_::print],
+        }
+    }
+
+    fn sent_from(mut self, label: &str) -> WindowCommand {
+        if self.target.as_deref() == Some(label) {
+            self.target = None;
+        }
+        self
+    }
+
+    fn other_window(&self) -> Option<&str> {
+        match self.op {
+            // Listing labels and creating a window act on no existing one.
+            WindowOp::Labels | WindowOp::Create { .. } => None,
+            _ => self.target.as_deref(),
+        }
+    }
+
+    fn extra_keys(&self) -> &'static [AllowlistKey] {
+        if self.other_window().is_some() {
+            &[W_::other_windows]
+        } else {
+            &[]
         }
     }
 

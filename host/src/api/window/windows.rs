@@ -18,7 +18,7 @@ use wry::{NewWindowResponse, WebContext, WebView, WebViewBuilder};
 use super::config;
 use crate::bridge::{self, BridgeParams, RemotePage};
 use crate::context::{Caller, HostContext, Screened};
-use crate::events::{Reply, UserEvent};
+use crate::events::{Reply, UserEvent, page};
 use crate::ipc::Output;
 use crate::{SCHEME, platform, protocol};
 
@@ -268,6 +268,9 @@ impl Windows {
             .with_navigation_handler(navigation)
             .with_on_page_load_handler(move |event, _url| match event {
                 wry::PageLoadEvent::Started => {
+                    // At once, on this thread: from here on, answers and
+                    // output meant for the previous page are dropped.
+                    page::started(&load_label);
                     let _ = load_proxy.send_event(UserEvent::PageLoadStarted {
                         label: load_label.clone(),
                     });
@@ -331,7 +334,7 @@ impl Windows {
         match self.open.get_mut(label) {
             Some(w) if w.intercept_close => {
                 w.close_pending = true;
-                self.emit(
+                self.host_event(
                     label,
                     "millennium://close-requested",
                     Value::Null,
@@ -367,7 +370,7 @@ impl Windows {
     pub fn reply(&self, label: &str, reply: Reply, result: Result<Output, String>) {
         match reply {
             Reply::Http(responder) => responder.respond(protocol::output_response(result)),
-            Reply::Script { id, caller } => {
+            Reply::Script { id, caller, page } => {
                 let message = match result {
                     Ok(Output::Json(value)) => {
                         json!({"kind": "reply", "id": id, "ok": true, "value": value})
@@ -378,50 +381,85 @@ impl Windows {
                         "error": "this answer is raw bytes, which only the fetch channel carries"}),
                     Err(error) => json!({"kind": "reply", "id": id, "ok": false, "error": error}),
                 };
-                self.post(label, &message, Some(caller));
+                self.post(label, &message, Audience::Caller(caller), Some(page));
             }
         }
     }
 
     /// Calls the bridge's callback in window `label`, but only while it shows
-    /// a page that may use IPC (of `only`, when given): a window that
-    /// navigated elsewhere gets nothing, and a reply never reaches a page of
-    /// another caller than the one that asked.
-    fn post(&self, label: &str, message: &Value, only: Option<Caller>) {
+    /// a page that may use IPC and that `audience` includes, and (with
+    /// `page`) only while it still shows that page: a window that navigated
+    /// elsewhere gets nothing, and a reply never reaches a page of another
+    /// caller than the one that asked. WebKit runs the script later, in
+    /// whatever document shows by then, so the script checks the origin
+    /// again itself.
+    fn post(&self, label: &str, message: &Value, audience: Audience<'_>, page: Option<u64>) {
         let Some(entry) = self.open.get(label) else {
             return;
         };
-        let Some(current) = entry
-            .webview
-            .url()
-            .ok()
-            .and_then(|url| self.ctx.caller(label, &url))
-        else {
-            return;
-        };
-        if only.is_some_and(|caller| caller != current) {
+        if page.is_some_and(|asked| asked != crate::events::page::current(label)) {
             return;
         }
+        let Ok(url) = entry.webview.url() else {
+            return;
+        };
+        let Some(current) = self.ctx.caller(label, &url) else {
+            return;
+        };
+        let heard = match audience {
+            Audience::Any => true,
+            Audience::Caller(caller) => caller == current,
+            Audience::Event(name) => match current {
+                Caller::App => true,
+                Caller::Remote(index) => self
+                    .ctx
+                    .remote
+                    .get(index)
+                    .is_some_and(|grant| grant.events.iter().any(|e| e == name)),
+            },
+        };
+        if !heard {
+            return;
+        }
+        let origin = match current {
+            Caller::App => crate::APP_ORIGIN.to_owned(),
+            Caller::Remote(_) => match url::Url::parse(&url) {
+                Ok(parsed) => parsed.origin().ascii_serialization(),
+                Err(_) => return,
+            },
+        };
         let callback = json!(self.ctx.callback);
-        let script = format!("window[{callback}] && window[{callback}]({message})");
+        let origin = json!(origin);
+        let script = format!(
+            "window.location.origin === {origin} && window[{callback}] && window[{callback}]({message})"
+        );
         if let Err(error) = entry.webview.evaluate_script(&script) {
             eprintln!("millennium-host: cannot reach window `{label}`: {error}");
         }
     }
 
-    /// Event `event` for the pages of window `label` (with `windowLabel`).
+    /// Event `event` from an app page for the pages of window `label` (with
+    /// `windowLabel`): app pages, and remote pages whose grant lists it.
     pub fn emit(&self, label: &str, event: &str, payload: Value, window_label: Option<&str>) {
-        self.emit_to(label, event, payload, window_label, None);
+        self.emit_to(label, event, payload, window_label, Audience::Event(event), None);
     }
 
-    /// [`Windows::emit`], heard only by pages of `only` when given.
+    /// One of the host's own `millennium://` events for every page of window
+    /// `label` that may use IPC.
+    fn host_event(&self, label: &str, event: &str, payload: Value, window_label: Option<&str>) {
+        self.emit_to(label, event, payload, window_label, Audience::Any, None);
+    }
+
+    /// [`Windows::emit`], heard by `audience`, and (with `page`) only while
+    /// that page shows.
     pub fn emit_to(
         &self,
         label: &str,
         event: &str,
         payload: Value,
         window_label: Option<&str>,
-        only: Option<Caller>,
+        audience: Audience<'_>,
+        page: Option<u64>,
     ) {
         let message = json!({
             "kind": "event",
@@ -429,13 +467,13 @@ impl Windows {
             "payload": payload,
             "windowLabel": window_label,
         });
-        self.post(label, &message, only);
+        self.post(label, &message, audience, page);
     }
 
     /// An event for the app pages of every window.
     pub fn broadcast(&self, event: &str, payload: Value) {
         for label in self.open.keys() {
-            self.emit_to(label, event, payload.clone(), None, Some(Caller::App));
+            self.emit_to(label, event, payload.clone(), None, Audience::Caller(Caller::App), None);
         }
     }
 
@@ -453,7 +491,7 @@ impl Windows {
             if let WindowEvent::ThemeChanged(theme) = event {
                 for label in self.open.keys() {
                     let payload = json!(theme_name(theme));
-                    self.emit(label, "millennium://theme-changed", payload, Some(label));
+                    self.host_event(label, "millennium://theme-changed", payload, Some(label));
                 }
             }
             return;
@@ -463,10 +501,10 @@ impl Windows {
             WindowEvent::CloseRequested => self.request_close(&label, control_flow),
             WindowEvent::Resized(size) => {
                 let payload = json!({"width": size.width, "height": size.height});
-                self.emit(&label, "millennium://resize", payload, l);
+                self.host_event(&label, "millennium://resize", payload, l);
             }
             WindowEvent::Moved(pos) => {
-                self.emit(
+                self.host_event(
                     &label,
                     "millennium://move",
                     json!({"x": pos.x, "y": pos.y}),
@@ -479,10 +517,10 @@ impl Windows {
                 } else {
                     "millennium://blur"
                 };
-                self.emit(&label, name, Value::Null, l);
+                self.host_event(&label, name, Value::Null, l);
             }
             WindowEvent::ThemeChanged(theme) => {
-                self.emit(
+                self.host_event(
                     &label,
                     "millennium://theme-changed",
                     json!(theme_name(theme)),
@@ -501,6 +539,18 @@ pub(super) fn theme_name(theme: tao::window::Theme) -> &'static str {
         tao::window::Theme::Dark => "dark",
         _ => "light",
     }
+}
+
+/// Which pages of a window hear a message.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience<'a> {
+    /// Any page that may use IPC (the host's own window events).
+    Any,
+    /// Pages of this caller only (replies, a child's output, host events).
+    Caller(Caller),
+    /// An app event: app pages, and remote pages whose grant lists it in
+    /// `events`.
+    Event(&'a str),
 }
 
 /// The postMessage handler of one window: everything is decided by
@@ -523,9 +573,14 @@ fn ipc_handler(
             } => UserEvent::Invoke {
                 label: label.clone(),
                 command,
-                reply: Reply::Script { id, caller },
+                reply: Reply::Script {
+                    id,
+                    caller,
+                    page: page::current(&label),
+                },
             },
             Screened::Reject { id, caller, error } => UserEvent::Reject {
+                page: page::current(&label),
                 label: label.clone(),
                 id,
                 caller,

@@ -33,6 +33,7 @@ background-color = "#203050"
 
 [allowlist.window]
 create = true
+other-windows = true
 
 [allowlist.os]
 info = true

@@ -274,6 +274,10 @@ label = "plain"
 url = "{api_url}"
 title = "Plain Window"
 
+[[windows]]
+label = "app"
+title = "App Window"
+
 [security]
 allowed-navigation = ["http://127.0.0.2:{raw_port}/**", "http://127.0.0.1:{other_port}/**"]
 
@@ -281,6 +285,7 @@ allowed-navigation = ["http://127.0.0.2:{raw_port}/**", "http://127.0.0.1:{other
 domain = "127.0.0.1:{api_port}"
 windows = ["main"]
 enable-millennium-api = true
+events = ["shared"]
 
 [[security.dangerous-remote-domain-ipc-access]]
 domain = "127.0.0.2:{raw_port}"
@@ -294,7 +299,7 @@ set-title = true
             other_port = other_port.port,
         ),
     );
-    app.write("dist/index.html", "<!doctype html><title>unused</title>");
+    app.write("dist/index.html", "<!doctype html><title>App Window</title>");
     let driven = Driven::launch(&app.0);
     let limit = Duration::from_secs(15);
 
@@ -327,11 +332,15 @@ set-title = true
     // The same domain in a window the grant does not list gets nothing, and
     // the host refuses the grant's key from it.
     let handles = driven.window_handles();
-    assert_eq!(handles.len(), 2, "{handles:?}");
-    let (mut main_handle, mut plain) = (None, None);
+    assert_eq!(handles.len(), 3, "{handles:?}");
+    let (mut main_handle, mut plain, mut app_handle) = (None, None, None);
     for handle in &handles {
         driven.switch_to_window(handle);
         driven.wait_until("document.readyState === 'complete'", limit);
+        if driven.execute("return location.protocol;") == json!("millennium:") {
+            app_handle = Some(handle.clone());
+            continue;
+        }
         let probe = driven.execute(
             "return [typeof window.Millennium, typeof window.__MILLENNIUM_IPC__,
                      Object.getOwnPropertyNames(window).filter((n) => n.indexOf('__millennium') === 0).length];",
@@ -347,9 +356,10 @@ set-title = true
             plain = Some(handle.clone());
         }
     }
-    let (main_handle, plain) = (
+    let (main_handle, plain, app_handle) = (
         main_handle.expect("the granted window"),
         plain.expect("the unlisted window"),
+        app_handle.expect("the app's own window"),
     );
     driven.switch_to_window(&plain);
     driven.execute(&format!(
@@ -357,11 +367,58 @@ set-title = true
            args: {{ value: 'pwned from the plain window' }} }}));"
     ));
     assert_eq!(driven.execute("return location.href;"), json!(api_url));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(driven.window_titled_exists("Plain Window"));
+    assert!(!driven.window_titled_exists("pwned from the plain window"));
     driven.switch_to_window(&main_handle);
-    assert_eq!(
-        driven.run("return await Millennium.window.WebviewWindow.getByLabel('plain').title();"),
-        Ok(json!("Plain Window"))
+
+    // Regression (security review): a granted remote page could act on
+    // other windows and emit into the app's pages of every window, and the
+    // app's events reached it. Now: its own window only, and only the events
+    // its grant lists, both ways.
+    let crossing = driven.run(
+        "window.__heard = [];
+         await Millennium.event.listen('app-news', (e) => window.__heard.push('app-news'));
+         await Millennium.event.listen('shared', (e) => window.__heard.push('shared'));
+         const error = (p) => p.then(() => 'done', (e) => e.message);
+         return {
+           other: await error(Millennium.window.WebviewWindow.getByLabel('plain').title()),
+           emitUnlisted: await error(Millennium.event.emit('app-news', 1)),
+           emitElsewhere: await error(Millennium.window.WebviewWindow.getByLabel('app').emit('shared', 1)),
+           emitListed: await error(Millennium.event.emit('shared', 1)),
+         };",
     );
+    assert_eq!(
+        crossing,
+        Ok(json!({
+            "other": "a remote page acts only on its own window, not on `plain`",
+            "emitUnlisted": "a remote page may emit only the events its grant lists in `events`; `app-news` is not one",
+            "emitElsewhere": "a remote page acts only on its own window, not on `app`",
+            "emitListed": "done",
+        }))
+    );
+    driven.wait_until("window.__heard.length === 1", limit);
+    driven.switch_to_window(&app_handle);
+    driven.execute(
+        "window.__fromRemote = [];
+         Millennium.event.listen('shared', () => window.__fromRemote.push('shared'));
+         Millennium.event.emit('app-news', 2).then(() => Millennium.event.emit('shared', 3));",
+    );
+    driven.switch_to_window(&main_handle);
+    driven.wait_until("window.__heard.length === 2", limit);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        driven.execute("return window.__heard;"),
+        json!(["shared", "shared"]),
+        "only the listed event reached the remote page"
+    );
+    driven.switch_to_window(&app_handle);
+    assert_eq!(
+        driven.execute("return window.__fromRemote;"),
+        json!(["shared"]),
+        "the app page heard its own `shared`, not the remote page's"
+    );
+    driven.switch_to_window(&main_handle);
 
     // A grant without `enable-millennium-api`: only the raw channel, same gate.
     driven.execute(&format!("location.href = '{raw_url}';"));

@@ -112,6 +112,8 @@ height = 360
 [allowlist.window]
 create = true
 close = true
+intercept-close = true
+other-windows = true
 set-size = true
 set-position = true
 set-focus = true

@@ -38,6 +38,37 @@ impl Target {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The platform an ELF executable is built for, from its header's
+    /// `e_machine` (what a release is bound to is the packaged host's
+    /// platform, not the one of the machine that packaged it). `Ok(None)`
+    /// when `bytes` is not an ELF file.
+    pub fn of_elf(bytes: &[u8]) -> Result<Option<Target>, String> {
+        if !bytes.starts_with(b"\x7fELF") {
+            return Ok(None);
+        }
+        let (Some(&order), Some(machine)) = (bytes.get(5), bytes.get(18..20)) else {
+            return Err("a truncated ELF header".to_owned());
+        };
+        let machine = match order {
+            1 => u16::from_le_bytes([machine[0], machine[1]]),
+            2 => u16::from_be_bytes([machine[0], machine[1]]),
+            other => return Err(format!("unknown ELF byte order {other}")),
+        };
+        let arch = match machine {
+            0x3e => "x86_64",
+            0xb7 => "aarch64",
+            0x03 => "x86",
+            0x28 => "arm",
+            0xf3 => "riscv64",
+            other => {
+                return Err(format!(
+                    "ELF machine {other:#x} is not a known architecture"
+                ));
+            }
+        };
+        Ok(Some(Target(format!("linux-{arch}"))))
+    }
 }
 
 impl fmt::Display for Target {
@@ -658,6 +689,38 @@ mod tests {
         ] {
             assert!(!is_identifier(bad), "{bad}");
         }
+    }
+
+    /// Regression (security review): releases were bound to the build
+    /// machine's platform, not the packaged host's.
+    #[test]
+    fn elf_headers_name_their_platform() {
+        let header = |class_order: u8, machine: [u8; 2]| {
+            let mut h = b"\x7fELF".to_vec();
+            h.extend_from_slice(&[2, class_order, 1, 0]);
+            h.resize(18, 0);
+            h.extend_from_slice(&machine);
+            h
+        };
+        let x86 = header(1, [0x3e, 0]);
+        let arm = header(1, [0xb7, 0]);
+        assert_eq!(
+            Target::of_elf(&x86).unwrap().unwrap().as_str(),
+            "linux-x86_64"
+        );
+        assert_eq!(
+            Target::of_elf(&arm).unwrap().unwrap().as_str(),
+            "linux-aarch64"
+        );
+        assert_eq!(Target::of_elf(b"#!/bin/sh\n"), Ok(None));
+        assert!(Target::of_elf(&b"\x7fELF"[..]).is_err());
+        assert!(
+            Target::of_elf(&header(1, [0x99, 0x99]))
+                .unwrap_err()
+                .contains("0x9999")
+        );
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        assert_eq!(Target::of_elf(&exe).unwrap(), Some(Target::current()));
     }
 
     #[test]

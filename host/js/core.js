@@ -33,6 +33,7 @@
   var LABEL = __LABEL__;
   var CALLBACK = __CALLBACK__;
   var FREEZE_PROTOTYPE = __FREEZE_PROTOTYPE__;
+  var REPORT_READY = __REPORT_READY__;
   var IPC_PREFIX = ORIGIN + "/__ipc/";
 
   // Captured now, before any page script can replace them.

@@ -28,6 +28,9 @@ pub struct BridgeParams<'a> {
     pub freeze_prototype: bool,
     /// The remote grants of this window only.
     pub remote: Vec<RemotePage<'a>>,
+    /// Tell the host once the bridge is up (`ipc.ready`): a freshly updated
+    /// version is healthy only when its main window's bridge came up.
+    pub report_ready: bool,
 }
 
 /// A remote grant as the script of one window knows it.
@@ -67,6 +70,10 @@ pub fn script(params: &BridgeParams<'_>) -> String {
         .replace("__LABEL__", &json!(params.label).to_string())
         .replace("__CALLBACK__", &json!(params.callback).to_string())
         .replace(
+            "__REPORT_READY__",
+            if params.report_ready { "true" } else { "false" },
+        )
+        .replace(
             "__FREEZE_PROTOTYPE__",
             if params.freeze_prototype {
                 "true"
@@ -88,6 +95,7 @@ mod tests {
             callback: "__cb",
             freeze_prototype: true,
             remote: Vec::new(),
+            report_ready: false,
         });
         assert!(!s.contains("__ORIGIN__") && !s.contains("__KEY__"));
         assert!(!s.contains("__LABEL__") && !s.contains("__FREEZE_PROTOTYPE__"));
@@ -114,6 +122,7 @@ mod tests {
                 key: "remotekey",
                 api: false,
             }],
+            report_ready: false,
         });
         assert!(s.contains(
             r#"[{"api":false,"domain":"127.0.0.1","key":"remotekey","port":8080,"schemes":["https:","http:"]}].filter("#

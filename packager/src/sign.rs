@@ -62,6 +62,9 @@ pub enum SignError {
         /// The payload's value.
         payload: String,
     },
+    /// An ELF file whose platform is not known (give `--target`).
+    #[error("cannot tell the file's platform: {0} (give --target)")]
+    Target(String),
     /// A plain file (not a packaged app) needs the flag.
     #[error("the file is not a packaged Millennium app, so --{0} is required")]
     FlagRequired(&'static str),
@@ -156,7 +159,7 @@ pub fn comment_for(bytes: &[u8], flags: &ReleaseFlags) -> Result<TrustedComment,
     let version_text = pick("version", &flags.version, packaged.as_ref().map(|p| &p.1))?;
     let target = match &flags.target {
         Some(target) => target.parse()?,
-        None => Target::current(),
+        None => target_of(bytes)?,
     };
     Ok(TrustedComment::new(&app, version(&version_text)?, target)?)
 }
@@ -214,7 +217,7 @@ pub fn verify_bytes(
     };
     let expected_target = match &expected.target {
         Some(target) => target.parse()?,
-        None => Target::current(),
+        None => target_of(bytes)?,
     };
     let not_expected = |what, signed: String, expected: String| {
         Err(SignError::NotExpected {
@@ -377,6 +380,17 @@ pub fn pub_date() -> anyhow::Result<PubDate> {
     }
 }
 
+/// The platform a release is bound to: the ELF header's, for an executable
+/// (so a host built for aarch64 and packaged here is signed as
+/// `linux-aarch64`); this machine's for any other file.
+fn target_of(bytes: &[u8]) -> Result<Target, SignError> {
+    match Target::of_elf(bytes) {
+        Ok(Some(target)) => Ok(target),
+        Ok(None) => Ok(Target::current()),
+        Err(reason) => Err(SignError::Target(reason)),
+    }
+}
+
 /// Signs a built executable image and prepares `latest.json`.
 pub fn sign_release(
     key: &SigningKey,
@@ -385,7 +399,7 @@ pub fn sign_release(
     file_name: &str,
     request: &SigningRequest,
 ) -> anyhow::Result<SignedRelease> {
-    let comment = TrustedComment::new(&app.identifier, version(&app.version)?, Target::current())?;
+    let comment = TrustedComment::new(&app.identifier, version(&app.version)?, target_of(image)?)?;
     let minisig = sign_bytes(key, image, &comment)?;
     let manifest = match &request.base_url {
         Some(base) => {
@@ -479,6 +493,31 @@ mod tests {
             comment_for(b"data", &flags("notes", "1.0.0")),
             Err(SignError::Release(_))
         ));
+    }
+
+    /// Regression (security review): a release was bound to the build
+    /// machine's target even when the packaged host was built for another.
+    #[test]
+    fn an_executable_is_signed_for_the_platform_in_its_elf_header() {
+        let mut aarch64 = b"\x7fELF\x02\x01\x01\x00".to_vec();
+        aarch64.resize(18, 0);
+        aarch64.extend_from_slice(&[0xb7, 0x00]);
+        aarch64.resize(64, 0);
+        let comment = comment_for(&aarch64, &flags("com.example.notes", "1.0.0")).unwrap();
+        assert_eq!(comment.target().as_str(), "linux-aarch64");
+        let (signer, public) = key();
+        let signature = sign_bytes(&signer, &aarch64, &comment).unwrap();
+        let verified = verify_bytes(
+            &public,
+            &aarch64,
+            &signature,
+            &flags("com.example.notes", "1.0.0"),
+        );
+        assert_eq!(verified.unwrap().target().as_str(), "linux-aarch64");
+        let mut unknown = aarch64.clone();
+        unknown[18] = 0x99;
+        let error = comment_for(&unknown, &flags("com.example.notes", "1.0.0")).unwrap_err();
+        assert!(error.to_string().contains("give --target"), "{error}");
     }
 
     #[test]

@@ -13,6 +13,17 @@ pub fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> wry::Resul
     }
 }
 
+/// Calls `failed` when a load of the webview's main frame fails (network,
+/// DNS, TLS): WebKitGTK reports such a load as finished as well.
+pub fn on_load_failed(webview: &WebView, failed: impl Fn() + 'static) {
+    use webkit2gtk::WebViewExt;
+    use wry::WebViewExtUnix;
+    webview.webview().connect_load_failed(move |_, _, _, _| {
+        failed();
+        false
+    });
+}
+
 /// Initialises GTK on this (the main) thread, so that a missing or
 /// unreachable display is an error message instead of tao's panic. tao's
 /// own initialisation then finds GTK ready.

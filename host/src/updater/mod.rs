@@ -38,6 +38,18 @@ use serde_json::{Value, json};
 
 pub use install::{HEALTH_ENV, report_healthy};
 
+/// [`report_healthy`], once per process.
+pub fn report_healthy_once() {
+    static REPORTED: std::sync::Once = std::sync::Once::new();
+    REPORTED.call_once(report_healthy);
+}
+
+/// Whether this process is a freshly installed version that must report
+/// its health.
+pub fn reporting_health() -> bool {
+    std::env::var_os(HEALTH_ENV).is_some()
+}
+
 /// The largest manifest accepted.
 pub const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
 

@@ -454,13 +454,22 @@ fn host_shell_output_and_replies_do_not_reach_the_next_page() {
     // The child prints after 1 s and the execute settles then; wait past it.
     std::thread::sleep(Duration::from_millis(2500));
     // The wrapper does see what is meant for this page: its own event.
-    driven.run("await Millennium.event.emit('mine', 1); return null;").expect("emit");
+    driven
+        .run("await Millennium.event.emit('mine', 1); return null;")
+        .expect("emit");
     driven.wait_until("window.seen.length > 0", Duration::from_secs(10));
     std::thread::sleep(Duration::from_millis(300));
     let seen = driven.execute("return window.seen;");
-    assert!(seen.as_array().unwrap().iter().any(|k| k == "mine"), "{seen}");
     assert!(
-        !seen.as_array().unwrap().iter().any(|k| k.as_str().unwrap().starts_with("millennium://shell/")),
+        seen.as_array().unwrap().iter().any(|k| k == "mine"),
+        "{seen}"
+    );
+    assert!(
+        !seen
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k.as_str().unwrap().starts_with("millennium://shell/")),
         "the previous page's child output arrived: {seen}"
     );
 }

@@ -19,6 +19,9 @@ pub enum IpcCommand {
         /// The fetch channel's body; `None` on `postMessage`.
         echo: Option<Vec<u8>>,
     },
+    /// The bridge of a page came up (sent only by a freshly updated
+    /// version's main window): the update is healthy.
+    Ready,
 }
 
 impl Api for IpcCommand {
@@ -38,6 +41,7 @@ impl Api for IpcCommand {
     fn decode(cmd: &str, function: &str, _args: Value) -> Result<IpcCommand, DecodeError> {
         match function {
             "ping" => Ok(IpcCommand::Ping { echo: None }),
+            "ready" => Ok(IpcCommand::Ready),
             _ => Err(unknown(cmd)),
         }
     }
@@ -68,11 +72,19 @@ impl Api for IpcCommand {
         Route::Inline
     }
 
-    fn run(admitted: Admitted<IpcCommand>, _call: &Call<'_>) -> Result<Output, String> {
-        let IpcCommand::Ping { echo } = admitted.into_command();
-        Ok(match echo {
-            Some(bytes) => Output::Bytes(bytes),
-            None => Output::Json(Value::Null),
-        })
+    fn run(admitted: Admitted<IpcCommand>, call: &Call<'_>) -> Result<Output, String> {
+        match admitted.into_command() {
+            IpcCommand::Ping { echo } => Ok(match echo {
+                Some(bytes) => Output::Bytes(bytes),
+                None => Output::Json(Value::Null),
+            }),
+            IpcCommand::Ready => {
+                let main = call.ctx.config.windows.first().map(|w| w.label.as_str());
+                if main == Some(call.label) {
+                    crate::updater::report_healthy_once();
+                }
+                Ok(Output::Json(Value::Null))
+            }
+        }
     }
 }

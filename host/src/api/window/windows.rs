@@ -232,6 +232,16 @@ impl Windows {
         if config.center {
             config::center(&window, Some(LogicalSize::new(config.width, config.height)));
         }
+        // After an update the new version is healthy when its main window
+        // came up: for an app page, once the page's bridge says so; for a
+        // remote page, once its first load finished without failing
+        // (WebKitGTK reports a failed load as finished too).
+        let is_main = self.ctx.config.windows.first().map(|w| w.label.as_str()) == Some(label.as_str());
+        let reporting = is_main && crate::updater::reporting_health();
+        let health_by_bridge = reporting && config::is_app_url(&url);
+        let health_by_load = reporting && !health_by_bridge;
+        let load_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let load_failed_seen = load_failed.clone();
         let script = bridge::script(&BridgeParams {
             key: self.ctx.key.as_str(),
             label: &label,
@@ -249,6 +259,7 @@ impl Windows {
                     api: grant.api,
                 })
                 .collect(),
+            report_ready: health_by_bridge,
         });
         let navigation = navigation_rule(&self.ctx, &url);
         let ipc = ipc_handler(self.ctx.clone(), self.proxy.clone(), label.clone());
@@ -266,7 +277,7 @@ impl Windows {
             .with_initialization_script(script)
             .with_ipc_handler(ipc)
             .with_navigation_handler(navigation)
-            .with_on_page_load_handler(move |event, _url| match event {
+            .with_on_page_load_handler(move |event, url_loaded| match event {
                 wry::PageLoadEvent::Started => {
                     // At once, on this thread: from here on, answers and
                     // output meant for the previous page are dropped.
@@ -275,8 +286,16 @@ impl Windows {
                         label: load_label.clone(),
                     });
                 }
-                // A freshly installed version is healthy once a page loaded.
-                wry::PageLoadEvent::Finished => report_healthy_once(),
+                wry::PageLoadEvent::Finished => {
+                    // `about:blank` is what shows when the start URL was
+                    // never loaded (a port WebKit blocks); a failure stays a
+                    // failure, even once WebKit's error page has loaded.
+                    let page = !url_loaded.is_empty() && url_loaded != "about:blank";
+                    if health_by_load
+                        && page && !load_failed_seen.load(std::sync::atomic::Ordering::SeqCst) {
+                        crate::updater::report_healthy_once();
+                    }
+                }
             })
             .with_new_window_req_handler(|url, _| {
                 eprintln!("millennium-host: refused to open a popup for {url}");
@@ -320,6 +339,11 @@ impl Windows {
                 source,
             })?;
         self.protocol_registered = true;
+        if health_by_load {
+            platform::on_load_failed(&webview, move || {
+                load_failed.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+        }
         Ok(AppWindow {
             webview,
             window,
@@ -616,8 +640,4 @@ fn navigation_rule(ctx: &HostContext, start_url: &str) -> impl Fn(String) -> boo
     }
 }
 
-/// Writes the health report of a freshly installed version, once.
-fn report_healthy_once() {
-    static REPORTED: std::sync::Once = std::sync::Once::new();
-    REPORTED.call_once(crate::updater::report_healthy);
-}
+

@@ -299,7 +299,10 @@ set-title = true
             other_port = other_port.port,
         ),
     );
-    app.write("dist/index.html", "<!doctype html><title>App Window</title>");
+    app.write(
+        "dist/index.html",
+        "<!doctype html><title>App Window</title>",
+    );
     let driven = Driven::launch(&app.0);
     let limit = Duration::from_secs(15);
 

@@ -49,6 +49,46 @@ fn v2_crashing_at_start_is_rolled_back_to_v1_which_runs() {
     );
 }
 
+/// Regression (security review): the new version reported healthy on the
+/// first `PageLoadEvent::Finished`, which WebKitGTK also sends for a failed
+/// load, so a v2 whose first page cannot load replaced v1 for good, with a
+/// blank window. Now it is rolled back.
+#[test]
+fn v2_whose_first_page_fails_to_load_is_rolled_back() {
+    require_gui!();
+    let _gui = gui_lock();
+    let (fixture, v1, installed) = setup("blank");
+    let _cleanup = KillOnDrop(installed.exe.clone());
+    let key = fixture.key_a.public.clone();
+    // Nothing listens on that port any more: the main window's only page
+    // fails to load (connection refused).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    *fixture.window_url.borrow_mut() = Some(format!("http://127.0.0.1:{port}/"));
+    let v2 = fixture.release("v2-blank", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    fixture
+        .server
+        .serve(ok_json(v2.latest.clone()), ok_file(&v2.bytes));
+
+    let driven = launch(&installed);
+    let pid = v1_pid(&installed);
+    let attempt = attempt_install(&driven, Duration::from_secs(120));
+    assert!(
+        attempt.session_died.is_none(),
+        "v2 with a failing first page: v1 must keep running {attempt}"
+    );
+    assert_refused(
+        "v2 with a failing first page",
+        &attempt,
+        &["did not load its first page", "rolled back"],
+        &installed,
+        &v1.bytes,
+    );
+    assert_eq!(app_version(&driven), Ok(json!("1.0.0")));
+    assert!(process_alive(pid), "v1 (pid {pid}) must still run");
+}
+
 #[test]
 fn process_killed_between_download_and_rename_leaves_v1_intact_and_running() {
     require_gui!();

@@ -127,6 +127,8 @@ pub(super) struct Fixture {
     pub(super) key_a: Key,
     /// Build with `check-on-start = true` and `dialog = true`.
     pub(super) ask_on_start: std::cell::Cell<bool>,
+    /// The main window's `url`, when not the frontend's index.
+    pub(super) window_url: std::cell::RefCell<Option<String>>,
 }
 
 impl Fixture {
@@ -139,6 +141,7 @@ impl Fixture {
             server,
             key_a,
             ask_on_start: std::cell::Cell::new(false),
+            window_url: std::cell::RefCell::new(None),
         }
     }
 
@@ -173,6 +176,12 @@ impl Fixture {
             toml = toml.replace(
                 "check-on-start = false\ndialog = false",
                 "check-on-start = true\ndialog = true",
+            );
+        }
+        if let Some(url) = self.window_url.borrow().as_deref() {
+            toml = toml.replace(
+                "label = \"main\"\n",
+                &format!("label = \"main\"\nurl = \"{url}\"\n"),
             );
         }
         std::fs::write(app.join("millennium.toml"), toml).expect("write millennium.toml");

@@ -38,6 +38,7 @@ pub mod inline_scripts;
 pub mod ipc;
 pub mod payload;
 mod platform;
+pub use platform::sandbox_web_processes;
 pub mod protocol;
 pub mod remote;
 pub mod runtime;

@@ -18,6 +18,10 @@ PATH is an app directory or its millennium.toml (default: .).\n\
 Set MILLENNIUM_AUTOMATION=1 to let WebKitWebDriver drive the app.";
 
 fn main() -> ExitCode {
+    // SAFETY: first thing in main, before any thread is started.
+    if let Err(why) = unsafe { millennium_host::sandbox_web_processes() } {
+        eprintln!("millennium-host: pages run without WebKit's web-process sandbox: {why}");
+    }
     // A packaged app runs its own payload and nothing else: no argument or
     // environment variable can point it at another config or frontend.
     let exe = match payload::current_exe() {

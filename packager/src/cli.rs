@@ -214,7 +214,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(crate::check::run(&path, format, color.into()))
         }
-        Command::Dev { path, .. } => crate::dev::run(&path),
+        Command::Dev { path, .. } => {
+            // SAFETY: the CLI has started no thread before this point.
+            if let Err(why) = unsafe { millennium_host::sandbox_web_processes() } {
+                eprintln!("millennium dev: pages run without WebKit's web-process sandbox: {why}");
+            }
+            crate::dev::run(&path)
+        }
         Command::Build {
             path,
             out_dir,

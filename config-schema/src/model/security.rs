@@ -40,6 +40,19 @@ pub struct SecurityConfig {
     /// can then use your allowlisted APIs: grant it only to servers you control.
     #[serde(default)]
     pub dangerous_remote_domain_ipc_access: Vec<RemoteDomainAccess>,
+
+    /// Let pages start downloads (a link with `download`, a file the server
+    /// sends as an attachment). Each one asks the user where to save it in a
+    /// save dialog; without this key every download is refused, so no page
+    /// can drop a file (a `.desktop` launcher in `~/Downloads`) unasked.
+    #[serde(default)]
+    pub allow_downloads: bool,
+
+    /// Keep `devtools = true` of `[[windows]]` in the packaged app. Devtools
+    /// let whoever sits at the machine run code with the app's API; without
+    /// this key only `millennium dev` and the generic host open them.
+    #[serde(default)]
+    pub dangerous_allow_devtools: bool,
 }
 
 /// A Content-Security-Policy: a policy string or a table of directives.

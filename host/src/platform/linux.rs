@@ -13,6 +13,47 @@ pub fn build_webview(builder: WebViewBuilder<'_>, window: &Window) -> wry::Resul
     }
 }
 
+/// Asks WebKit to run its web processes in its bubblewrap sandbox (no access
+/// to the user's files, no other processes, no display server but through
+/// the UI process) when this system can run it, and says why not otherwise.
+/// A sandbox that cannot start would leave every window blank, so `bwrap`
+/// is tried first. `WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1` in the
+/// environment is respected.
+///
+/// # Safety
+///
+/// Sets an environment variable of this process: call it before any other
+/// thread exists (first thing in `main`).
+pub unsafe fn sandbox_web_processes() -> Result<(), String> {
+    if std::env::var_os("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS").is_some() {
+        return Err("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS is set".to_owned());
+    }
+    let tried = std::process::Command::new("bwrap")
+        .args([
+            "--ro-bind",
+            "/",
+            "/",
+            "--unshare-all",
+            "--die-with-parent",
+            "true",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match tried {
+        Ok(status) if status.success() => {
+            // SAFETY: the caller guarantees no other thread exists yet.
+            unsafe { std::env::set_var("WEBKIT_FORCE_SANDBOX", "1") };
+            Ok(())
+        }
+        Ok(status) => Err(format!(
+            "bubblewrap cannot create a sandbox here ({status})"
+        )),
+        Err(error) => Err(format!("bubblewrap (bwrap) cannot run: {error}")),
+    }
+}
+
 /// Calls `failed` when a load of the webview's main frame fails (network,
 /// DNS, TLS): WebKitGTK reports such a load as finished as well.
 pub fn on_load_failed(webview: &WebView, failed: impl Fn() + 'static) {

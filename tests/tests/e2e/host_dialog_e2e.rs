@@ -207,3 +207,122 @@ fn host_dialog_picks_join_the_scope_cancel_resolves_null_and_off_keys_are_refuse
         Ok(json!("Dialog E2E"))
     );
 }
+
+fn download_app(allow: bool, port: u16) -> TempDir {
+    let app = TempDir::new("host-download-e2e-app");
+    app.write(
+        "millennium.toml",
+        &format!(
+            r#"
+[app]
+name = "Download E2E"
+identifier = "dev.millennium.downloade2e"
+version = "1.0.0"
+frontend = "dist"
+
+[[windows]]
+label = "main"
+title = "Downloads"
+
+[[windows]]
+label = "second"
+title = "Second"
+
+[security]
+allow-downloads = {allow}
+allowed-navigation = ["http://127.0.0.1:{port}/**"]
+"#
+        ),
+    );
+    app.write(
+        "dist/index.html",
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>Downloads</title></head><body>
+drop</body></html>"#,
+    );
+    app
+}
+
+/// A server that sends `PAYLOAD` as an attachment, as a hostile page would.
+fn download_server() -> crate::support::http_server::HttpServer {
+    use crate::support::http_server::{HttpServer, header, reply, respond};
+    HttpServer::start_on(std::net::Ipv4Addr::LOCALHOST, |request| {
+        let response = reply(200, "application/octet-stream", PAYLOAD).with_header(header(
+            "Content-Disposition",
+            "attachment; filename=\"evil.desktop\"",
+        ));
+        respond(request, response);
+    })
+}
+
+const PAYLOAD: &[u8] = &[0x7f, b'E', b'L', b'F', 0, 0, 0xff, 0xfe, 0, 1, 2, 3];
+
+/// Every file called `name` under `dir`.
+fn found(dir: &std::path::Path, name: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            out.extend(found(&path, name));
+        } else if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(name))
+        {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Regression (security review): no download handler was registered, so a
+/// page could drop files (a `.desktop` launcher in `~/Downloads`) without
+/// asking. Now a download is refused unless `[security] allow-downloads`,
+/// and then the user picks where it goes, once (the app has two windows).
+#[test]
+fn host_downloads_are_refused_unless_allowed_and_then_asked_for() {
+    require_gui!();
+    let _gui = gui_lock();
+    let server = download_server();
+    let drop_it = format!(
+        "location.href = 'http://127.0.0.1:{}/evil'; return null;",
+        server.port
+    );
+    let app = download_app(false, server.port);
+    let driven = Driven::launch(&app.0);
+    let home = driven.home().to_owned();
+    driven.execute(&drop_it);
+    std::thread::sleep(Duration::from_millis(2000));
+    assert!(server.hit_count() > 0, "the page asked for the file");
+    assert!(!driven.window_titled_exists("Save Download"));
+    let cwd = std::env::current_dir().unwrap();
+    assert_eq!(found(&home, "evil"), Vec::<std::path::PathBuf>::new());
+    assert_eq!(
+        found(&cwd, "evil.desktop"),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert_eq!(driven.execute("return document.title;"), json!("Downloads"));
+    drop(driven);
+
+    let app = download_app(true, server.port);
+    let driven = Driven::launch(&app.0);
+    let target = TempDir::new("host-download-e2e-target");
+    let chosen = target.0.join("chosen.txt");
+    driven.execute(&drop_it);
+    driven.answer_file_dialog("Save Download", chosen.to_str().unwrap(), false);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !chosen.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(std::fs::read(&chosen).unwrap(), PAYLOAD);
+    assert!(
+        !driven.window_titled_exists("Save Download"),
+        "asked once, not per window"
+    );
+    assert_eq!(
+        found(&driven.home().to_owned(), "evil"),
+        Vec::<std::path::PathBuf>::new()
+    );
+}

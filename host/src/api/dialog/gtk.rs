@@ -220,6 +220,31 @@ fn save(parent: &gtk::ApplicationWindow, options: &SaveDialog, scope: FsScope, d
     dialog.show_all();
 }
 
+/// Asks where to save a download a page started, suggesting `suggested`
+/// (WebKit's name in the download directory); `None` when the user cancels.
+/// Blocks in a nested main loop: WebKit needs the answer before the signal
+/// handler returns.
+pub fn ask_download(parent: &gtk::ApplicationWindow, suggested: &Path) -> Option<PathBuf> {
+    let dialog = file_chooser(parent, "Save Download", FileChooserAction::Save, "_Save", &[]);
+    dialog.set_do_overwrite_confirmation(true);
+    dialog.set_create_folders(true);
+    if let Some(folder) = suggested.parent().filter(|p| p.is_dir()) {
+        dialog.set_current_folder(folder);
+    }
+    if let Some(name) = suggested.file_name().and_then(|n| n.to_str()) {
+        dialog.set_current_name(name);
+    }
+    let response = dialog.run();
+    let path = if response == ResponseType::Accept {
+        dialog.filename()
+    } else {
+        None
+    };
+    // SAFETY: the dialog is not used after this.
+    unsafe { dialog.destroy() };
+    path
+}
+
 fn message(parent: &gtk::ApplicationWindow, options: &MessageDialog, app_name: &str, done: Done) {
     let kind = match options.kind {
         MessageKind::Info => MessageType::Info,

@@ -5,7 +5,7 @@
 
 mod gtk;
 
-pub use gtk::{Done, show};
+pub use gtk::{Done, ask_download, show};
 
 use millennium_config::model::{AllowlistKey, DialogAllowlist};
 use serde::Deserialize;

@@ -3,7 +3,12 @@
 //! reaching their pages (replies, events) only while they show a page that
 //! may hear them.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use tao::platform::unix::WindowExtUnix;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use millennium_config::model::WindowConfig;
@@ -82,6 +87,17 @@ pub struct Windows {
     pub(super) open: HashMap<String, AppWindow>,
     labels: HashMap<WindowId, String>,
     protocol_registered: bool,
+    /// The last answer about a download (every window's webview registers
+    /// its handler on the shared context, so each download reaches all of
+    /// them: one asks, the others reuse its answer).
+    downloads: Rc<RefCell<Option<DownloadAnswer>>>,
+}
+
+/// What the user answered for the download of `url`, and when.
+struct DownloadAnswer {
+    url: String,
+    at: std::time::Instant,
+    destination: Option<PathBuf>,
 }
 
 impl Windows {
@@ -101,6 +117,7 @@ impl Windows {
             open: HashMap::new(),
             labels: HashMap::new(),
             protocol_registered: false,
+            downloads: Rc::default(),
         }
     }
 
@@ -265,7 +282,12 @@ impl Windows {
         let ipc = ipc_handler(self.ctx.clone(), self.proxy.clone(), label.clone());
         let load_proxy = self.proxy.clone();
         let load_label = label.clone();
-        let devtools = config.devtools.unwrap_or(self.devtools_default);
+        let devtools = devtools_for(config, self.devtools_default, self.ctx.executable.is_some(), &self.ctx.config.security);
+        let download = download_rule(
+            self.ctx.config.security.allow_downloads,
+            self.downloads.clone(),
+            window.gtk_window().clone(),
+        );
         let register_protocol = !self.protocol_registered;
         let protocol_ctx = self.protocol_ctx.clone();
         let protocol_proxy = self.proxy.clone();
@@ -301,6 +323,7 @@ impl Windows {
                 eprintln!("millennium-host: refused to open a popup for {url}");
                 NewWindowResponse::Deny
             })
+            .with_download_started_handler(download)
             .with_devtools(devtools)
             .with_transparent(config.transparent)
             .with_focused(config.focus);
@@ -565,6 +588,68 @@ pub(super) fn theme_name(theme: tao::window::Theme) -> &'static str {
     }
 }
 
+/// Whether window `config` gets devtools: as it says in the generic host and
+/// `millennium dev` (whose default is on), and in a packaged app only with
+/// `[security] dangerous-allow-devtools`.
+fn devtools_for(
+    config: &WindowConfig,
+    dev_default: bool,
+    packaged: bool,
+    security: &millennium_config::model::SecurityConfig,
+) -> bool {
+    let wanted = config.devtools.unwrap_or(dev_default);
+    wanted && (!packaged || security.dangerous_allow_devtools)
+}
+
+/// The download handler of one window: refuse unless `[security]
+/// allow-downloads`, and then ask where to save it.
+fn download_rule(
+    allowed: bool,
+    answers: Rc<RefCell<Option<DownloadAnswer>>>,
+    parent: gtk::ApplicationWindow,
+) -> impl FnMut(String, &mut PathBuf) -> bool + 'static {
+    move |url: String, destination: &mut PathBuf| {
+        if !allowed {
+            eprintln!(
+                "millennium-host: refused a download of {} ([security] allow-downloads is off)",
+                shorten_url(&url)
+            );
+            return false;
+        }
+        let mut last = answers.borrow_mut();
+        let fresh = last
+            .as_ref()
+            .filter(|a| a.url == url && a.at.elapsed() < std::time::Duration::from_secs(2));
+        let chosen = match fresh {
+            Some(answer) => answer.destination.clone(),
+            None => {
+                let chosen = crate::api::dialog::ask_download(&parent, destination);
+                *last = Some(DownloadAnswer {
+                    url,
+                    at: std::time::Instant::now(),
+                    destination: chosen.clone(),
+                });
+                chosen
+            }
+        };
+        match chosen {
+            Some(path) => {
+                *destination = path;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A URL for a log line: `data:` URLs can be megabytes long.
+fn shorten_url(url: &str) -> String {
+    match url.char_indices().nth(120) {
+        Some((at, _)) => format!("{}...", &url[..at]),
+        None => url.to_owned(),
+    }
+}
+
 /// Which pages of a window hear a message.
 #[derive(Debug, Clone, Copy)]
 pub enum Audience<'a> {
@@ -641,3 +726,25 @@ fn navigation_rule(ctx: &HostContext, start_url: &str) -> impl Fn(String) -> boo
 }
 
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (security review): `devtools = true` in `[[windows]]`
+    /// survived into packaged apps, where whoever sits at the machine could
+    /// run code with the app's API from the inspector.
+    #[test]
+    fn packaged_apps_get_devtools_only_with_the_dangerous_key() {
+        let mut window = WindowConfig::default();
+        window.devtools = Some(true);
+        let mut security = millennium_config::model::SecurityConfig::default();
+        assert!(devtools_for(&window, false, false, &security), "generic host");
+        assert!(!devtools_for(&window, false, true, &security), "packaged");
+        security.dangerous_allow_devtools = true;
+        assert!(devtools_for(&window, false, true, &security));
+        window.devtools = None;
+        assert!(devtools_for(&window, true, false, &security), "millennium dev");
+        assert!(!devtools_for(&window, false, true, &security));
+    }
+}

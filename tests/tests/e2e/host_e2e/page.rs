@@ -323,3 +323,37 @@ csp = "default-src 'self'; frame-ancestors 'self'"
         );
     }
 }
+
+/// The security review asked for WebKit's web-process sandbox where the
+/// system supports it: this machine does (bubblewrap runs), so the page's
+/// process runs inside `bwrap`.
+#[test]
+fn host_e2e_web_processes_run_in_the_bubblewrap_sandbox() {
+    require_gui!();
+    let supported = std::process::Command::new("bwrap")
+        .args([
+            "--ro-bind",
+            "/",
+            "/",
+            "--unshare-all",
+            "--die-with-parent",
+            "true",
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !supported {
+        eprintln!("\n\n!!!! SKIPPED: bubblewrap cannot create a sandbox on this machine !!!!\n\n");
+        return;
+    }
+    let ProbeRun {
+        driven, _gui, _app, ..
+    } = ProbeRun::start();
+    assert_eq!(driven.execute("return 1 + 1;"), json!(2));
+    let sandboxed = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| std::fs::read(entry.ok()?.path().join("cmdline")).ok())
+        .map(|cmdline| String::from_utf8_lossy(&cmdline).replace('\0', " "))
+        .filter(|cmdline| cmdline.contains("bwrap") && cmdline.contains("WebKitWebProcess"))
+        .count();
+    assert!(sandboxed > 0, "no WebKitWebProcess runs inside bwrap");
+}

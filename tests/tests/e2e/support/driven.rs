@@ -140,6 +140,11 @@ impl Driven {
     }
 
     /// The document title.
+    /// The `HOME` (and XDG directories) the app runs with.
+    pub fn home(&self) -> &std::path::Path {
+        &self._home.0
+    }
+
     pub fn title(&self) -> String {
         self.session.title().unwrap_or_else(|e| panic!("{e}"))
     }

@@ -736,8 +736,10 @@ mod tests {
     /// run code with the app's API from the inspector.
     #[test]
     fn packaged_apps_get_devtools_only_with_the_dangerous_key() {
-        let mut window = WindowConfig::default();
-        window.devtools = Some(true);
+        let mut window = WindowConfig {
+            devtools: Some(true),
+            ..WindowConfig::default()
+        };
         let mut security = millennium_config::model::SecurityConfig::default();
         assert!(devtools_for(&window, false, false, &security), "generic host");
         assert!(!devtools_for(&window, false, true, &security), "packaged");

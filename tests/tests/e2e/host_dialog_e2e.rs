@@ -322,7 +322,7 @@ fn host_downloads_are_refused_unless_allowed_and_then_asked_for() {
         "asked once, not per window"
     );
     assert_eq!(
-        found(&driven.home().to_owned(), "evil"),
+        found(driven.home(), "evil"),
         Vec::<std::path::PathBuf>::new()
     );
 }

@@ -137,9 +137,12 @@ fn host_dialog_picks_join_the_scope_cancel_resolves_null_and_off_keys_are_refuse
 
     // A picked directory: its direct children, not deeper.
     std::fs::create_dir_all(outside.0.join("dir/deeper")).unwrap();
-    outside.write("dir/a.txt", "a");
-    outside.write("dir/deeper/b.txt", "b");
-    let dir = outside.0.join("dir").to_str().unwrap().to_owned();
+    // In a standard folder (the home), where a dialog may open.
+    let folder = driven.home().join("picks/dir");
+    std::fs::create_dir_all(folder.join("deeper")).unwrap();
+    std::fs::write(folder.join("a.txt"), "a").unwrap();
+    std::fs::write(folder.join("deeper/b.txt"), "b").unwrap();
+    let dir = folder.to_str().unwrap().to_owned();
     // GTK completes a typed folder name to its only subfolder, so start the
     // dialog in the folder (defaultPath) and accept it as shown.
     start(
@@ -324,5 +327,100 @@ fn host_downloads_are_refused_unless_allowed_and_then_asked_for() {
     assert_eq!(
         found(driven.home(), "evil"),
         Vec::<std::path::PathBuf>::new()
+    );
+}
+
+/// Regression (security review): dialogs as consent. A page pre-selected
+/// `~/.ssh/id_ed25519` under a misleading title, one click on a directory
+/// dialog with `recursive: true` shared all of `$HOME`, and a pick counted
+/// for every window. Now: `defaultPath` only in the scope or a standard
+/// folder, never `$HOME` or `/` recursively, and picks count for the window
+/// that asked.
+#[test]
+fn host_dialogs_pre_select_only_safe_paths_and_grant_only_the_asking_window() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = dialog_app();
+    let mut toml = std::fs::read_to_string(app.0.join("millennium.toml")).unwrap();
+    toml = toml.replace(
+        "[allowlist.dialog]",
+        "[[windows]]\nlabel = \"other\"\ntitle = \"Other\"\n\n[allowlist.dialog]",
+    );
+    std::fs::write(app.0.join("millennium.toml"), toml).unwrap();
+    let driven = Driven::launch(&app.0);
+    let home = driven.home().to_owned();
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::write(home.join(".ssh/id_ed25519"), "KEY").unwrap();
+    let key = home.join(".ssh/id_ed25519").display().to_string();
+    let main = driven
+        .window_handles()
+        .into_iter()
+        .find(|h| {
+            driven.switch_to_window(h);
+            driven.execute("return Millennium.window.getCurrent().label;") == json!("main")
+        })
+        .expect("the main window");
+
+    start(
+        &driven,
+        &format!(
+            "Millennium.dialog.open({{ title: 'Open your notes', defaultPath: {} }})",
+            json!(key)
+        ),
+    );
+    assert_eq!(
+        outcome(&driven),
+        json!({"err": format!("defaultPath `{key}` is neither inside the fs scope (allowlist.fs.scope) nor in one of your standard folders")})
+    );
+    assert!(
+        !driven.window_titled_exists("Open your notes"),
+        "no dialog was shown"
+    );
+
+    // Home itself, recursively: refused, and nothing joins the scope.
+    start(
+        &driven,
+        &format!(
+            "Millennium.dialog.open({{ title: 'Pick a folder', directory: true, recursive: true, defaultPath: {} }})",
+            json!(home)
+        ),
+    );
+    let shown = driven.try_execute("return window.__outcome === undefined ? null : window.__outcome;");
+    assert_eq!(shown, Ok(json!(null)), "the dialog was shown");
+    driven.answer_file_dialog("Pick a folder", "", true);
+    let refused = outcome(&driven);
+    assert!(
+        refused["err"]
+            .as_str()
+            .is_some_and(|e| e.contains("holds your whole home folder")),
+        "{refused}"
+    );
+    let read_key = format!("return await Millennium.fs.readTextFile({})", json!(key));
+    assert!(
+        driven
+            .run(&read_key)
+            .is_err_and(|e| e.contains("outside the fs scope"))
+    );
+
+    // A file picked in `main` is readable there, not in `other`.
+    let picked = TempDir::new("host-dialog-e2e-window");
+    let file = picked.write("mine.md", "mine").display().to_string();
+    start(&driven, "Millennium.dialog.open({ title: 'Pick a note' })");
+    driven.answer_file_dialog("Pick a note", &file, true);
+    assert_eq!(outcome(&driven), json!({"ok": file}));
+    let read = format!("return await Millennium.fs.readTextFile({})", json!(file));
+    assert_eq!(driven.run(&read), Ok(json!("mine")));
+    let other = driven
+        .window_handles()
+        .into_iter()
+        .find(|h| *h != main)
+        .expect("other");
+    driven.switch_to_window(&other);
+    let elsewhere = driven.run(&read);
+    assert!(
+        elsewhere
+            .as_ref()
+            .is_err_and(|e| e.contains("outside the fs scope")),
+        "{elsewhere:?}"
     );
 }

@@ -32,13 +32,96 @@ pub type Done = Box<dyn FnOnce(Result<Value, String>)>;
 
 /// Shows `command` over `parent`; `done` is called once, when the user
 /// answers (or the dialog is closed, which counts as "cancel").
-pub fn show(parent: &Window, command: &DialogCommand, app_name: &str, scope: FsScope, done: Done) {
+pub fn show(parent: &Window, command: &DialogCommand, app_name: &str, asker: Asker, done: Done) {
     let parent = parent.gtk_window();
+    let default = match command {
+        DialogCommand::Open(options) => options.default_path.as_deref(),
+        DialogCommand::Save(options) => options.default_path.as_deref(),
+        DialogCommand::Message(_) => None,
+    };
+    if let Some(default) = default
+        && let Err(why) = check_default_path(&asker, default, matches!(command, DialogCommand::Save(_)))
+    {
+        return done(Err(why));
+    }
     match command {
-        DialogCommand::Open(options) => open(parent, options, scope, done),
-        DialogCommand::Save(options) => save(parent, options, scope, done),
+        DialogCommand::Open(options) => open(parent, options, asker, done),
+        DialogCommand::Save(options) => save(parent, options, asker, done),
         DialogCommand::Message(options) => message(parent, options, app_name, done),
     }
+}
+
+/// Who asked for a dialog: the fs scope its picks join, and the window whose
+/// pages get them.
+pub struct Asker {
+    /// The app's fs scope.
+    pub scope: FsScope,
+    /// The window that asked.
+    pub window: String,
+}
+
+/// The user's standard folders: what a dialog may open on besides the
+/// scope.
+fn standard_folders() -> Vec<PathBuf> {
+    [
+        dirs::home_dir(),
+        dirs::document_dir(),
+        dirs::download_dir(),
+        dirs::desktop_dir(),
+        dirs::picture_dir(),
+        dirs::audio_dir(),
+        dirs::video_dir(),
+        dirs::public_dir(),
+        dirs::template_dir(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|dir| std::fs::canonicalize(dir).ok())
+    .collect()
+}
+
+/// Regression (security review): a page could pre-select any file, such as
+/// `~/.ssh/id_ed25519`, under a misleading title. A `defaultPath` must now
+/// be inside the fs scope (for the asking window) or inside one of the
+/// user's standard folders through no hidden folder; for a save dialog its
+/// folder is what counts (the name is only a suggestion), and a bare name is
+/// always fine.
+fn check_default_path(asker: &Asker, default: &str, save: bool) -> Result<(), String> {
+    let path = Path::new(default);
+    if !path.is_absolute() {
+        return if save {
+            Ok(())
+        } else {
+            Err(format!(
+                "defaultPath `{default}` must be absolute (a folder or file to open on)"
+            ))
+        };
+    }
+    let Ok(checked) = crate::api::fs::scope::lexical(default, None) else {
+        return Err(format!("defaultPath `{default}` is not a usable path"));
+    };
+    let folder = if save && !checked.is_dir() {
+        checked.parent().map(Path::to_path_buf).unwrap_or(checked.clone())
+    } else {
+        checked.clone()
+    };
+    let canonical = std::fs::canonicalize(&folder).unwrap_or(folder.clone());
+    // Inside a standard folder, through no hidden folder (`~/.ssh`).
+    let in_standard = standard_folders().iter().any(|standard| {
+        canonical.strip_prefix(standard).is_ok_and(|rest| {
+            rest.components()
+                .all(|part| !part.as_os_str().as_encoded_bytes().starts_with(b"."))
+        })
+    });
+    if in_standard
+        || asker.scope.allows_in(&checked, Some(&asker.window))
+        || asker.scope.allows_in(&canonical, Some(&asker.window))
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "defaultPath `{default}` is neither inside the fs scope (allowlist.fs.scope) nor in one of your standard folders"
+    ))
 }
 
 /// Runs `on_response` once, then destroys the dialog.
@@ -126,15 +209,28 @@ fn path_text(path: &Path) -> Result<String, String> {
 
 /// Grants the picked path and answers with its canonical form, the one the
 /// fs API can open (it follows no symlink).
-fn grant(scope: &FsScope, path: &Path, kind: GrantKind) -> Result<String, String> {
+fn grant(asker: &Asker, path: &Path, kind: GrantKind) -> Result<String, String> {
     path_text(path)?;
-    let canonical = scope
-        .grant(path, kind)
+    if kind == GrantKind::Recursive {
+        // Regression (security review): one click on a directory dialog with
+        // `recursive: true` shared all of `$HOME`.
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let home = dirs::home_dir().and_then(|h| std::fs::canonicalize(h).ok());
+        if canonical == Path::new("/") || home.is_some_and(|home| home.starts_with(&canonical)) {
+            return Err(format!(
+                "`{}` holds your whole home folder, so it cannot be shared with everything inside it: pick a folder inside it",
+                canonical.display()
+            ));
+        }
+    }
+    let canonical = asker
+        .scope
+        .grant(path, kind, &asker.window)
         .map_err(|e| format!("cannot allow the picked path: {e}"))?;
     path_text(&canonical)
 }
 
-fn open(parent: &gtk::ApplicationWindow, options: &OpenDialog, scope: FsScope, done: Done) {
+fn open(parent: &gtk::ApplicationWindow, options: &OpenDialog, asker: Asker, done: Done) {
     let (action, default_title, accept) = match (options.directory, options.multiple) {
         (true, false) => (FileChooserAction::SelectFolder, "Open Folder", "_Select"),
         (true, true) => (FileChooserAction::SelectFolder, "Open Folders", "_Select"),
@@ -171,7 +267,7 @@ fn open(parent: &gtk::ApplicationWindow, options: &OpenDialog, scope: FsScope, d
         }
         let mut texts = Vec::with_capacity(picked.len());
         for path in &picked {
-            texts.push(grant(&scope, path, kind)?);
+            texts.push(grant(&asker, path, kind)?);
         }
         Ok(if multiple {
             json!(texts)
@@ -182,7 +278,7 @@ fn open(parent: &gtk::ApplicationWindow, options: &OpenDialog, scope: FsScope, d
     dialog.show_all();
 }
 
-fn save(parent: &gtk::ApplicationWindow, options: &SaveDialog, scope: FsScope, done: Done) {
+fn save(parent: &gtk::ApplicationWindow, options: &SaveDialog, asker: Asker, done: Done) {
     let title = options.title.as_deref().unwrap_or("Save File");
     let dialog = file_chooser(
         parent,
@@ -213,7 +309,7 @@ fn save(parent: &gtk::ApplicationWindow, options: &SaveDialog, scope: FsScope, d
             return Ok(Value::Null);
         }
         match dialog.filename() {
-            Some(path) => Ok(json!(grant(&scope, &path, GrantKind::Exact)?)),
+            Some(path) => Ok(json!(grant(&asker, &path, GrantKind::Exact)?)),
             None => Ok(Value::Null),
         }
     });

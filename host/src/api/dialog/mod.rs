@@ -5,7 +5,7 @@
 
 mod gtk;
 
-pub use gtk::{Done, ask_download, show};
+pub use gtk::{Asker, Done, ask_download, show};
 
 use millennium_config::model::{AllowlistKey, DialogAllowlist};
 use serde::Deserialize;
@@ -169,13 +169,11 @@ impl Api for DialogCommand {
             return None;
         };
         let done: Done = Box::new(move |result| deferred.settle(result.map(Output::Json)));
-        show(
-            parent,
-            admitted.command(),
-            &ctx.config.app.name,
-            ctx.fs_scope().clone(),
-            done,
-        );
+        let asker = Asker {
+            scope: ctx.fs_scope().clone(),
+            window: call.label.to_owned(),
+        };
+        show(parent, admitted.command(), &ctx.config.app.name, asker, done);
         None
     }
 }

@@ -86,7 +86,7 @@ pub struct FsApi {
 }
 
 impl FsApi {
-    fn check(&self, path: &FsPath) -> Result<PathBuf, FsError> {
+    fn check(&self, path: &FsPath, window: Option<&str>) -> Result<PathBuf, FsError> {
         let base = match path.dir {
             None => None,
             // Canonical: a base directory's own symlinks (a home under
@@ -97,15 +97,16 @@ impl FsApi {
                     .ok_or(PathError::NoBaseDir(dir.variable()))?,
             ),
         };
-        Ok(self.scope.check(&path.path, base.as_deref())?)
+        Ok(self.scope.check_in(&path.path, base.as_deref(), window)?)
     }
 
-    /// Runs one command.
-    pub fn handle(&self, command: &FsCommand) -> Result<Output, FsError> {
+    /// Runs one command for a page of `window` (whose picked paths count;
+    /// `None`: only the config's scope).
+    pub fn handle(&self, command: &FsCommand, window: Option<&str>) -> Result<Output, FsError> {
         let null = || Ok(Output::Json(Value::Null));
         match command {
             FsCommand::ReadFile { path, binary } => {
-                let path = self.check(path)?;
+                let path = self.check(path, window)?;
                 let bytes = read_file(&path)?;
                 if *binary {
                     Ok(Output::Bytes(bytes))
@@ -120,20 +121,20 @@ impl FsApi {
                 }
             }
             FsCommand::WriteFile { path, contents } => {
-                let path = self.check(path)?;
+                let path = self.check(path, window)?;
                 write_atomic(&path, |file| file.write_all(contents))?;
                 null()
             }
             FsCommand::ReadDir { path, recursive } => {
-                let path = self.check(path)?;
+                let path = self.check(path, window)?;
                 let dir = beneath::open(&path, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
                     .map_err(io_error("read directory", &path))?;
                 let mut count = 0;
-                let entries = self.read_dir(dir, &path, *recursive, 0, &mut count)?;
+                let entries = self.read_dir(dir, &path, *recursive, 0, &mut count, window)?;
                 Ok(Output::Json(Value::Array(entries)))
             }
             FsCommand::CreateDir { path, recursive } => {
-                let path = self.check(path)?;
+                let path = self.check(path, window)?;
                 if *recursive {
                     create_dir_all(&path).map_err(io_error("create directory", &path))?;
                 } else {
@@ -145,7 +146,7 @@ impl FsApi {
                 null()
             }
             FsCommand::RemoveDir { path, recursive } => {
-                let path = self.check(path)?;
+                let path = self.check(path, window)?;
                 let op = "remove directory";
                 let (parent, name) = beneath::open_parent(&path).map_err(io_error(op, &path))?;
                 let kind = beneath::kind_at(&parent, name).map_err(io_error(op, &path))?;
@@ -154,18 +155,18 @@ impl FsApi {
                 }
                 if *recursive {
                     let tree = open_dir_at(&parent, name).map_err(io_error(op, &path))?;
-                    let inside = |p: &Path| self.scope.allows(p);
+                    let inside = |p: &Path| self.scope.allows_in(p, window);
                     if !walk_tree(&tree, &path, 0, &inside).map_err(io_error(op, &path))? {
                         return Err(outside_inside(op, &path, "nothing was removed"));
                     }
-                    self.remove_tree(tree, &path, 0)?;
+                    self.remove_tree(tree, &path, 0, window)?;
                 }
                 rustix::fs::unlinkat(&parent, name, AtFlags::REMOVEDIR)
                     .map_err(|e| io_error(op, &path)(e.into()))?;
                 null()
             }
             FsCommand::RemoveFile(path) => {
-                let path = self.check(path)?;
+                let path = self.check(path, window)?;
                 let op = "remove file";
                 let (parent, name) = beneath::open_parent(&path).map_err(io_error(op, &path))?;
                 let kind = beneath::kind_at(&parent, name).map_err(io_error(op, &path))?;
@@ -178,8 +179,8 @@ impl FsApi {
                 null()
             }
             FsCommand::RenameFile { from, to } => {
-                let from = self.check(from)?;
-                let to = self.check(to)?;
+                let from = self.check(from, window)?;
+                let to = self.check(to, window)?;
                 let (from_dir, from_name) =
                     beneath::open_parent(&from).map_err(io_error("rename", &from))?;
                 let (to_dir, to_name) =
@@ -190,7 +191,7 @@ impl FsApi {
                     // Each path inside, where it is now and where it would be.
                     let both = |p: &Path| {
                         let moved = p.strip_prefix(&from).map(|rest| to.join(rest));
-                        self.scope.allows(p) && moved.is_ok_and(|m| self.scope.allows(&m))
+                        self.scope.allows_in(p, window) && moved.is_ok_and(|m| self.scope.allows_in(&m, window))
                     };
                     if !walk_tree(&tree, &from, 0, &both).map_err(io_error("rename", &from))? {
                         return Err(outside_inside("rename", &from, "nothing was moved"));
@@ -201,14 +202,14 @@ impl FsApi {
                 null()
             }
             FsCommand::CopyFile { from, to } => {
-                let from = self.check(from)?;
-                let to = self.check(to)?;
+                let from = self.check(from, window)?;
+                let to = self.check(to, window)?;
                 let mut source = open_regular("copy", &from)?;
                 write_atomic(&to, |file| io::copy(&mut source, file).map(|_| ()))?;
                 null()
             }
             FsCommand::Exists(path) => {
-                let path = self.check(path)?;
+                let path = self.check(path, window)?;
                 Ok(Output::Json(Value::Bool(exists(&path)?)))
             }
         }
@@ -224,6 +225,7 @@ impl FsApi {
         recursive: bool,
         depth: usize,
         count: &mut usize,
+        window: Option<&str>,
     ) -> Result<Vec<Value>, FsError> {
         let op = "read directory";
         let mut entries = Vec::new();
@@ -243,12 +245,12 @@ impl FsApi {
                 "name": name.to_string_lossy(),
                 "path": path.to_string_lossy(),
             });
-            if recursive && kind == FileType::Directory && self.scope.allows(&path) {
+            if recursive && kind == FileType::Directory && self.scope.allows_in(&path, window) {
                 if depth + 1 >= MAX_TREE_DEPTH {
                     return Err(too_deep(op, dir));
                 }
                 let child = open_dir_at(&fd, &name).map_err(io_error(op, &path))?;
-                let children = self.read_dir(child, &path, true, depth + 1, count)?;
+                let children = self.read_dir(child, &path, true, depth + 1, count, window)?;
                 value["children"] = Value::Array(children);
             }
             entries.push(value);
@@ -260,11 +262,17 @@ impl FsApi {
     /// Removes what directory `fd` (at `dir`) holds, depth first. Each path
     /// is checked again as it goes (the tree was walked before, but may have
     /// changed since): one outside the scope stops the removal there.
-    fn remove_tree(&self, fd: OwnedFd, dir: &Path, depth: usize) -> Result<(), FsError> {
+    fn remove_tree(
+        &self,
+        fd: OwnedFd,
+        dir: &Path,
+        depth: usize,
+        window: Option<&str>,
+    ) -> Result<(), FsError> {
         let op = "remove directory";
         for (name, kind) in list(fd.as_fd()).map_err(io_error(op, dir))? {
             let path = dir.join(&name);
-            if !self.scope.allows(&path) {
+            if !self.scope.allows_in(&path, window) {
                 return Err(outside_inside(op, dir, "the removal stopped"));
             }
             let flags = if kind == FileType::Directory {
@@ -272,7 +280,7 @@ impl FsApi {
                     return Err(too_deep(op, dir));
                 }
                 let child = open_dir_at(&fd, &name).map_err(io_error(op, &path))?;
-                self.remove_tree(child, &path, depth + 1)?;
+                self.remove_tree(child, &path, depth + 1, window)?;
                 AtFlags::REMOVEDIR
             } else {
                 AtFlags::empty()

@@ -1,4 +1,11 @@
 use super::*;
+
+impl FsApi {
+    /// A command from a page of window `main`.
+    fn handle_in_test(&self, command: &FsCommand) -> Result<Output, FsError> {
+        self.handle(command, Some("main"))
+    }
+}
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
@@ -81,15 +88,15 @@ fn text_and_binary_round_trip() {
         path: path.clone(),
         contents: "héllo\n".into(),
     };
-    assert_eq!(api.handle(&write), Ok(Output::Json(Value::Null)));
+    assert_eq!(api.handle_in_test(&write), Ok(Output::Json(Value::Null)));
     let read = FsCommand::ReadFile {
         path: path.clone(),
         binary: false,
     };
-    assert_eq!(api.handle(&read), Ok(Output::Json(json!("héllo\n"))));
+    assert_eq!(api.handle_in_test(&read), Ok(Output::Json(json!("héllo\n"))));
     let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let bin = at(&dir, "notes/b.bin");
-    api.handle(&FsCommand::WriteFile {
+    api.handle_in_test(&FsCommand::WriteFile {
         path: bin.clone(),
         contents: bytes.clone(),
     })
@@ -98,13 +105,13 @@ fn text_and_binary_round_trip() {
         path: bin.clone(),
         binary: true,
     };
-    assert_eq!(api.handle(&read), Ok(Output::Bytes(bytes)));
+    assert_eq!(api.handle_in_test(&read), Ok(Output::Bytes(bytes)));
     let as_text = FsCommand::ReadFile {
         path: bin,
         binary: false,
     };
     assert!(
-        api.handle(&as_text)
+        api.handle_in_test(&as_text)
             .unwrap_err()
             .to_string()
             .contains("not valid UTF-8")
@@ -125,7 +132,7 @@ fn base_directory_option() {
         dir: Some(BaseDirectory::AppData),
     };
     // Outside this test's scope: refused, naming the resolved path.
-    let error = api.handle(&FsCommand::Exists(path.clone())).unwrap_err();
+    let error = api.handle_in_test(&FsCommand::Exists(path.clone())).unwrap_err();
     assert!(
         error.to_string().contains("outside the fs scope"),
         "{error}"
@@ -136,7 +143,7 @@ fn base_directory_option() {
         Some(r.clone())
     })
     .unwrap();
-    assert!(api.handle(&FsCommand::Exists(path)).is_ok());
+    assert!(api.handle_in_test(&FsCommand::Exists(path)).is_ok());
 }
 
 #[test]
@@ -155,7 +162,7 @@ fn failed_write_leaves_the_old_file_and_no_temporary() {
     assert_eq!(fs::read_to_string(&target).unwrap(), "old");
     assert!(temp_files(target.parent().unwrap()).is_empty());
     // A successful write keeps the permission bits.
-    api.handle(&FsCommand::WriteFile {
+    api.handle_in_test(&FsCommand::WriteFile {
         path: at(&dir, "notes/keep.md"),
         contents: b"new".to_vec(),
     })
@@ -164,13 +171,13 @@ fn failed_write_leaves_the_old_file_and_no_temporary() {
     let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
     // Into a missing directory, or over a directory: clear errors.
-    let missing = api.handle(&FsCommand::WriteFile {
+    let missing = api.handle_in_test(&FsCommand::WriteFile {
         path: at(&dir, "notes/nope/x.md"),
         contents: vec![],
     });
     assert!(missing.unwrap_err().to_string().contains("not found"));
     fs::create_dir(dir.0.join("data/dev.t.fs/notes/d")).unwrap();
-    let over_dir = api.handle(&FsCommand::WriteFile {
+    let over_dir = api.handle_in_test(&FsCommand::WriteFile {
         path: at(&dir, "notes/d"),
         contents: vec![],
     });
@@ -183,7 +190,7 @@ fn directories_list_create_and_remove() {
     let api = api(&dir);
     let notes = dir.0.join("data/dev.t.fs/notes");
     let create = |p: &str, recursive| {
-        api.handle(&FsCommand::CreateDir {
+        api.handle_in_test(&FsCommand::CreateDir {
             path: at(&dir, p),
             recursive,
         })
@@ -199,7 +206,7 @@ fn directories_list_create_and_remove() {
     fs::write(notes.join("a/s.key"), "k").unwrap();
     fs::write(notes.join("top.md"), "t").unwrap();
     let list = |recursive| {
-        api.handle(&FsCommand::ReadDir {
+        api.handle_in_test(&FsCommand::ReadDir {
             path: at(&dir, "notes"),
             recursive,
         })
@@ -221,13 +228,13 @@ fn directories_list_create_and_remove() {
     );
     // Denied entries are not listed.
     assert_eq!(deep[0]["children"].as_array().unwrap().len(), 1);
-    let not_dir = api.handle(&FsCommand::ReadDir {
+    let not_dir = api.handle_in_test(&FsCommand::ReadDir {
         path: at(&dir, "notes/top.md"),
         recursive: false,
     });
     assert!(not_dir.unwrap_err().to_string().contains("not a directory"));
     let remove = |p: &str, recursive| {
-        api.handle(&FsCommand::RemoveDir {
+        api.handle_in_test(&FsCommand::RemoveDir {
             path: at(&dir, p),
             recursive,
         })
@@ -298,7 +305,7 @@ fn deny_globs_protect_files_not_names_when_trees_move() {
     let dir = TestDir::new("fs-trees");
     let (api, home) = home_api(&dir);
     let rename = |from: &str, to: &str| {
-        api.handle(&FsCommand::RenameFile {
+        api.handle_in_test(&FsCommand::RenameFile {
             from: abs(&home.join(from)),
             to: abs(&home.join(to)),
         })
@@ -317,7 +324,7 @@ fn deny_globs_protect_files_not_names_when_trees_move() {
     assert!(home.join("work/plant.md").exists());
     // Removing an ancestor of a denied file removes nothing.
     fs::write(home.join("work/deep/token.secret"), "t").unwrap();
-    let removed = api.handle(&FsCommand::RemoveDir {
+    let removed = api.handle_in_test(&FsCommand::RemoveDir {
         path: abs(&home.join("work")),
         recursive: true,
     });
@@ -328,7 +335,7 @@ fn deny_globs_protect_files_not_names_when_trees_move() {
     fs::remove_file(home.join("work/deep/token.secret")).unwrap();
     rename("work", "moved").unwrap();
     assert!(home.join("moved/deep/notes.md").exists());
-    api.handle(&FsCommand::RemoveDir {
+    api.handle_in_test(&FsCommand::RemoveDir {
         path: abs(&home.join("moved")),
         recursive: true,
     })
@@ -365,7 +372,7 @@ fn no_command_goes_through_a_symlink() {
         FsCommand::Exists(at(&dir, "notes/out/o.txt")),
     ];
     for command in &through {
-        let error = api.handle(command).unwrap_err().to_string();
+        let error = api.handle_in_test(command).unwrap_err().to_string();
         assert!(
             error.contains("symbolic link") || error.contains("not a directory"),
             "{command:?}: {error}"
@@ -376,7 +383,7 @@ fn no_command_goes_through_a_symlink() {
     assert!(!notes.join("copy.txt").exists() && !notes.join("o.txt").exists());
     // The links themselves: listed, renamed, removed; targets untouched.
     let Output::Json(listed) = api
-        .handle(&FsCommand::ReadDir { path: at(&dir, "notes"), recursive: true })
+        .handle_in_test(&FsCommand::ReadDir { path: at(&dir, "notes"), recursive: true })
         .unwrap()
     else {
         panic!()
@@ -384,10 +391,10 @@ fn no_command_goes_through_a_symlink() {
     let names: Vec<&str> = listed.as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["alias", "out", "real"]);
     assert!(listed[1].get("children").is_none(), "a link is not descended");
-    api.handle(&FsCommand::RenameFile { from: at(&dir, "notes/out"), to: at(&dir, "notes/out2") })
+    api.handle_in_test(&FsCommand::RenameFile { from: at(&dir, "notes/out"), to: at(&dir, "notes/out2") })
         .unwrap();
-    api.handle(&FsCommand::RemoveFile(at(&dir, "notes/out2"))).unwrap();
-    api.handle(&FsCommand::RemoveFile(at(&dir, "notes/alias"))).unwrap();
+    api.handle_in_test(&FsCommand::RemoveFile(at(&dir, "notes/out2"))).unwrap();
+    api.handle_in_test(&FsCommand::RemoveFile(at(&dir, "notes/alias"))).unwrap();
     assert!(dir.0.join("outside/o.txt").exists() && notes.join("real/in.md").exists());
 }
 
@@ -434,11 +441,11 @@ fn a_symlink_swapped_in_while_reading_never_leads_outside() {
                 };
                 for _ in 0..3000 {
                     let read = FsCommand::ReadFile { path: path.clone(), binary: false };
-                    if let Ok(Output::Json(text)) = api.handle(&read) {
+                    if let Ok(Output::Json(text)) = api.handle_in_test(&read) {
                         leaked += usize::from(text == "SECRET");
                     }
                     let list = FsCommand::ReadDir { path: listing.clone(), recursive: false };
-                    if let Ok(Output::Json(entries)) = api.handle(&list) {
+                    if let Ok(Output::Json(entries)) = api.handle_in_test(&list) {
                         leaked += usize::from(entries.to_string().contains("outside"));
                     }
                 }
@@ -460,34 +467,34 @@ fn files_remove_rename_copy_exists() {
     let notes = dir.0.join("data/dev.t.fs/notes");
     fs::write(notes.join("a.md"), "a").unwrap();
     fs::write(dir.0.join("outside/o.txt"), "o").unwrap();
-    let exists = |p: &str| api.handle(&FsCommand::Exists(at(&dir, p)));
+    let exists = |p: &str| api.handle_in_test(&FsCommand::Exists(at(&dir, p)));
     assert_eq!(exists("notes/a.md"), Ok(Output::Json(json!(true))));
     assert_eq!(exists("notes/b.md"), Ok(Output::Json(json!(false))));
-    api.handle(&FsCommand::CopyFile {
+    api.handle_in_test(&FsCommand::CopyFile {
         from: at(&dir, "notes/a.md"),
         to: at(&dir, "notes/c.md"),
     })
     .unwrap();
     assert_eq!(fs::read_to_string(notes.join("c.md")).unwrap(), "a");
-    api.handle(&FsCommand::RenameFile {
+    api.handle_in_test(&FsCommand::RenameFile {
         from: at(&dir, "notes/c.md"),
         to: at(&dir, "notes/d.md"),
     })
     .unwrap();
     assert!(!notes.join("c.md").exists() && notes.join("d.md").exists());
-    let missing = api.handle(&FsCommand::RemoveFile(at(&dir, "notes/zz.md")));
+    let missing = api.handle_in_test(&FsCommand::RemoveFile(at(&dir, "notes/zz.md")));
     assert!(missing.unwrap_err().to_string().contains("not found"));
-    api.handle(&FsCommand::RemoveFile(at(&dir, "notes/d.md")))
+    api.handle_in_test(&FsCommand::RemoveFile(at(&dir, "notes/d.md")))
         .unwrap();
     assert!(!notes.join("d.md").exists());
-    let on_dir = api.handle(&FsCommand::RemoveFile(at(&dir, "notes")));
+    let on_dir = api.handle_in_test(&FsCommand::RemoveFile(at(&dir, "notes")));
     assert!(on_dir.unwrap_err().to_string().contains("is a directory"));
     // Either end outside the scope: refused before anything moves.
     let outside = FsPath {
         path: dir.0.join("outside/o.txt").display().to_string(),
         dir: None,
     };
-    let out = api.handle(&FsCommand::CopyFile {
+    let out = api.handle_in_test(&FsCommand::CopyFile {
         from: outside.clone(),
         to: at(&dir, "notes/stolen.md"),
     });
@@ -496,7 +503,7 @@ fn files_remove_rename_copy_exists() {
             .to_string()
             .contains("outside the fs scope")
     );
-    let out = api.handle(&FsCommand::RenameFile {
+    let out = api.handle_in_test(&FsCommand::RenameFile {
         from: at(&dir, "notes/a.md"),
         to: FsPath {
             path: dir.0.join("outside/a.md").display().to_string(),
@@ -509,7 +516,7 @@ fn files_remove_rename_copy_exists() {
             .contains("outside the fs scope")
     );
     assert!(notes.join("a.md").exists());
-    let read = api.handle(&FsCommand::ReadFile {
+    let read = api.handle_in_test(&FsCommand::ReadFile {
         path: outside,
         binary: false,
     });

@@ -190,7 +190,7 @@ impl Api for FsCommand {
     fn run(admitted: Admitted<FsCommand>, call: &Call<'_>) -> Result<Output, String> {
         call.ctx
             .state(&admitted)
-            .handle(admitted.command())
+            .handle(admitted.command(), Some(call.label))
             .map_err(|e| e.to_string())
     }
 }

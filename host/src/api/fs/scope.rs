@@ -30,9 +30,10 @@
 //! # Paths the user picked
 //!
 //! A file picked in an open or save dialog joins the scope for the rest of
-//! the run ([`FsScope::grant`]); a picked directory joins with its direct
-//! children, or everything inside it when the dialog asked for `recursive`.
-//! `deny` globs still win. Nothing is remembered after the app exits.
+//! the run ([`FsScope::grant`]), for the window whose page asked only; a
+//! picked directory joins with its direct children, or everything inside it
+//! when the dialog asked for `recursive`. `deny` globs still win. Nothing is
+//! remembered after the app exits.
 //!
 //! # Always denied
 //!
@@ -235,6 +236,8 @@ pub enum GrantKind {
 struct Grant {
     path: PathBuf,
     kind: GrantKind,
+    /// The window whose page asked for the dialog.
+    window: String,
 }
 
 impl Grant {
@@ -334,11 +337,12 @@ impl FsScope {
     /// first, so a picked symlink grants its target; the canonical path is
     /// returned, and it is the one the page must use (the fs API follows no
     /// symlink).
-    pub fn grant(&self, path: &Path, kind: GrantKind) -> Result<PathBuf, PathError> {
+    pub fn grant(&self, path: &Path, kind: GrantKind, window: &str) -> Result<PathBuf, PathError> {
         let canonical = canonicalize_lenient(&path.to_string_lossy(), None)?;
         let grant = Grant {
             path: canonical.clone(),
             kind,
+            window: window.to_owned(),
         };
         let mut granted = self.granted.write().unwrap_or_else(PoisonError::into_inner);
         if !granted.contains(&grant) {
@@ -348,8 +352,14 @@ impl FsScope {
     }
 
     /// Whether an absolute path, `.` and `..` resolved, is in the scope
-    /// (deny wins).
+    /// (deny wins), not counting paths picked in dialogs.
     pub fn allows(&self, canonical: &Path) -> bool {
+        self.allows_in(canonical, None)
+    }
+
+    /// [`FsScope::allows`], counting the paths picked in dialogs by pages of
+    /// `window`.
+    pub fn allows_in(&self, canonical: &Path, window: Option<&str>) -> bool {
         let parts = normal_parts(canonical);
         if self.deny.iter().any(|p| p.matches(&parts, false)) {
             return false;
@@ -357,12 +367,13 @@ impl FsScope {
         self.allow
             .iter()
             .any(|p| p.matches(&parts, self.literal_dot))
-            || self
-                .granted
-                .read()
-                .unwrap_or_else(PoisonError::into_inner)
-                .iter()
-                .any(|grant| grant.covers(canonical))
+            || window.is_some_and(|window| {
+                self.granted
+                    .read()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .iter()
+                    .any(|grant| grant.window == window && grant.covers(canonical))
+            })
     }
 
     /// Whether a deny glob matches the path.
@@ -375,8 +386,18 @@ impl FsScope {
     /// module doc) and checks it against the scope, without looking at the
     /// disk. `base` is the directory of a `dir` option.
     pub fn check(&self, path: &str, base: Option<&Path>) -> Result<PathBuf, PathError> {
+        self.check_in(path, base, None)
+    }
+
+    /// [`FsScope::check`], counting the paths picked by pages of `window`.
+    pub fn check_in(
+        &self,
+        path: &str,
+        base: Option<&Path>,
+        window: Option<&str>,
+    ) -> Result<PathBuf, PathError> {
         let full = lexical(path, base)?;
-        if self.allows(&full) {
+        if self.allows_in(&full, window) {
             Ok(full)
         } else {
             Err(PathError::OutsideScope(shorten(path)))

@@ -98,42 +98,42 @@ fn picked_paths_join_the_scope_for_the_run_and_deny_still_wins() {
     let root = &dir.0;
     let scope = scope(root, &[], &["$APPDATA/notes/private/**"], false);
     let shared = scope.clone();
+    let main = |path: &Path| scope.allows_in(path, Some("main"));
     let file = root.join("outside/x.txt");
+    assert!(!main(&file));
+    shared.grant(&file, GrantKind::Exact, "main").unwrap();
+    assert!(main(&file), "clones share grants");
+    // Only for pages of the window that asked, and not for the config's
+    // own checks (a scoped command's cwd).
+    assert!(!scope.allows_in(&file, Some("other")));
     assert!(!scope.allows(&file));
-    shared.grant(&file, GrantKind::Exact).unwrap();
-    assert!(scope.allows(&file), "clones share grants");
-    assert!(!scope.allows(&root.join("outside")));
-    assert!(!scope.allows(&root.join("outside/y.txt")));
+    assert!(!main(&root.join("outside")));
+    assert!(!main(&root.join("outside/y.txt")));
 
     let notes = root.join("app/notes");
-    scope.grant(&notes, GrantKind::Directory).unwrap();
-    assert!(scope.allows(&notes));
-    assert!(scope.allows(&notes.join("a.md")));
-    assert!(
-        !scope.allows(&notes.join("sub/b.md")),
-        "direct children only"
-    );
-    assert!(!scope.allows(&root.join("app/notesx")));
+    scope.grant(&notes, GrantKind::Directory, "main").unwrap();
+    assert!(main(&notes));
+    assert!(main(&notes.join("a.md")));
+    assert!(!main(&notes.join("sub/b.md")), "direct children only");
+    assert!(!main(&root.join("app/notesx")));
 
-    scope.grant(&notes, GrantKind::Recursive).unwrap();
-    assert!(scope.allows(&notes.join("sub/b.md")));
-    assert!(!scope.allows(&root.join("app/notes-other/a")));
+    scope.grant(&notes, GrantKind::Recursive, "main").unwrap();
+    assert!(main(&notes.join("sub/b.md")));
+    assert!(!main(&root.join("app/notes-other/a")));
     assert!(
-        !scope.allows(&notes.join("private/k")),
+        !main(&notes.join("private/k")),
         "deny wins over a picked directory"
     );
     // A symlink inside a picked directory is not followed.
-    assert!(
-        scope
-            .resolve(&notes.join("sub/rel_out").to_string_lossy(), None)
-            .is_err()
-    );
+    let link = notes.join("sub/rel_out");
+    assert!(scope.check_in(&link.to_string_lossy(), None, Some("main")).is_ok());
+    assert!(crate::beneath::open(&link, rustix::fs::OFlags::RDONLY, rustix::fs::Mode::empty()).is_err());
     // A picked symlink grants its target, whose path the page gets back.
     let granted = scope
-        .grant(&notes.join("link_file_out"), GrantKind::Exact)
+        .grant(&notes.join("link_file_out"), GrantKind::Exact, "main")
         .unwrap();
     assert_eq!(granted, file);
-    assert!(scope.allows(&file));
+    assert!(main(&file));
 }
 
 /// The traversal corpus: whatever the page writes, a path that may be used
@@ -413,7 +413,7 @@ fn protected_paths_are_denied_whatever_the_globs_say() {
     }
     // A picked path does not lift it either.
     scope
-        .grant(&app.join("notes/sub"), GrantKind::Recursive)
+        .grant(&app.join("notes/sub"), GrantKind::Recursive, "main")
         .unwrap();
-    assert!(scope.check("notes/sub/b.md", Some(&app)).is_err());
+    assert!(scope.check_in("notes/sub/b.md", Some(&app), Some("main")).is_err());
 }

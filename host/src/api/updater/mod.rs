@@ -210,7 +210,10 @@ pub fn prompt(
         cancel_label: Some("_Later".to_owned()),
     };
     let app_name = ctx.config.app.name.clone();
-    let scope = ctx.fs_scope().clone();
+    let asker = super::dialog::Asker {
+        scope: ctx.fs_scope().clone(),
+        window: String::new(),
+    };
     let ctx = Arc::clone(ctx);
     let proxy = proxy.clone();
     let done: super::dialog::Done = Box::new(move |answer| {
@@ -225,7 +228,7 @@ pub fn prompt(
         parent,
         &DialogCommand::Message(message),
         &app_name,
-        scope,
+        asker,
         done,
     );
 }

@@ -30,6 +30,7 @@ pub fn driver_command(port: u16, home: &TempDir, automation: Option<&str>) -> Co
         .arg(format!("--port={port}"))
         .arg("--host=127.0.0.1")
         .env_remove("MILLENNIUM_AUTOMATION")
+        .env("HOME", &home.0)
         .env("XDG_DATA_HOME", home.0.join("data"))
         .env("XDG_CONFIG_HOME", home.0.join("config"))
         .env("XDG_CACHE_HOME", home.0.join("cache"))

@@ -159,9 +159,14 @@ fn invoke(
             windows.reply(&label, reply, result);
         }
         Route::Worker => {
+            let Some(slot) = windows.worker_slot() else {
+                let busy = "too many requests at once: try again".to_owned();
+                return windows.reply(&label, reply, Err(busy));
+            };
             let ctx = windows.ctx().clone();
             let proxy = windows.proxy().clone();
             std::thread::spawn(move || {
+                let _slot = slot;
                 let page = reply.page().unwrap_or_else(|| page::current(&label));
                 let call = Call::new(&ctx, &label, reply.caller(), page, &proxy);
                 let result = router::run(command, &call);

@@ -385,7 +385,8 @@ fn host_dialogs_pre_select_only_safe_paths_and_grant_only_the_asking_window() {
             json!(home)
         ),
     );
-    let shown = driven.try_execute("return window.__outcome === undefined ? null : window.__outcome;");
+    let shown =
+        driven.try_execute("return window.__outcome === undefined ? null : window.__outcome;");
     assert_eq!(shown, Ok(json!(null)), "the dialog was shown");
     driven.answer_file_dialog("Pick a folder", "", true);
     let refused = outcome(&driven);

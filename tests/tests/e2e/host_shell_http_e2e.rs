@@ -43,6 +43,7 @@ scope = [
   {{ name = "fail", cmd = "sh", args = ["-c", "echo oops >&2; exit 3"] }},
   {{ name = "where", cmd = "sh", args = ["-c", "pwd -P; echo $LANG"], env = ["LANG"] }},
   {{ name = "late", cmd = "sh", args = ["-c", "sleep 1; echo late"] }},
+  {{ name = "nap", cmd = "sleep", args = ["2"] }},
 ]
 
 [allowlist.path]
@@ -471,5 +472,54 @@ fn host_shell_output_and_replies_do_not_reach_the_next_page() {
             .iter()
             .any(|k| k.as_str().unwrap().starts_with("millennium://shell/")),
         "the previous page's child output arrived: {seen}"
+    );
+}
+
+/// Regression (security review): the custom protocol started one OS thread
+/// per request, so a page could start thousands. At most 64 run at once;
+/// the rest are answered 503 at once, the host's threads stay bounded, and
+/// the app keeps answering.
+#[test]
+fn host_a_flood_of_slow_requests_is_bounded_and_the_app_keeps_answering() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = app(9);
+    let driven = Driven::launch(&app.0);
+    let flood = driven.run(
+        r#"window.__flood = Promise.allSettled(Array.from({ length: 300 }, () =>
+             new Millennium.shell.Command("nap", ["2"]).execute()));
+           await new Promise((r) => setTimeout(r, 700));
+           return null;"#,
+    );
+    assert_eq!(flood, Ok(json!(null)));
+    // While the 64 sleep: the host's threads are bounded.
+    let host = std::process::Command::new("pgrep")
+        .args(["-n", "-x", "millennium-host"])
+        .output()
+        .expect("pgrep");
+    let pid = String::from_utf8_lossy(&host.stdout).trim().to_owned();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let threads: usize = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    // 64 workers, each with its child's stderr reader, plus the host's own
+    // (GTK, WebKit, D-Bus): about 20. Before the bound there were 600.
+    assert!(
+        threads > 0 && threads < 2 * 64 + 40,
+        "{threads} threads in the host"
+    );
+    let outcome = driven.run(
+        r#"const results = await window.__flood;
+           const ok = results.filter((r) => r.status === 'fulfilled').length;
+           const busy = results.filter((r) => r.status === 'rejected'
+             && String(r.reason && r.reason.message).includes('too many requests at once')).length;
+           return { ok: ok > 0 && ok <= 64, all: ok + busy, busy: busy >= 300 - 64 };"#,
+    );
+    assert_eq!(outcome, Ok(json!({"ok": true, "all": 300, "busy": true})));
+    assert_eq!(
+        driven.run("return await Millennium.app.getName();"),
+        Ok(json!("Shell HTTP E2E"))
     );
 }

@@ -115,6 +115,9 @@ pub enum ShellError {
         /// Why.
         reason: String,
     },
+    /// [`super::run::MAX_CHILDREN`] children run already.
+    #[error("{0} child processes of this app are running already: wait for one to end")]
+    TooManyChildren(usize),
     /// The page set a variable the scope entry does not list.
     #[error(
         "command `{name}`: the environment variable {variable} may not be set \

@@ -55,6 +55,11 @@ pub const MAX_OUTPUT_BYTES: usize = 64 << 20;
 /// several events of at most this many bytes.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
+/// Most children of one app running at once: each holds reader and waiter
+/// threads, so a page that spawns in a loop meets a clear error instead of
+/// exhausting the host's threads.
+pub const MAX_CHILDREN: usize = 64;
+
 /// `PATH` used when the host's environment has none.
 const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
@@ -420,6 +425,9 @@ impl ShellApi {
         options: &ExecOptions,
         on_event: EventSink,
     ) -> Result<u32, ShellError> {
+        if self.running() >= MAX_CHILDREN {
+            return Err(ShellError::TooManyChildren(MAX_CHILDREN));
+        }
         let (mut command, _cwd) = self.command(name, args, options)?;
         command
             .stdin(Stdio::piped())

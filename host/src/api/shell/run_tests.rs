@@ -937,3 +937,22 @@ fn debug_lists_the_scope() {
     assert!(text.contains("\"echo-n\""), "{text}");
     assert!(text.contains("running: 0"), "{text}");
 }
+
+/// Regression (security review, denial of service): a page spawning in a
+/// loop started children (each with reader and waiter threads) without end.
+#[test]
+fn spawning_stops_at_the_cap_with_a_clear_error() {
+    let api = api();
+    let children: Vec<_> = (0..MAX_CHILDREN).map(|_| spawn(&api, "sleep", &["30"])).collect();
+    let refused = api
+        .spawn("sleep", &s(&["30"]), &ExecOptions::default(), Box::new(|_| {}))
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "64 child processes of this app are running already: wait for one to end"
+    );
+    api.kill_all();
+    for (_, receiver) in &children {
+        assert!(matches!(events(receiver).last(), Some(ShellEvent::Terminated { .. })));
+    }
+}

@@ -87,6 +87,9 @@ pub struct Windows {
     pub(super) open: HashMap<String, AppWindow>,
     labels: HashMap<WindowId, String>,
     protocol_registered: bool,
+    /// Blocking `postMessage` calls running at once (each on its own
+    /// thread), bounded as the custom protocol's requests are.
+    workers: Arc<protocol::RequestLimit>,
     /// The last answer about a download (every window's webview registers
     /// its handler on the shared context, so each download reaches all of
     /// them: one asks, the others reuse its answer).
@@ -118,12 +121,19 @@ impl Windows {
             labels: HashMap::new(),
             protocol_registered: false,
             downloads: Rc::default(),
+            workers: protocol::RequestLimit::new(protocol::MAX_CONCURRENT_REQUESTS),
         }
     }
 
     /// The running app.
     pub fn ctx(&self) -> &Arc<HostContext> {
         &self.ctx
+    }
+
+    /// A place for one more blocking call, or `None` when
+    /// [`protocol::MAX_CONCURRENT_REQUESTS`] run already.
+    pub fn worker_slot(&self) -> Option<protocol::RequestSlot> {
+        self.workers.try_acquire()
     }
 
     /// The event loop.

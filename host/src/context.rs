@@ -135,8 +135,11 @@ impl HostContext {
         })?;
         // A page that could rewrite the toml would widen its own allowlist
         // at the next `millennium dev` reload, and one that could rewrite
-        // the frontend would run its code in every later session.
+        // the frontend (or the sources a dev server builds it from) would
+        // run its code in every later session: the whole app directory is
+        // out of reach, the toml and frontend too wherever they are.
         let own = [
+            Protected::Tree(loaded.base_dir.clone()),
             Protected::Tree(loaded.path.clone()),
             Protected::Tree(frontend),
         ];

@@ -81,11 +81,11 @@ fn standard_folders() -> Vec<PathBuf> {
 }
 
 /// Regression (security review): a page could pre-select any file, such as
-/// `~/.ssh/id_ed25519`, under a misleading title. A `defaultPath` must now
-/// be inside the fs scope (for the asking window) or inside one of the
-/// user's standard folders through no hidden folder; for a save dialog its
-/// folder is what counts (the name is only a suggestion), and a bare name is
-/// always fine.
+/// `~/.ssh/id_ed25519`, under a misleading title. A `defaultPath` file to
+/// pre-select must now be inside the fs scope (for the asking window); a
+/// folder to open on may also be inside one of the user's standard folders
+/// through no hidden folder. For a save dialog its folder is what counts
+/// (the name is only a suggestion), and a bare name is always fine.
 fn check_default_path(asker: &Asker, default: &str, save: bool) -> Result<(), String> {
     let path = Path::new(default);
     if !path.is_absolute() {
@@ -106,8 +106,11 @@ fn check_default_path(asker: &Asker, default: &str, save: bool) -> Result<(), St
         checked.clone()
     };
     let canonical = std::fs::canonicalize(&folder).unwrap_or(folder.clone());
-    // Inside a standard folder, through no hidden folder (`~/.ssh`).
-    let in_standard = standard_folders().iter().any(|standard| {
+    // A file to pre-select must be in the scope; a folder to open on may
+    // also be a standard folder or inside one, through no hidden folder
+    // (`~/.ssh`).
+    let a_file = !save && !canonical.is_dir();
+    let in_standard = !a_file && standard_folders().iter().any(|standard| {
         canonical.strip_prefix(standard).is_ok_and(|rest| {
             rest.components()
                 .all(|part| !part.as_os_str().as_encoded_bytes().starts_with(b"."))

@@ -39,8 +39,9 @@
 //!
 //! Some paths no config can open up, whatever its globs say
 //! ([`Protected`]): the running executable and the files the updater keeps
-//! beside it (`.<name>.previous`, downloads), the app's `millennium.toml`
-//! and frontend directory when it runs from a directory, and the webview
+//! beside it (`.<name>.previous`, downloads), the app's whole directory
+//! (toml, frontend, the sources a dev server builds) when it runs from a
+//! directory, and the webview
 //! profile (cookies, local storage, cache). They count as denied: they are
 //! never read, written, listed, moved or removed, and neither is a directory
 //! that holds one.

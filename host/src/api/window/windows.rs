@@ -626,15 +626,18 @@ fn download_rule(
             );
             return false;
         }
-        let mut last = answers.borrow_mut();
-        let fresh = last
+        // No borrow is held while the dialog runs its nested main loop, in
+        // which another download may ask too.
+        let fresh = answers
+            .borrow()
             .as_ref()
-            .filter(|a| a.url == url && a.at.elapsed() < std::time::Duration::from_secs(2));
+            .filter(|a| a.url == url && a.at.elapsed() < std::time::Duration::from_secs(2))
+            .map(|a| a.destination.clone());
         let chosen = match fresh {
-            Some(answer) => answer.destination.clone(),
+            Some(destination) => destination,
             None => {
                 let chosen = crate::api::dialog::ask_download(&parent, destination);
-                *last = Some(DownloadAnswer {
+                *answers.borrow_mut() = Some(DownloadAnswer {
                     url,
                     at: std::time::Instant::now(),
                     destination: chosen.clone(),

@@ -321,16 +321,21 @@ const HTTP_BYTES: usize = 16 * 1024 * 1024;
 /// the same bytes as a static asset, and `http.fetch` of 16 MiB from a
 /// loopback server against the page's own `fetch()` of the same URL.
 fn api_transfers(host: &Path, home: &TempDir) {
-    let app = TempDir::new("bench-apis");
+    // The app's own directory is never in an fs scope: the files the fs API
+    // reads and writes sit beside it, the asset copy inside it.
+    let root = TempDir::new("bench-apis");
+    let app = TempDir(root.0.join("app"));
     let data: Vec<u8> = (0..BULK_BYTES).map(|i| (i % 251) as u8).collect();
-    let big = app.0.join("dist/big.bin");
     std::fs::create_dir_all(app.0.join("dist")).unwrap();
+    std::fs::write(app.0.join("dist/big.bin"), &data).unwrap();
+    let big = root.0.join("data/big.bin");
+    std::fs::create_dir_all(root.0.join("data")).unwrap();
     std::fs::write(&big, &data).unwrap();
     app.write(
         "dist/index.html",
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>apis</title></head><body>apis</body></html>",
     );
-    let written = app.0.join("written");
+    let written = root.0.join("written");
     std::fs::create_dir_all(&written).unwrap();
     let server = serve_bytes(HTTP_BYTES);
     let port = server.port;

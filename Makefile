@@ -11,19 +11,27 @@ APP ?= sample-apps/notes
 APP_EXE ?= notes
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build bench fuzz schema dts lint
+.PHONY: run test build runtime bench fuzz schema dts lint
+
+# The runtime apps are packed into: optimised, stripped, and built without the
+# config validation the generic host needs (see ARCHITECTURE.md).
+RUNTIME = target/runtime/millennium-runtime
 
 build:
 	tests/setup-debian.sh
 	$(CARGO) build --workspace --bins
 
-run: build
-	./target/debug/millennium build $(APP) -o out --host target/debug/millennium-host
+runtime:
+	$(CARGO) build -p millennium-host --profile runtime --no-default-features --bin millennium-runtime
+
+run: build runtime
+	./target/debug/millennium build $(APP) -o out --host $(RUNTIME)
 	./out/$(APP_EXE)
 
 test:
 	tests/setup-debian.sh --test
 	$(CARGO) build --workspace --bins
+	$(CARGO) check -p millennium-host --no-default-features --bin millennium-runtime
 	$(CARGO) test --workspace
 
 bench:
@@ -36,6 +44,7 @@ lint:
 	tests/setup-debian.sh
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p millennium-host --no-default-features --lib --bin millennium-runtime -- -D warnings
 
 fuzz:
 	mkdir -p config-schema/fuzz/corpus/load

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "generic")]
 use millennium_config::LoadedConfig;
 use millennium_config::model::Config;
 
@@ -12,7 +13,7 @@ use crate::api::path::PathContext;
 use crate::api::updater::UpdaterState;
 use crate::api::window::config as window;
 use crate::api::{Api, Setup};
-use crate::assets::{AssetResolver, DirectorySource, SourceError};
+use crate::assets::{AssetResolver, SourceError};
 use crate::ipc::decode::{decode_command, decode_envelope};
 use crate::ipc::router::{ApiStates, StateOf};
 use crate::ipc::{self, Admitted, AllowlistGate, Command, InvokeKey, Refusal};
@@ -127,11 +128,14 @@ pub enum Screened {
 
 impl HostContext {
     /// Prepares an app loaded from disk: frontend from `[app] frontend`.
+    #[cfg(feature = "generic")]
     pub fn from_loaded(loaded: &LoadedConfig) -> Result<HostContext, ContextError> {
         let frontend = loaded.base_dir.join(&loaded.config.app.frontend);
-        let source = DirectorySource::new(&frontend).map_err(|source| ContextError::Frontend {
-            path: frontend.clone(),
-            source,
+        let source = crate::assets::DirectorySource::new(&frontend).map_err(|source| {
+            ContextError::Frontend {
+                path: frontend.clone(),
+                source,
+            }
         })?;
         // A page that could rewrite the toml would widen its own allowlist
         // at the next `millennium dev` reload, and one that could rewrite

@@ -14,7 +14,8 @@
 //! - [`csp`], [`inline_scripts`]: the Content-Security-Policy of HTML responses.
 //! - [`bridge`]: the `window.Millennium` initialisation script.
 //! - [`remote`]: which remote pages may use IPC, in which windows.
-//! - [`payload`]: the packaged-app payload format, writer and reader.
+//! - [`payload`]: the packaged-app payload format, writer and reader;
+//!   [`packaged`]: starting the app packed into this executable.
 //! - [`updater`]: self-update of packaged apps.
 //! - [`atomic_file`]: the one atomic file replacement of the workspace.
 //! - [`beneath`]: opening a path without following any symlink in it.
@@ -34,8 +35,10 @@ pub mod context;
 pub mod csp;
 pub mod dev;
 pub mod events;
+#[cfg(feature = "generic")]
 pub mod inline_scripts;
 pub mod ipc;
+pub mod packaged;
 pub mod payload;
 mod platform;
 pub use platform::sandbox_web_processes;

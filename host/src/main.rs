@@ -9,8 +9,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use millennium_host::assets::AssetResolver;
-use millennium_host::payload::{self, Payload, PayloadSource};
 use millennium_host::{HostContext, RunOptions};
 
 const USAGE: &str = "usage: millennium-host [PATH]\n\n\
@@ -24,23 +22,8 @@ fn main() -> ExitCode {
     }
     // A packaged app runs its own payload and nothing else: no argument or
     // environment variable can point it at another config or frontend.
-    let exe = match payload::current_exe() {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match Payload::find(exe) {
-        Ok(Some(payload)) => return run_packaged(&payload),
-        Ok(None) => {}
-        Err(error) => {
-            eprintln!("error: cannot start this app: {error}");
-            eprintln!(
-                "hint: download or reinstall the app; the file was damaged after it was built"
-            );
-            return ExitCode::FAILURE;
-        }
+    if let Some(code) = millennium_host::packaged::run_if_packaged() {
+        return code;
     }
     let path = match parse_args(std::env::args_os().skip(1)) {
         Ok(Some(path)) => path,
@@ -71,36 +54,6 @@ fn start(loaded: &millennium_config::LoadedConfig) -> anyhow::Result<std::conver
         .with_context(|| format!("cannot start {}", loaded.path.display()))?;
     millennium_host::run(ctx, RunOptions::from_env())
         .with_context(|| format!("cannot start {}", loaded.config.app.name))
-}
-
-/// Runs the app baked into this executable. Arguments are ignored except
-/// `--help`/`--version`; the app's security settings are the payload's.
-fn run_packaged(payload: &Payload<'static>) -> ExitCode {
-    let config = payload.config();
-    let mut args = std::env::args_os().skip(1);
-    if args.any(|a| a == "-V" || a == "--version" || a == "-h" || a == "--help") {
-        println!("{} {}", config.app.name, config.app.version);
-        return ExitCode::SUCCESS;
-    }
-    let exe_dir = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(PathBuf::from))
-        .unwrap_or_default();
-    let resolver = AssetResolver::new(Box::new(PayloadSource::new(payload)));
-    let started = HostContext::new(config.clone(), &exe_dir, resolver)
-        .context("cannot start the app")
-        .and_then(|mut ctx| {
-            ctx.executable = std::env::current_exe().ok();
-            millennium_host::run(ctx, RunOptions::from_env())
-                .with_context(|| format!("cannot start {}", config.app.name))
-        });
-    match started {
-        Ok(never) => match never {},
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 /// `Ok(None)` when the arguments asked for help or the version.

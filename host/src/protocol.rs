@@ -103,14 +103,7 @@ fn asset(
         Ok(asset) => {
             // Every document gets the policy (SVG and XML run scripts too);
             // only HTML pages get their own inline scripts' hashes.
-            let csp = asset.is_document().then(|| {
-                if ctx.hash_inline_scripts && asset.is_html() {
-                    let hashes = crate::inline_scripts::hashes_of(&asset.bytes);
-                    crate::inline_scripts::with_script_hashes(&ctx.csp, &hashes)
-                } else {
-                    ctx.csp.clone()
-                }
-            });
+            let csp = asset.is_document().then(|| page_policy(ctx, &asset));
             let mut response = Response::new(asset.bytes);
             *response.status_mut() = StatusCode::from_u16(asset.status).unwrap_or(StatusCode::OK);
             let headers = response.headers_mut();
@@ -251,6 +244,20 @@ pub fn output_response(result: Result<Output, String>) -> Response<Cow<'static, 
         Ok(Output::Json(value)) => json_result(Ok(value)),
         Err(message) => json_result(Err(message)),
     }
+}
+
+/// The CSP header of one document: the app's, plus (run from a directory)
+/// the hashes of an HTML page's own inline scripts; a packaged app's config
+/// already carries every page's.
+fn page_policy(ctx: &HostContext, asset: &crate::assets::Asset) -> String {
+    #[cfg(feature = "generic")]
+    if ctx.hash_inline_scripts && asset.is_html() {
+        let hashes = crate::inline_scripts::hashes_of(&asset.bytes);
+        return crate::inline_scripts::with_script_hashes(&ctx.csp, &hashes);
+    }
+    #[cfg(not(feature = "generic"))]
+    let _ = asset;
+    ctx.csp.clone()
 }
 
 fn refusal(error: &Refusal) -> Response<Cow<'static, [u8]>> {

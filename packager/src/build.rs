@@ -37,6 +37,8 @@ pub struct BuildRequest {
 pub struct Built {
     /// The executable.
     pub executable: PathBuf,
+    /// Size of the runtime the app was packed into.
+    pub runtime_bytes: u64,
     /// Number of frontend files.
     pub files: usize,
     /// Their total size.
@@ -69,9 +71,11 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
         .map(|m| m.len())
         .unwrap_or(0);
     eprintln!(
-        "built {} ({}, {} file{} / {} of frontend, {} inline script{} hashed) in {:.0} ms",
+        "built {} ({}: runtime {} + app {}; {} file{} / {} of frontend, {} inline script{} hashed) in {:.0} ms",
         built.executable.display(),
         human_bytes(size),
+        human_bytes(built.runtime_bytes),
+        human_bytes(size.saturating_sub(built.runtime_bytes)),
         built.files,
         if built.files == 1 { "" } else { "s" },
         human_bytes(built.frontend_bytes),
@@ -122,10 +126,11 @@ pub fn build(
     }
     let host_path = match &request.host {
         Some(path) => path.clone(),
-        None => beside_self("millennium-host")?,
+        None => beside_self("millennium-runtime")?,
     };
     let host = std::fs::read(&host_path)
         .with_context(|| format!("cannot read the host {}", host_path.display()))?;
+    let runtime_bytes = host.len() as u64;
     let frontend = loaded.base_dir.join(&loaded.config.app.frontend);
     let Collected { files, left_out } = collect(&frontend)?;
     let mut hashes = BTreeSet::new();
@@ -189,6 +194,7 @@ pub fn build(
     };
     Ok(Built {
         executable,
+        runtime_bytes,
         files: files.len(),
         frontend_bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         hashed_scripts: hashes.len(),

@@ -6,6 +6,7 @@
 //! which is also the name a denied call reports. `event` and the read-only
 //! parts of `app` (name, version) need no key, as in Tauri v1.
 
+#[cfg(feature = "validate")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +48,8 @@ macro_rules! allowlist_category {
         $( extra { $( $(#[$emeta:meta])* $efield:ident : $ety:ty, )* } )?
     ) => {
         $(#[$smeta])*
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "validate", derive(JsonSchema))]
         #[serde(rename_all = "kebab-case", deny_unknown_fields)]
         pub struct $name {
             /// Enable every command of this category.
@@ -86,7 +88,8 @@ macro_rules! allowlist {
     ( $( $(#[$meta:meta])* $field:ident : $ty:ident, )* ) => {
         /// Which JS APIs the frontend may call. Deny by default: a command is callable
         /// only when its key (or its category's `all`) is `true`.
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "validate", derive(JsonSchema))]
         #[serde(rename_all = "kebab-case", deny_unknown_fields)]
         pub struct Allowlist {
             /// Enable every API of every category. Convenient while prototyping;
@@ -381,7 +384,8 @@ impl ShellAllowlist {
 }
 
 /// The fs scope: a plain list of allowed globs, or allow and deny lists.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum FsScope {
     /// Globs of allowed paths.
@@ -416,7 +420,8 @@ impl FsScope {
 }
 
 /// `{ allow = [...], deny = [...] }`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct FsScopeRules {
     /// Globs of allowed paths.
@@ -432,7 +437,8 @@ pub struct FsScopeRules {
 }
 
 /// `shell.open`: on/off, or a regular expression for what may be opened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum ShellOpen {
     /// `true` allows `mailto:`, `tel:`, `http://` and `https://` URLs.
@@ -467,20 +473,21 @@ impl ShellOpen {
 }
 
 /// A command the frontend may run by `name`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ShellCommand {
     /// The name the JS side uses: `new Millennium.shell.Command("git-status")`.
-    #[schemars(
+    #[cfg_attr(feature = "validate", schemars(
         length(min = 1, max = 64),
         regex(pattern = r"^[A-Za-z0-9_.-]+$"),
         extend("patternErrorMessage" = "a command name may contain only letters, digits, `-`, `_` and `.`")
-    )]
+    ))]
     pub name: String,
     /// The program to run: a name looked up in the absolute directories of
     /// `PATH`, or an absolute path. A relative path is refused: it would
     /// depend on the directory the app was started from.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "validate", schemars(length(min = 1)))]
     pub cmd: String,
     /// Arguments the caller may pass: `false` (none, the default), `true`
     /// (any: only for trusted programs), or a list in which each entry is a
@@ -506,19 +513,21 @@ pub struct ShellCommand {
 }
 
 /// The name of an environment variable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(transparent)]
 pub struct EnvName(
-    #[schemars(
+    #[cfg_attr(feature = "validate", schemars(
         length(min = 1, max = 128),
         regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"),
         extend("patternErrorMessage" = "an environment variable name is letters, digits and `_`, not starting with a digit")
-    )]
+    ))]
     pub String,
 );
 
 /// The arguments a scoped command accepts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum ShellArgs {
     /// `false`: no arguments; `true`: any arguments.
@@ -534,7 +543,8 @@ impl Default for ShellArgs {
 }
 
 /// One argument of a scoped command.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum ShellArg {
     /// A fixed argument; the caller must pass it as is.
@@ -544,7 +554,8 @@ pub enum ShellArg {
 }
 
 /// `{ validator = "regex" }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ShellArgValidator {
     /// Regular expression the whole argument must match, e.g. `"^[\\w.-]+$"`.

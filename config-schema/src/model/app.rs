@@ -1,49 +1,51 @@
 //! `[app]`: who the app is and where its frontend lives.
 
+#[cfg(feature = "validate")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Identity of the app and the location of its web frontend.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct AppConfig {
     /// Human-readable name of the app, shown in window titles by default and in
     /// desktop menus. Example: `"Notes"`.
-    #[schemars(length(min = 1, max = 128))]
+    #[cfg_attr(feature = "validate", schemars(length(min = 1, max = 128)))]
     pub name: String,
 
     /// Unique reverse-DNS identifier, e.g. `"com.example.notes"`. It names the
     /// app's data directories (`$APPDATA`, `$APPCONFIG`, ...) and is bound into
     /// every update signature, so it must never change once published.
-    #[schemars(
+    #[cfg_attr(feature = "validate", schemars(
         length(min = 3, max = 255),
         regex(pattern = r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z0-9][A-Za-z0-9-]*)+$"),
         extend("patternErrorMessage" = "an identifier is reverse-DNS: two or more dot-separated segments of letters, digits and hyphens, e.g. `com.example.notes`")
-    )]
+    ))]
     pub identifier: String,
 
     /// Version of the app as semantic versioning (`MAJOR.MINOR.PATCH`, with an
     /// optional `-prerelease`). The updater only installs strictly greater versions.
     #[serde(default = "default_version")]
-    #[schemars(extend("examples" = ["1.0.0", "0.3.1-beta.2"]))]
+    #[cfg_attr(feature = "validate", schemars(extend("examples" = ["1.0.0", "0.3.1-beta.2"])))]
     pub version: String,
 
     /// One-line description of the app, used in desktop entries and packages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 500))]
+    #[cfg_attr(feature = "validate", schemars(length(max = 500)))]
     pub description: Option<String>,
 
     /// Directory holding the built frontend (HTML, JS, CSS, images), relative
     /// to the directory of `millennium.toml`. Its files are served under
     /// `millennium://localhost/` and baked into the packaged executable.
     #[serde(default = "default_frontend")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "validate", schemars(length(min = 1)))]
     pub frontend: String,
 
     /// URL of a development server (e.g. Vite at `http://127.0.0.1:5173`) that
     /// `millennium dev` loads instead of `frontend`. Ignored by packaged apps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "uri"))]
+    #[cfg_attr(feature = "validate", schemars(extend("format" = "uri")))]
     pub dev_url: Option<String>,
 }
 

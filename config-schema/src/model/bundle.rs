@@ -1,10 +1,12 @@
 //! `[bundle]`: desktop integration and package metadata.
 
+#[cfg(feature = "validate")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Metadata for desktop entries and packages (`millennium build --deb`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct BundleConfig {
     /// App icon: a square PNG (256x256 or larger is best), relative to the
@@ -42,7 +44,8 @@ pub struct BundleConfig {
 }
 
 /// Fields of the Debian package's `control` file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct DebConfig {
     /// Extra packages the app needs, in `Depends` syntax, e.g.
@@ -52,7 +55,10 @@ pub struct DebConfig {
 
     /// Archive section.
     #[serde(default = "default_section")]
-    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9+./-]*$"))]
+    #[cfg_attr(
+        feature = "validate",
+        schemars(regex(pattern = r"^[a-z0-9][a-z0-9+./-]*$"))
+    )]
     pub section: String,
 
     /// Package priority.
@@ -80,7 +86,8 @@ fn default_section() -> String {
 }
 
 /// Debian package priorities.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum DebPriority {
     /// Needed by the system.
@@ -95,7 +102,8 @@ pub enum DebPriority {
 }
 
 /// Main categories of the freedesktop menu specification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 pub enum DesktopCategory {
     /// Audio and video players and editors.
     AudioVideo,

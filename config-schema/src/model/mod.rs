@@ -15,13 +15,15 @@ pub use security::{Csp, CspSources, DEFAULT_CSP, EventName, RemoteDomainAccess, 
 pub use updater::{ENDPOINT_VARIABLES, UpdaterConfig};
 pub use window::{Theme, WindowConfig};
 
+#[cfg(feature = "validate")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A Millennium app: `millennium.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-#[schemars(title = "millennium.toml")]
+#[cfg_attr(feature = "validate", schemars(title = "millennium.toml"))]
 pub struct Config {
     /// The JSON schema this file follows; editors may use it. Ignored by Millennium.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
@@ -33,7 +35,7 @@ pub struct Config {
     /// The windows opened at start. Without any `[[windows]]`, one window
     /// labelled `main` shows `index.html`.
     #[serde(default = "window::default_windows")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "validate", schemars(length(min = 1)))]
     pub windows: Vec<WindowConfig>,
 
     /// Which JS APIs the frontend may call. Everything is off by default.

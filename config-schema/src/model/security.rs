@@ -2,12 +2,14 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "validate")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Security settings. They come only from this file (baked into packaged apps);
 /// nothing in the webview, argv or the environment can weaken them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct SecurityConfig {
     /// Content-Security-Policy sent with every HTML page: a policy string
@@ -56,7 +58,8 @@ pub struct SecurityConfig {
 }
 
 /// A Content-Security-Policy: a policy string or a table of directives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum Csp {
     /// A whole policy, as it would appear in the HTTP header.
@@ -66,7 +69,8 @@ pub enum Csp {
 }
 
 /// The sources of one CSP directive: a space-separated string or a list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum CspSources {
     /// Sources separated by spaces: `"'self' https://cdn.example.com"`.
@@ -107,16 +111,17 @@ impl Csp {
 }
 
 /// Remote pages allowed to use the IPC bridge.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RemoteDomainAccess {
     /// Host name the page must be served from, e.g. `"app.example.com"`,
     /// with the port when it is not the scheme's default
     /// (`"127.0.0.1:8080"`): a page on any other port is not covered.
-    #[schemars(length(min = 1, max = 253))]
+    #[cfg_attr(feature = "validate", schemars(length(min = 1, max = 253)))]
     pub domain: String,
     /// Labels of the windows in which the access applies.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "validate", schemars(length(min = 1)))]
     pub windows: Vec<String>,
     /// Inject `window.Millennium` into those pages (otherwise only the raw
     /// `window.__MILLENNIUM_IPC__` channel is available).
@@ -129,14 +134,15 @@ pub struct RemoteDomainAccess {
 }
 
 /// The name of an app event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(transparent)]
 pub struct EventName(
-    #[schemars(
+    #[cfg_attr(feature = "validate", schemars(
         length(min = 1, max = 256),
         regex(pattern = r"^[A-Za-z0-9_./:-]+$"),
         extend("patternErrorMessage" = "an event name is letters, digits, `-`, `/`, `:`, `_` or `.`")
-    )]
+    ))]
     pub String,
 );
 

@@ -1,11 +1,13 @@
 //! `[updater]`: where updates come from and which keys may sign them.
 
+#[cfg(feature = "validate")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Self-update settings. Update policy comes only from here; the webview can
 /// at most trigger a check (see `allowlist.updater`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct UpdaterConfig {
     /// Turn the updater on. When on, `endpoints` and `pubkeys` are required.
@@ -35,17 +37,20 @@ pub struct UpdaterConfig {
 
     /// Seconds allowed to connect to an endpoint or download server.
     #[serde(default = "default_connect_timeout")]
-    #[schemars(range(min = 1, max = 300))]
+    #[cfg_attr(feature = "validate", schemars(range(min = 1, max = 300)))]
     pub connect_timeout_secs: u32,
 
     /// Seconds a download may go without receiving a byte before it is abandoned.
     #[serde(default = "default_stall_timeout")]
-    #[schemars(range(min = 1, max = 600))]
+    #[cfg_attr(feature = "validate", schemars(range(min = 1, max = 600)))]
     pub stall_timeout_secs: u32,
 
     /// Largest download accepted, in bytes, whatever the manifest declares.
     #[serde(default = "default_max_download_bytes")]
-    #[schemars(range(min = 1024, max = 4_294_967_296u64))]
+    #[cfg_attr(
+        feature = "validate",
+        schemars(range(min = 1024, max = 4_294_967_296u64))
+    )]
     pub max_download_bytes: u64,
 
     /// Accept prerelease versions (`2.0.0-beta.1`) as updates.

@@ -1,27 +1,29 @@
 //! `[[windows]]`: the windows the app opens at start.
 
+#[cfg(feature = "validate")]
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One window opened when the app starts. Every field but `label` has a default.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct WindowConfig {
     /// Unique name of the window, used by the JS API
     /// (`Millennium.window.WebviewWindow.getByLabel("main")`) and by event targets.
     #[serde(default = "default_label")]
-    #[schemars(
+    #[cfg_attr(feature = "validate", schemars(
         length(min = 1, max = 64),
         regex(pattern = r"^[A-Za-z0-9_:/-]+$"),
         extend("patternErrorMessage" = "a window label may contain only letters, digits, `-`, `/`, `:` and `_`")
-    )]
+    ))]
     pub label: String,
 
     /// Page to load: a path inside the frontend directory (`"index.html"`,
     /// `"settings/index.html"`) or an `https://` URL. Remote pages get no
     /// `Millennium` API unless `[security] dangerous-remote-domain-ipc-access` grants it.
     #[serde(default = "default_url")]
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "validate", schemars(length(min = 1)))]
     pub url: String,
 
     /// Window title. Defaults to `[app] name`.
@@ -30,44 +32,44 @@ pub struct WindowConfig {
 
     /// Initial inner width in logical pixels.
     #[serde(default = "default_width")]
-    #[schemars(range(min = 1.0, max = 16384.0))]
+    #[cfg_attr(feature = "validate", schemars(range(min = 1.0, max = 16384.0)))]
     pub width: f64,
 
     /// Initial inner height in logical pixels.
     #[serde(default = "default_height")]
-    #[schemars(range(min = 1.0, max = 16384.0))]
+    #[cfg_attr(feature = "validate", schemars(range(min = 1.0, max = 16384.0)))]
     pub height: f64,
 
     /// Smallest inner width the user can resize to, in logical pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1.0, max = 16384.0))]
+    #[cfg_attr(feature = "validate", schemars(range(min = 1.0, max = 16384.0)))]
     pub min_width: Option<f64>,
 
     /// Smallest inner height the user can resize to, in logical pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1.0, max = 16384.0))]
+    #[cfg_attr(feature = "validate", schemars(range(min = 1.0, max = 16384.0)))]
     pub min_height: Option<f64>,
 
     /// Largest inner width the user can resize to, in logical pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1.0, max = 16384.0))]
+    #[cfg_attr(feature = "validate", schemars(range(min = 1.0, max = 16384.0)))]
     pub max_width: Option<f64>,
 
     /// Largest inner height the user can resize to, in logical pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1.0, max = 16384.0))]
+    #[cfg_attr(feature = "validate", schemars(range(min = 1.0, max = 16384.0)))]
     pub max_height: Option<f64>,
 
     /// Horizontal position of the window's top-left corner on the desktop, in
     /// logical pixels. Give both `x` and `y`, or neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = -65536.0, max = 65536.0))]
+    #[cfg_attr(feature = "validate", schemars(range(min = -65536.0, max = 65536.0)))]
     pub x: Option<f64>,
 
     /// Vertical position of the window's top-left corner on the desktop, in
     /// logical pixels. Give both `x` and `y`, or neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = -65536.0, max = 65536.0))]
+    #[cfg_attr(feature = "validate", schemars(range(min = -65536.0, max = 65536.0)))]
     pub y: Option<f64>,
 
     /// Open the window centred on the current monitor. Cannot be combined with `x`/`y`.
@@ -111,10 +113,10 @@ pub struct WindowConfig {
     /// Colour painted before the page loads, as `#rrggbb` or `#rrggbbaa`.
     /// Set it to your page's background to avoid a white flash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(
+    #[cfg_attr(feature = "validate", schemars(
         regex(pattern = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"),
         extend("patternErrorMessage" = "a colour is `#rrggbb` or `#rrggbbaa` in hexadecimal, e.g. `#1e1e2e`")
-    )]
+    ))]
     pub background_color: Option<String>,
 
     /// Allow the web inspector (right click, "Inspect Element"). Defaults to
@@ -129,7 +131,8 @@ pub struct WindowConfig {
 }
 
 /// A window theme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Theme {
     /// Light decorations, `prefers-color-scheme: light`.

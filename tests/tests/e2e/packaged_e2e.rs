@@ -91,3 +91,76 @@ fn inline_scripts_run_packaged_and_from_a_directory_injected_ones_do_not() {
         "from a directory"
     );
 }
+
+/// Issue 12: the runtime packaged apps ship on links no config validation
+/// (TOML parser, JSON schema, diagnostics), is what `millennium build`
+/// packs into by default, says how much of the executable the app added,
+/// and runs nothing but its own payload.
+#[test]
+fn the_runtime_links_no_config_validation_and_is_the_default_host() {
+    let runtime = millennium_e2e::bin("millennium-runtime");
+    let host = millennium_e2e::bin("millennium-host");
+    let symbols = |binary: &std::path::Path| -> String {
+        let output = crate::support::run_ok(
+            Command::new("nm").arg("--demangle").arg(binary),
+            "nm (binutils)",
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let validation = [
+        "jsonschema::",
+        "toml::",
+        "codespan_reporting::",
+        "schemars::",
+    ];
+    let in_host = symbols(&host);
+    for crate_name in validation {
+        assert!(
+            in_host.contains(crate_name),
+            "the generic host validates: {crate_name}"
+        );
+    }
+    let in_runtime = symbols(&runtime);
+    for crate_name in validation {
+        assert!(
+            !in_runtime.contains(crate_name),
+            "the runtime links {crate_name}"
+        );
+    }
+
+    // Alone, it refuses to do anything else.
+    let alone = Command::new(&runtime).output().expect("run the runtime");
+    assert_eq!(alone.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&alone.stderr);
+    assert!(said.contains("none is packed into this file"), "{said}");
+
+    // The default host of `millennium build`, and the size line.
+    let scratch = TempDir::new("runtime-default");
+    scratch.write(
+        "app/millennium.toml",
+        "[app]\nname = \"Runtime\"\nidentifier = \"com.example.runtime\"\n",
+    );
+    scratch.write(
+        "app/dist/index.html",
+        "<!doctype html><title>Runtime</title>",
+    );
+    let built = crate::support::run_ok(
+        Command::new(millennium_e2e::bin("millennium"))
+            .arg("build")
+            .arg(scratch.0.join("app"))
+            .arg("-o")
+            .arg(scratch.0.join("out")),
+        "millennium build",
+    );
+    let said = String::from_utf8_lossy(&built.stderr);
+    assert!(
+        said.contains(": runtime ") && said.contains(" + app "),
+        "{said}"
+    );
+    let exe = scratch.0.join("out/runtime");
+    let packed = std::fs::read(&exe).unwrap();
+    let plain = std::fs::read(&runtime).unwrap();
+    assert!(packed.starts_with(&plain), "packed into millennium-runtime");
+    let version = Command::new(&exe).arg("--version").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&version.stdout), "Runtime 0.1.0\n");
+}

@@ -41,7 +41,7 @@ pub mod ipc;
 pub mod packaged;
 pub mod payload;
 mod platform;
-pub use platform::sandbox_web_processes;
+pub use platform::{sandbox_web_processes, web_sandbox_available};
 pub mod protocol;
 pub mod remote;
 pub mod runtime;

@@ -28,6 +28,15 @@ pub unsafe fn sandbox_web_processes() -> Result<(), String> {
     if std::env::var_os("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS").is_some() {
         return Err("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS is set".to_owned());
     }
+    web_sandbox_available()?;
+    // SAFETY: the caller guarantees no other thread exists yet.
+    unsafe { std::env::set_var("WEBKIT_FORCE_SANDBOX", "1") };
+    Ok(())
+}
+
+/// Whether bubblewrap can create a sandbox like WebKit's on this system
+/// (it needs `bwrap` and user namespaces).
+pub fn web_sandbox_available() -> Result<(), String> {
     let tried = std::process::Command::new("bwrap")
         .args([
             "--ro-bind",
@@ -42,11 +51,7 @@ pub unsafe fn sandbox_web_processes() -> Result<(), String> {
         .stderr(std::process::Stdio::null())
         .status();
     match tried {
-        Ok(status) if status.success() => {
-            // SAFETY: the caller guarantees no other thread exists yet.
-            unsafe { std::env::set_var("WEBKIT_FORCE_SANDBOX", "1") };
-            Ok(())
-        }
+        Ok(status) if status.success() => Ok(()),
         Ok(status) => Err(format!(
             "bubblewrap cannot create a sandbox here ({status})"
         )),

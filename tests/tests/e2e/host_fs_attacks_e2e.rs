@@ -49,6 +49,14 @@ scope = {scope}
     app
 }
 
+/// The app's `$APPDATA`, as the page sees it.
+fn app_data(driven: &Driven) -> PathBuf {
+    let dir = driven
+        .run("return await Millennium.path.appDataDir();")
+        .expect("appDataDir");
+    PathBuf::from(dir.as_str().expect("a string"))
+}
+
 const NOTES_SCOPE: &str =
     r#"{ allow = ["$APPDATA/notes", "$APPDATA/notes/**"], deny = ["$APPDATA/notes/**/*.key"] }"#;
 
@@ -62,10 +70,7 @@ fn host_fs_e2e_a_symlink_swapped_in_mid_request_never_leads_outside() {
     let _gui = gui_lock();
     let app = app(NOTES_SCOPE);
     let driven = Driven::launch(&app.0);
-    let app_data = driven
-        .run("return await Millennium.path.appDataDir();")
-        .expect("appDataDir");
-    let app_data = PathBuf::from(app_data.as_str().expect("a string"));
+    let app_data = app_data(&driven);
     let notes = app_data.join("notes");
     let outside = app_data.join("outside");
     std::fs::create_dir_all(notes.join("box")).unwrap();
@@ -134,10 +139,7 @@ fn host_fs_e2e_denied_files_do_not_move_and_refusals_tell_nothing() {
     let _gui = gui_lock();
     let app = app(NOTES_SCOPE);
     let driven = Driven::launch(&app.0);
-    let app_data = driven
-        .run("return await Millennium.path.appDataDir();")
-        .expect("appDataDir");
-    let notes = PathBuf::from(app_data.as_str().expect("a string")).join("notes");
+    let notes = app_data(&driven).join("notes");
     std::fs::create_dir_all(notes.join("keys/deeper")).unwrap();
     std::fs::write(notes.join("keys/deeper/id.key"), "KEY").unwrap();
     std::fs::write(notes.join("keys/readme.md"), "r").unwrap();

@@ -330,19 +330,8 @@ csp = "default-src 'self'; frame-ancestors 'self'"
 #[test]
 fn host_e2e_web_processes_run_in_the_bubblewrap_sandbox() {
     require_gui!();
-    let supported = std::process::Command::new("bwrap")
-        .args([
-            "--ro-bind",
-            "/",
-            "/",
-            "--unshare-all",
-            "--die-with-parent",
-            "true",
-        ])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !supported {
-        eprintln!("\n\n!!!! SKIPPED: bubblewrap cannot create a sandbox on this machine !!!!\n\n");
+    if let Err(why) = millennium_host::web_sandbox_available() {
+        eprintln!("\n\n!!!! SKIPPED: {why} !!!!\n\n");
         return;
     }
     let ProbeRun {

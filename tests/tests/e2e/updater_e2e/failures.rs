@@ -1,5 +1,6 @@
-//! Installs that fail on the machine: a v2 that crashes at start, a kill
-//! between download and rename, a read-only install directory.
+//! Installs that fail on the machine: a v2 that crashes at start, one whose
+//! first page cannot load, a kill between download and rename, a read-only
+//! install directory.
 
 use super::*;
 
@@ -20,32 +21,13 @@ fn v2_crashing_at_start_is_rolled_back_to_v1_which_runs() {
         &fixture.key_a,
         Path::new("/usr/bin/false"),
     );
-    fixture
-        .server
-        .serve(ok_json(v2.latest.clone()), ok_file(&v2.bytes));
-
-    let driven = launch(&installed);
-    let pid = v1_pid(&installed);
-    let attempt = attempt_install(&driven, Duration::from_secs(120));
-    assert!(
-        attempt.session_died.is_none(),
-        "v2 crashing at start: v1 must keep running, but WebDriver stopped answering {attempt}"
-    );
-    assert_refused(
+    assert_rolled_back(
         "v2 crashing at start",
-        &attempt,
-        &["did not start", "rolled back"],
+        &fixture,
+        &v1,
+        &v2,
         &installed,
-        &v1.bytes,
-    );
-    assert_eq!(
-        app_version(&driven),
-        Ok(json!("1.0.0")),
-        "v2 crashing at start: the same v1 session must still answer"
-    );
-    assert!(
-        process_alive(pid),
-        "v2 crashing at start: v1 (pid {pid}) must still run"
+        &["did not start", "rolled back"],
     );
 }
 
@@ -67,26 +49,44 @@ fn v2_whose_first_page_fails_to_load_is_rolled_back() {
     drop(closed);
     *fixture.window_url.borrow_mut() = Some(format!("http://127.0.0.1:{port}/"));
     let v2 = fixture.release("v2-blank", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    assert_rolled_back(
+        "v2 with a failing first page",
+        &fixture,
+        &v1,
+        &v2,
+        &installed,
+        &["did not load its first page", "rolled back"],
+    );
+}
+
+/// Serves `v2`, has the running v1 install it, and checks that it was
+/// refused for `reasons` and rolled back: v1's file is untouched and the
+/// same v1 session and process still answer.
+fn assert_rolled_back(
+    row: &str,
+    fixture: &Fixture,
+    v1: &Release,
+    v2: &Release,
+    installed: &Installed,
+    reasons: &[&str],
+) {
     fixture
         .server
         .serve(ok_json(v2.latest.clone()), ok_file(&v2.bytes));
-
-    let driven = launch(&installed);
-    let pid = v1_pid(&installed);
+    let driven = launch(installed);
+    let pid = v1_pid(installed);
     let attempt = attempt_install(&driven, Duration::from_secs(120));
     assert!(
         attempt.session_died.is_none(),
-        "v2 with a failing first page: v1 must keep running {attempt}"
+        "{row}: v1 must keep running, but WebDriver stopped answering {attempt}"
     );
-    assert_refused(
-        "v2 with a failing first page",
-        &attempt,
-        &["did not load its first page", "rolled back"],
-        &installed,
-        &v1.bytes,
+    assert_refused(row, &attempt, reasons, installed, &v1.bytes);
+    assert_eq!(
+        app_version(&driven),
+        Ok(json!("1.0.0")),
+        "{row}: the same v1 session must still answer"
     );
-    assert_eq!(app_version(&driven), Ok(json!("1.0.0")));
-    assert!(process_alive(pid), "v1 (pid {pid}) must still run");
+    assert!(process_alive(pid), "{row}: v1 (pid {pid}) must still run");
 }
 
 #[test]

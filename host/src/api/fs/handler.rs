@@ -60,11 +60,12 @@ pub enum FsError {
     Other(String),
 }
 
-fn io_error<'a>(op: &'static str, path: &'a Path) -> impl Fn(io::Error) -> FsError + 'a {
+/// `op` on `path` failed; for `std` and `rustix` errors alike.
+fn io_error<'a, E: Into<io::Error>>(op: &'static str, path: &'a Path) -> impl Fn(E) -> FsError + 'a {
     move |error| FsError::Io {
         op,
         path: path.display().to_string(),
-        message: io_message(&error),
+        message: io_message(&error.into()),
     }
 }
 
@@ -141,7 +142,7 @@ impl FsApi {
                     let (dir, name) =
                         beneath::open_parent(&path).map_err(io_error("create directory", &path))?;
                     rustix::fs::mkdirat(&dir, name, Mode::from_raw_mode(0o777))
-                        .map_err(|e| io_error("create directory", &path)(e.into()))?;
+                        .map_err(io_error("create directory", &path))?;
                 }
                 null()
             }
@@ -156,13 +157,13 @@ impl FsApi {
                 if *recursive {
                     let tree = open_dir_at(&parent, name).map_err(io_error(op, &path))?;
                     let inside = |p: &Path| self.scope.allows_in(p, window);
-                    if !walk_tree(&tree, &path, 0, &inside).map_err(io_error(op, &path))? {
+                    if !walk_tree(op, &tree, &path, 0, &inside)? {
                         return Err(outside_inside(op, &path, "nothing was removed"));
                     }
                     self.remove_tree(tree, &path, 0, window)?;
                 }
                 rustix::fs::unlinkat(&parent, name, AtFlags::REMOVEDIR)
-                    .map_err(|e| io_error(op, &path)(e.into()))?;
+                    .map_err(io_error(op, &path))?;
                 null()
             }
             FsCommand::RemoveFile(path) => {
@@ -175,7 +176,7 @@ impl FsApi {
                 }
                 // A symlink is removed itself; its target is not touched.
                 rustix::fs::unlinkat(&parent, name, AtFlags::empty())
-                    .map_err(|e| io_error(op, &path)(e.into()))?;
+                    .map_err(io_error(op, &path))?;
                 null()
             }
             FsCommand::RenameFile { from, to } => {
@@ -193,12 +194,12 @@ impl FsApi {
                         let moved = p.strip_prefix(&from).map(|rest| to.join(rest));
                         self.scope.allows_in(p, window) && moved.is_ok_and(|m| self.scope.allows_in(&m, window))
                     };
-                    if !walk_tree(&tree, &from, 0, &both).map_err(io_error("rename", &from))? {
+                    if !walk_tree("rename", &tree, &from, 0, &both)? {
                         return Err(outside_inside("rename", &from, "nothing was moved"));
                     }
                 }
                 rustix::fs::renameat(&from_dir, from_name, &to_dir, to_name)
-                    .map_err(|e| io_error("rename to", &to)(e.into()))?;
+                    .map_err(io_error("rename to", &to))?;
                 null()
             }
             FsCommand::CopyFile { from, to } => {
@@ -246,10 +247,7 @@ impl FsApi {
                 "path": path.to_string_lossy(),
             });
             if recursive && kind == FileType::Directory && self.scope.allows_in(&path, window) {
-                if depth + 1 >= MAX_TREE_DEPTH {
-                    return Err(too_deep(op, dir));
-                }
-                let child = open_dir_at(&fd, &name).map_err(io_error(op, &path))?;
+                let child = descend(op, &fd, &name, &path, depth)?;
                 let children = self.read_dir(child, &path, true, depth + 1, count, window)?;
                 value["children"] = Value::Array(children);
             }
@@ -276,16 +274,13 @@ impl FsApi {
                 return Err(outside_inside(op, dir, "the removal stopped"));
             }
             let flags = if kind == FileType::Directory {
-                if depth + 1 >= MAX_TREE_DEPTH {
-                    return Err(too_deep(op, dir));
-                }
-                let child = open_dir_at(&fd, &name).map_err(io_error(op, &path))?;
+                let child = descend(op, &fd, &name, &path, depth)?;
                 self.remove_tree(child, &path, depth + 1, window)?;
                 AtFlags::REMOVEDIR
             } else {
                 AtFlags::empty()
             };
-            rustix::fs::unlinkat(&fd, &name, flags).map_err(|e| io_error(op, &path)(e.into()))?;
+            rustix::fs::unlinkat(&fd, &name, flags).map_err(io_error(op, &path))?;
         }
         Ok(())
     }
@@ -311,6 +306,26 @@ fn list(fd: impl AsFd) -> io::Result<Vec<(std::ffi::OsString, FileType)>> {
     Ok(out)
 }
 
+/// Opens subdirectory `name` of `dir` (at `path`, `depth` levels below
+/// where the walk began) to go into it: a symlink there is refused, and so
+/// is a level past [`MAX_TREE_DEPTH`] (each level holds a descriptor).
+fn descend(
+    op: &'static str,
+    dir: &OwnedFd,
+    name: &OsStr,
+    path: &Path,
+    depth: usize,
+) -> Result<OwnedFd, FsError> {
+    if depth + 1 >= MAX_TREE_DEPTH {
+        return Err(refused(
+            op,
+            path,
+            &format!("nested deeper than {MAX_TREE_DEPTH} directories"),
+        ));
+    }
+    open_dir_at(dir, name).map_err(io_error(op, path))
+}
+
 /// Opens subdirectory `name` of `dir`; a symlink there is refused.
 fn open_dir_at(dir: impl AsFd, name: &OsStr) -> io::Result<OwnedFd> {
     beneath::open_at(dir, name, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
@@ -318,20 +333,21 @@ fn open_dir_at(dir: impl AsFd, name: &OsStr) -> io::Result<OwnedFd> {
 
 /// Whether `inside` holds for every path in the tree open as `fd` (at
 /// `dir`), not following symlinks and going at most [`MAX_TREE_DEPTH`] deep.
-fn walk_tree(fd: &OwnedFd, dir: &Path, depth: usize, inside: &dyn Fn(&Path) -> bool) -> io::Result<bool> {
-    for (name, kind) in list(fd)? {
+fn walk_tree(
+    op: &'static str,
+    fd: &OwnedFd,
+    dir: &Path,
+    depth: usize,
+    inside: &dyn Fn(&Path) -> bool,
+) -> Result<bool, FsError> {
+    for (name, kind) in list(fd).map_err(io_error(op, dir))? {
         let path = dir.join(&name);
         if !inside(&path) {
             return Ok(false);
         }
         if kind == FileType::Directory {
-            if depth + 1 >= MAX_TREE_DEPTH {
-                return Err(io::Error::other(format!(
-                    "nested deeper than {MAX_TREE_DEPTH} directories"
-                )));
-            }
-            let child = open_dir_at(fd, &name)?;
-            if !walk_tree(&child, &path, depth + 1, inside)? {
+            let child = descend(op, fd, &name, &path, depth)?;
+            if !walk_tree(op, &child, &path, depth + 1, inside)? {
                 return Ok(false);
             }
         }
@@ -346,10 +362,6 @@ fn outside_inside(op: &'static str, path: &Path, outcome: &str) -> FsError {
         "{op} `{}`: something inside it is outside the fs scope (allowlist.fs.scope); {outcome}",
         shorten(&path.to_string_lossy())
     ))
-}
-
-fn too_deep(op: &'static str, path: &Path) -> FsError {
-    refused(op, path, &format!("nested deeper than {MAX_TREE_DEPTH} directories"))
 }
 
 /// `mkdir -p`, one part at a time from `/`, never through a symlink. The
@@ -453,7 +465,7 @@ pub fn write_atomic(
             _ => Some(stat.st_mode & 0o7777),
         },
         Err(rustix::io::Errno::NOENT) => None,
-        Err(error) => return Err(io_error("write", target)(error.into())),
+        Err(error) => return Err(io_error("write", target)(error)),
     };
     let parent = target.parent().unwrap_or(Path::new("/"));
     let mut staged = Staged::in_dir(dir, parent, name, "millennium", mode)

@@ -480,18 +480,8 @@ fn compile(
 /// `path` (joined to `base`) made absolute, with `.` and `..` resolved by
 /// name; nothing on disk is looked at.
 pub fn lexical(path: &str, base: Option<&Path>) -> Result<PathBuf, PathError> {
-    let full = joined(path, base)?;
-    let mut out = PathBuf::from("/");
-    for component in full.components() {
-        match component {
-            Component::Normal(name) => out.push(name),
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
-        }
-    }
-    Ok(out)
+    // `joined` is absolute, so no `..` survives.
+    Ok(crate::api::path::lexically_normal(&joined(path, base)?))
 }
 
 /// `path` validated and joined to `base`.

@@ -277,9 +277,11 @@ impl PathContext {
     }
 }
 
-/// Resolves `.` and `..` lexically; `..` above the root stays at the root,
-/// above a relative start it is kept.
-pub fn normalize(path: &Path) -> String {
+/// `path` with `.` dropped and `..` resolved by name against the part
+/// before it (at the root it stays the root; a relative path keeps the
+/// leading `..` it cannot resolve). Nothing on disk is looked at: the fs
+/// scope decides on this form too.
+pub fn lexically_normal(path: &Path) -> PathBuf {
     let mut out: Vec<Component<'_>> = Vec::new();
     for component in path.components() {
         match component {
@@ -294,8 +296,13 @@ pub fn normalize(path: &Path) -> String {
             other => out.push(other),
         }
     }
-    let joined: PathBuf = out.iter().collect();
-    let text = joined.display().to_string();
+    out.iter().collect()
+}
+
+/// Resolves `.` and `..` lexically; `..` above the root stays at the root,
+/// above a relative start it is kept.
+pub fn normalize(path: &Path) -> String {
+    let text = lexically_normal(path).display().to_string();
     if text.is_empty() {
         ".".to_owned()
     } else {

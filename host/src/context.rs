@@ -238,6 +238,15 @@ impl HostContext {
         &self.resolver
     }
 
+    /// Whether `label` is the main window: the first one the config
+    /// declares (what a freshly updated version must bring up).
+    pub fn is_main_window(&self, label: &str) -> bool {
+        self.config
+            .windows
+            .first()
+            .is_some_and(|w| w.label == label)
+    }
+
     /// Which caller a page showing `url` in window `label` is; `None` for
     /// every page that may not use IPC.
     pub fn caller(&self, label: &str, url: &str) -> Option<Caller> {
@@ -362,7 +371,7 @@ mod tests {
     }
 
     fn message(id: u64, key: &str, cmd: &str) -> String {
-        json!({"id": id, "key": key, "cmd": cmd, "args": {}}).to_string()
+        with_args(id, key, cmd, json!({}))
     }
 
     const APP: &str = "millennium://localhost/index.html";

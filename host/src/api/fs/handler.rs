@@ -61,7 +61,10 @@ pub enum FsError {
 }
 
 /// `op` on `path` failed; for `std` and `rustix` errors alike.
-fn io_error<'a, E: Into<io::Error>>(op: &'static str, path: &'a Path) -> impl Fn(E) -> FsError + 'a {
+fn io_error<'a, E>(op: &'static str, path: &'a Path) -> impl Fn(E) -> FsError + 'a
+where
+    E: Into<io::Error>,
+{
     move |error| FsError::Io {
         op,
         path: path.display().to_string(),
@@ -186,13 +189,15 @@ impl FsApi {
                     beneath::open_parent(&from).map_err(io_error("rename", &from))?;
                 let (to_dir, to_name) =
                     beneath::open_parent(&to).map_err(io_error("rename to", &to))?;
-                let kind = beneath::kind_at(&from_dir, from_name).map_err(io_error("rename", &from))?;
+                let failed = io_error("rename", &from);
+                let kind = beneath::kind_at(&from_dir, from_name).map_err(&failed)?;
                 if kind == FileType::Directory {
-                    let tree = open_dir_at(&from_dir, from_name).map_err(io_error("rename", &from))?;
+                    let tree = open_dir_at(&from_dir, from_name).map_err(&failed)?;
                     // Each path inside, where it is now and where it would be.
+                    let allowed = |p: &Path| self.scope.allows_in(p, window);
                     let both = |p: &Path| {
                         let moved = p.strip_prefix(&from).map(|rest| to.join(rest));
-                        self.scope.allows_in(p, window) && moved.is_ok_and(|m| self.scope.allows_in(&m, window))
+                        allowed(p) && moved.is_ok_and(|m| allowed(&m))
                     };
                     if !walk_tree("rename", &tree, &from, 0, &both)? {
                         return Err(outside_inside("rename", &from, "nothing was moved"));
@@ -289,7 +294,8 @@ impl FsApi {
 /// Names and kinds in the directory open as `fd` (`.` and `..` left out).
 fn list(fd: impl AsFd) -> io::Result<Vec<(std::ffi::OsString, FileType)>> {
     let fd = fd.as_fd();
-    let readable = rustix::fs::openat(fd, ".", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let readable = rustix::fs::openat(fd, ".", flags, Mode::empty())?;
     let mut out = Vec::new();
     for entry in rustix::fs::Dir::new(readable)? {
         let entry = entry?;

@@ -79,8 +79,7 @@ impl Api for IpcCommand {
                 None => Output::Json(Value::Null),
             }),
             IpcCommand::Ready => {
-                let main = call.ctx.config.windows.first().map(|w| w.label.as_str());
-                if main == Some(call.label) {
+                if call.ctx.is_main_window(call.label) {
                     crate::updater::report_healthy_once();
                 }
                 Ok(Output::Json(Value::Null))

@@ -545,7 +545,7 @@ impl ShellApi {
             .ok_or_else(|| ShellError::UnknownCommand(quoted(name)))?;
         check_args(name, &scoped.args, args)?;
         for (variable, _) in &options.env {
-            if !scoped.env.iter().any(|allowed| allowed == variable) {
+            if !scoped.env.contains(variable) {
                 return Err(ShellError::EnvRefused {
                     name: name.to_owned(),
                     variable: quoted(variable),

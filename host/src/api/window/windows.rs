@@ -263,8 +263,7 @@ impl Windows {
         // came up: for an app page, once the page's bridge says so; for a
         // remote page, once its first load finished without failing
         // (WebKitGTK reports a failed load as finished too).
-        let is_main = self.ctx.config.windows.first().map(|w| w.label.as_str()) == Some(label.as_str());
-        let reporting = is_main && crate::updater::reporting_health();
+        let reporting = self.ctx.is_main_window(&label) && crate::updater::reporting_health();
         let health_by_bridge = reporting && config::is_app_url(&url);
         let health_by_load = reporting && !health_by_bridge;
         let load_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -292,7 +291,9 @@ impl Windows {
         let ipc = ipc_handler(self.ctx.clone(), self.proxy.clone(), label.clone());
         let load_proxy = self.proxy.clone();
         let load_label = label.clone();
-        let devtools = devtools_for(config, self.devtools_default, self.ctx.executable.is_some(), &self.ctx.config.security);
+        let security = &self.ctx.config.security;
+        let packaged = self.ctx.executable.is_some();
+        let devtools = devtools_for(config, self.devtools_default, packaged, security);
         let download = download_rule(
             self.ctx.config.security.allow_downloads,
             self.downloads.clone(),
@@ -322,9 +323,9 @@ impl Windows {
                     // `about:blank` is what shows when the start URL was
                     // never loaded (a port WebKit blocks); a failure stays a
                     // failure, even once WebKit's error page has loaded.
-                    let page = !url_loaded.is_empty() && url_loaded != "about:blank";
+                    let shown = !url_loaded.is_empty() && url_loaded != "about:blank";
                     if health_by_load
-                        && page && !load_failed_seen.load(std::sync::atomic::Ordering::SeqCst) {
+                        && shown && !load_failed_seen.load(std::sync::atomic::Ordering::SeqCst) {
                         crate::updater::report_healthy_once();
                     }
                 }

@@ -26,6 +26,8 @@ use super::{
     DialogCommand, DialogFilter, MessageButtons, MessageDialog, MessageKind, OpenDialog, SaveDialog,
 };
 use crate::api::fs::{FsScope, GrantKind};
+use crate::api::path::PathContext;
+use millennium_config::BaseDirectory;
 
 /// Receives the value the promise resolves with, or the rejection message.
 pub type Done = Box<dyn FnOnce(Result<Value, String>)>;
@@ -56,27 +58,29 @@ pub fn show(parent: &Window, command: &DialogCommand, app_name: &str, asker: Ask
 pub struct Asker {
     /// The app's fs scope.
     pub scope: FsScope,
+    /// The base directories (the user's standard folders among them).
+    pub paths: PathContext,
     /// The window that asked.
     pub window: String,
 }
 
 /// The user's standard folders: what a dialog may open on besides the
-/// scope.
-fn standard_folders() -> Vec<PathBuf> {
+/// scope (canonical, as [`PathContext::base_dir`] gives them).
+fn standard_folders(paths: &PathContext) -> Vec<PathBuf> {
+    use BaseDirectory as B;
     [
-        dirs::home_dir(),
-        dirs::document_dir(),
-        dirs::download_dir(),
-        dirs::desktop_dir(),
-        dirs::picture_dir(),
-        dirs::audio_dir(),
-        dirs::video_dir(),
-        dirs::public_dir(),
-        dirs::template_dir(),
+        B::Home,
+        B::Document,
+        B::Download,
+        B::Desktop,
+        B::Picture,
+        B::Audio,
+        B::Video,
+        B::Public,
+        B::Template,
     ]
     .into_iter()
-    .flatten()
-    .filter_map(|dir| std::fs::canonicalize(dir).ok())
+    .filter_map(|dir| paths.base_dir(dir))
     .collect()
 }
 
@@ -110,7 +114,7 @@ fn check_default_path(asker: &Asker, default: &str, save: bool) -> Result<(), St
     // also be a standard folder or inside one, through no hidden folder
     // (`~/.ssh`).
     let a_file = !save && !canonical.is_dir();
-    let in_standard = !a_file && standard_folders().iter().any(|standard| {
+    let in_standard = !a_file && standard_folders(&asker.paths).iter().any(|standard| {
         canonical.strip_prefix(standard).is_ok_and(|rest| {
             rest.components()
                 .all(|part| !part.as_os_str().as_encoded_bytes().starts_with(b"."))
@@ -218,7 +222,7 @@ fn grant(asker: &Asker, path: &Path, kind: GrantKind) -> Result<String, String> 
         // Regression (security review): one click on a directory dialog with
         // `recursive: true` shared all of `$HOME`.
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        let home = dirs::home_dir().and_then(|h| std::fs::canonicalize(h).ok());
+        let home = asker.paths.base_dir(BaseDirectory::Home);
         if canonical == Path::new("/") || home.is_some_and(|home| home.starts_with(&canonical)) {
             return Err(format!(
                 "`{}` holds your whole home folder, so it cannot be shared with everything inside it: pick a folder inside it",

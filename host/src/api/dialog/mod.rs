@@ -171,6 +171,7 @@ impl Api for DialogCommand {
         let done: Done = Box::new(move |result| deferred.settle(result.map(Output::Json)));
         let asker = Asker {
             scope: ctx.fs_scope().clone(),
+            paths: ctx.paths.clone(),
             window: call.label.to_owned(),
         };
         show(parent, admitted.command(), &ctx.config.app.name, asker, done);

@@ -212,6 +212,7 @@ pub fn prompt(
     let app_name = ctx.config.app.name.clone();
     let asker = super::dialog::Asker {
         scope: ctx.fs_scope().clone(),
+        paths: ctx.paths.clone(),
         window: String::new(),
     };
     let ctx = Arc::clone(ctx);

@@ -172,6 +172,9 @@ pub struct ShellApi {
     max_line: usize,
     /// Children not yet reaped; shared with the threads waiting for them.
     children: Arc<ChildRegistry>,
+    /// Spawns between their check against [`MAX_CHILDREN`] and the child's
+    /// registration, so calls at the same moment cannot pass the cap.
+    starting: std::sync::atomic::AtomicUsize,
     /// Where a page's `cwd` must be, and what `$VARS` in an entry's fixed
     /// `cwd` mean; `None`: no page `cwd`, no `$VARS`.
     places: Option<(FsScope, PathContext)>,
@@ -249,6 +252,7 @@ impl ShellApi {
             max_output: MAX_OUTPUT_BYTES,
             max_line: MAX_LINE_BYTES,
             children: Arc::default(),
+            starting: std::sync::atomic::AtomicUsize::new(0),
             places: None,
         })
     }
@@ -425,9 +429,7 @@ impl ShellApi {
         options: &ExecOptions,
         on_event: EventSink,
     ) -> Result<u32, ShellError> {
-        if self.running() >= MAX_CHILDREN {
-            return Err(ShellError::TooManyChildren(MAX_CHILDREN));
-        }
+        let _place = self.reserve_child()?;
         let (mut command, _cwd) = self.command(name, args, options)?;
         command
             .stdin(Stdio::piped())
@@ -525,6 +527,24 @@ impl ShellApi {
     /// How many children this API started that have not been reaped.
     pub fn running(&self) -> usize {
         self.children.lock().len()
+    }
+
+    /// A place for one more spawned child under [`MAX_CHILDREN`], counted
+    /// until the returned guard drops (after the child is registered).
+    fn reserve_child(&self) -> Result<impl Drop + '_, ShellError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        struct Place<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Place<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, SeqCst);
+            }
+        }
+        let place = Place(&self.starting);
+        let starting = self.starting.fetch_add(1, SeqCst) + 1;
+        if self.running() + starting > MAX_CHILDREN {
+            return Err(ShellError::TooManyChildren(MAX_CHILDREN));
+        }
+        Ok(place)
     }
 
     /// The checked `Command` for scope command `name`, without its stdio,

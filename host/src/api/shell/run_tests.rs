@@ -956,3 +956,29 @@ fn spawning_stops_at_the_cap_with_a_clear_error() {
         assert!(matches!(events(receiver).last(), Some(ShellEvent::Terminated { .. })));
     }
 }
+
+/// The cap holds for spawns at the same moment too: the place is reserved
+/// before the check, not counted after the child is registered.
+#[test]
+fn concurrent_spawns_never_pass_the_cap() {
+    let api = Arc::new(api());
+    let started: usize = std::thread::scope(|threads| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let api = Arc::clone(&api);
+                threads.spawn(move || {
+                    (0..16)
+                        .filter(|_| {
+                            api.spawn("sleep", &s(&["30"]), &ExecOptions::default(), Box::new(|_| {}))
+                                .is_ok()
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    assert!(started <= MAX_CHILDREN, "{started} children started");
+    assert!(api.running() <= MAX_CHILDREN);
+    api.kill_all();
+}

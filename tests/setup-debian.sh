@@ -16,6 +16,7 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(xdotool)                   # answers native dialogs in e2e tests
+  packages+=(python3-gi)                # a stand-in notification service
 fi
 if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
   # The Taplo CLI checks our schema. A Node.js from elsewhere (with its own

@@ -1,6 +1,7 @@
 //! `Millennium.notification`: desktop notifications through the
 //! freedesktop `org.freedesktop.Notifications` service on the D-Bus session
-//! bus (notify-rust over zbus, pure Rust).
+//! bus, through GIO's D-Bus client (GLib is loaded with GTK anyway, so
+//! this costs the runtime no D-Bus implementation of its own).
 //!
 //! Where no notification service runs, D-Bus answers with an error at once,
 //! or (when an activatable service fails to start) only after its own
@@ -105,24 +106,29 @@ pub fn handle(command: &NotificationCommand, app_name: &str) -> Result<Value, St
 }
 
 fn send(options: &NotificationOptions, app_name: &str, limit: Duration) -> Result<Value, String> {
-    let mut notification = notify_rust::Notification::new();
-    notification.appname(app_name).summary(&options.title);
-    if let Some(body) = &options.body {
-        notification.body(body);
-    }
-    if let Some(icon) = &options.icon {
-        notification.icon(icon);
-    }
-    match bounded(limit, move || {
-        notification.show().map(|_| ()).map_err(|e| e.to_string())
-    }) {
-        Some(Ok(())) => Ok(Value::Null),
-        Some(Err(error)) => Err(format!(
-            "cannot show the notification: {SERVICE} is not available: {error}"
-        )),
-        None => Err(format!(
+    use gio::glib::{Variant, ToVariant};
+    // org.freedesktop.Notifications.Notify(app_name, replaces_id, app_icon,
+    // summary, body, actions, hints, expire_timeout) -> id.
+    let hints: std::collections::HashMap<String, Variant> = Default::default();
+    let parameters = (
+        app_name,
+        0u32,
+        options.icon.as_deref().unwrap_or(""),
+        options.title.as_str(),
+        options.body.as_deref().unwrap_or(""),
+        Vec::<String>::new(),
+        hints,
+        -1i32,
+    )
+        .to_variant();
+    match bounded(limit, move || call("Notify", Some(parameters), "(u)", limit)) {
+        Some(Ok(_)) => Ok(Value::Null),
+        Some(Err(Failure::TimedOut)) | None => Err(format!(
             "cannot show the notification: {SERVICE} did not answer within {} s",
             limit.as_secs()
+        )),
+        Some(Err(Failure::Error(error))) => Err(format!(
+            "cannot show the notification: {SERVICE} is not available: {error}"
         )),
     }
 }
@@ -130,9 +136,56 @@ fn send(options: &NotificationOptions, app_name: &str, limit: Duration) -> Resul
 /// Whether a notification service answers within `limit`.
 fn answers(limit: Duration) -> bool {
     matches!(
-        bounded(limit, || notify_rust::get_server_information().is_ok()),
-        Some(true)
+        bounded(limit, move || call("GetServerInformation", None, "(ssss)", limit)),
+        Some(Ok(_))
     )
+}
+
+/// Why a call to the notification service failed.
+enum Failure {
+    TimedOut,
+    Error(String),
+}
+
+/// Calls `method` of the notification service on a private connection to
+/// the session bus (the shared one would make the app exit when the bus
+/// closes), closed again afterwards.
+fn call(
+    method: &str,
+    parameters: Option<gio::glib::Variant>,
+    reply: &str,
+    limit: Duration,
+) -> Result<gio::glib::Variant, Failure> {
+    use gio::{BusType, Cancellable, DBusAuthObserver, DBusCallFlags, DBusConnection};
+    use gio::{DBusConnectionFlags, IOErrorEnum};
+    let failed = |error: gio::glib::Error| match error.kind::<IOErrorEnum>() {
+        Some(IOErrorEnum::TimedOut) => Failure::TimedOut,
+        _ => Failure::Error(error.message().to_owned()),
+    };
+    let address = gio::dbus_address_get_for_bus_sync(BusType::Session, None::<&Cancellable>)
+        .map_err(failed)?;
+    let connection = DBusConnection::for_address_sync(
+        &address,
+        DBusConnectionFlags::AUTHENTICATION_CLIENT | DBusConnectionFlags::MESSAGE_BUS_CONNECTION,
+        None::<&DBusAuthObserver>,
+        None::<&Cancellable>,
+    )
+    .map_err(failed)?;
+    let reply = gio::glib::VariantTy::new(reply).expect("a valid D-Bus signature");
+    let answer = connection.call_sync(
+        Some("org.freedesktop.Notifications"),
+        "/org/freedesktop/Notifications",
+        "org.freedesktop.Notifications",
+        method,
+        parameters.as_ref(),
+        Some(reply),
+        DBusCallFlags::NONE,
+        i32::try_from(limit.as_millis()).unwrap_or(i32::MAX),
+        None::<&Cancellable>,
+    );
+    // Nothing is left to flush: the reply (or the error) has arrived.
+    let _ = connection.close_sync(None::<&Cancellable>);
+    answer.map_err(failed)
 }
 
 /// Runs `work` on its own thread; `None` when it has not finished within

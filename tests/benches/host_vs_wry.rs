@@ -10,6 +10,9 @@
 #[path = "../tests/e2e/support/mod.rs"]
 mod support;
 
+#[path = "host_vs_wry/profiles.rs"]
+mod profiles;
+
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -108,19 +111,9 @@ fn main() {
         &[dist.to_string_lossy().as_ref(), "idle.html"],
         &home,
     );
-    let noop_host = host_session.measure(&format!(
-        "const call = () => Millennium.ipc.invoke('ipc.ping');
-         for (let i = 0; i < 200; i++) await call();
-         const t0 = performance.now();
-         for (let i = 0; i < {NOOP_CALLS}; i++) await call();
-         return (performance.now() - t0) / {NOOP_CALLS};"
-    ));
-    let noop_bare = bare_session.measure(&format!(
-        "const call = () => fetch('bare://localhost/echo', {{ method: 'POST' }}).then(r => r.arrayBuffer());
-         for (let i = 0; i < 200; i++) await call();
-         const t0 = performance.now();
-         for (let i = 0; i < {NOOP_CALLS}; i++) await call();
-         return (performance.now() - t0) / {NOOP_CALLS};"
+    let noop_host = host_session.measure(&noop_script("() => Millennium.ipc.invoke('ipc.ping')"));
+    let noop_bare = bare_session.measure(&noop_script(
+        "() => fetch('bare://localhost/echo', { method: 'POST' }).then(r => r.arrayBuffer())",
     ));
     rows.push(Row::millis(
         "no-op IPC round trip vs raw custom-protocol fetch",
@@ -162,6 +155,7 @@ fn main() {
     print_table(&rows);
     api_transfers(&host, &home);
     packaging(&host, &fixtures, &home);
+    profiles::profiles_and_sizes(&bare, &host, &fixtures, &home);
     let flakes = DISPLAY_FLAKES.load(std::sync::atomic::Ordering::Relaxed);
     if flakes > 0 {
         println!("\n({flakes} start(s) discarded: GTK could not open the Xvfb display)");
@@ -217,7 +211,7 @@ fn print_table(rows: &[Row]) {
 
 /// The packager's figures: build time of a large app (absolute, goal under
 /// 1 s), start-up of a packaged app against the same app run from its
-/// directory, and the size a payload adds to the host.
+/// directory (sizes are in [`profiles`]).
 fn packaging(host: &Path, fixtures: &Path, home: &TempDir) {
     let millennium = millennium_e2e::target_dir().join("millennium");
     assert!(millennium.is_file(), "{} is missing", millennium.display());
@@ -282,15 +276,6 @@ fn packaging(host: &Path, fixtures: &Path, home: &TempDir) {
         d.push(run_to_exit(host, &dir_args, home));
     }
 
-    // Size of the packaged hello app against the bare host.
-    let hello_out = work.0.join("hello-out");
-    build(
-        &millennium_e2e::repo_root().join("sample-apps/hello"),
-        &hello_out,
-    );
-    let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64;
-    let (hello_size, host_size) = (size(&hello_out.join("hello")), size(host));
-
     println!();
     println!("| packaging | packaged | reference | ratio | goal |");
     println!("|---|---:|---:|---:|---|");
@@ -304,12 +289,6 @@ fn packaging(host: &Path, fixtures: &Path, home: &TempDir) {
         pm * 1000.0,
         dm * 1000.0,
         pm / dm
-    );
-    println!(
-        "| size of packaged hello vs bare host | {:.2} MiB | {:.2} MiB | {:.4}x | - |",
-        hello_size / 1048576.0,
-        host_size / 1048576.0,
-        hello_size / host_size
     );
 }
 
@@ -445,6 +424,18 @@ fn serve_bytes(len: usize) -> HttpServer {
             .with_header(header("Access-Control-Allow-Origin", "*"));
         respond(request, response);
     })
+}
+
+/// A page script that times [`NOOP_CALLS`] awaited calls of `call` after 200
+/// for warm-up; milliseconds per call.
+fn noop_script(call: &str) -> String {
+    format!(
+        "const call = {call};
+         for (let i = 0; i < 200; i++) await call();
+         const t0 = performance.now();
+         for (let i = 0; i < {NOOP_CALLS}; i++) await call();
+         return (performance.now() - t0) / {NOOP_CALLS};"
+    )
 }
 
 fn median(values: &[f64]) -> f64 {

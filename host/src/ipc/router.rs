@@ -16,6 +16,9 @@ use super::registry;
 use super::{Admitted, Command, Output};
 use crate::api::{Call, LoopCall};
 
+pub(crate) use registry::StateOf;
+pub use registry::{ApiStates, BRIDGE_TEMPLATE, DECLARATIONS, FRAGMENTS, Fragment, NAMESPACES};
+
 /// What the page gets when a handler panicked.
 pub const PANICKED: &str =
     "internal error: the command failed unexpectedly (a bug in Millennium; details on stderr)";
@@ -58,6 +61,3 @@ mod tests {
         );
     }
 }
-
-pub(crate) use registry::StateOf;
-pub use registry::{ApiStates, BRIDGE_TEMPLATE, DECLARATIONS, FRAGMENTS, Fragment, NAMESPACES};

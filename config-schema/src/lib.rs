@@ -5,7 +5,7 @@
 //!
 //! Everything that reads a `millennium.toml` (parsing, schema, checks,
 //! diagnostics) is the default feature `validate`; without it only the model
-//! (serde), [`release`], [`url_glob`] and [`BaseDirectory`] remain, which is
+//! (serde), [`release`], [`patterns`], [`url_glob`] and [`BaseDirectory`] remain, which is
 //! what the runtime inside a packaged app needs.
 //! - [`schema`]: the draft-07 JSON schema generated from the model.
 //! - [`load()`]: read, parse with spans, validate, deserialise, check rules.
@@ -13,6 +13,8 @@
 //! - [`BaseDirectory`]: the `$APPDATA`-style variables scopes may use.
 //! - [`release`]: what a signed release is bound to (the trusted comment)
 //!   and the update manifest `latest.json`, shared by packager and updater.
+//! - [`patterns`]: the fs scope's glob parts and the shell's anchored
+//!   regular expressions, compiled alike by `check` and the host.
 //! - [`url_glob`]: the one URL-glob matcher (http scope, navigation, remote
 //!   grants), shared by `check` and the host.
 
@@ -24,6 +26,7 @@ mod diagnostic;
 #[cfg(feature = "validate")]
 mod load;
 pub mod model;
+pub mod patterns;
 pub mod release;
 #[cfg(feature = "validate")]
 pub mod schema;

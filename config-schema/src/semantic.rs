@@ -402,13 +402,14 @@ impl Checker<'_> {
             );
             return;
         }
-        if let Err(error) = globset::GlobBuilder::new(&expanded)
-            .literal_separator(true)
-            .build()
-        {
+        let parts = expanded.split('/');
+        let problem = parts
+            .filter(|part| !part.is_empty() && *part != "." && *part != "**")
+            .find_map(|part| crate::patterns::GlobPart::new(part).err());
+        if let Some(problem) = problem {
             self.report(
                 pointer,
-                format!("invalid glob `{glob}`: {}", error.kind()),
+                format!("invalid glob `{glob}`: {problem}"),
                 "invalid glob",
                 None,
             );
@@ -456,13 +457,7 @@ impl Checker<'_> {
     }
 
     fn regex(&mut self, pattern: &str, pointer: &str) {
-        if let Err(error) = regex::RegexBuilder::new(pattern)
-            .size_limit(1 << 20)
-            .build()
-        {
-            let first = error.to_string();
-            let detail = first.lines().last().unwrap_or("invalid").trim();
-            let detail = detail.strip_prefix("error: ").unwrap_or(detail).to_owned();
+        if let Err(detail) = crate::patterns::full_match(pattern) {
             self.report(
                 pointer,
                 format!("invalid regular expression: {detail}"),

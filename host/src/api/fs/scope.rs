@@ -7,9 +7,9 @@
 //! machine (canonicalised, and taken literally: its characters are never glob
 //! syntax). A glob whose variable has no directory here matches nothing.
 //! After expansion a glob must be absolute. Each `/`-separated part is
-//! compiled with `globset` (literal separator), so `*`, `?`, `[..]` and
-//! `{a,b}` never cross a `/` (alternates may not contain `/`); a part that is
-//! exactly `**` matches any number of directories.
+//! compiled by [`millennium_config::patterns::GlobPart`] (the syntax
+//! `millennium check` accepts), so `*`, `?`, `[..]` and `{a,b}` never cross
+//! a `/`; a part that is exactly `**` matches any number of directories.
 //!
 //! # The directory itself vs its contents
 //!
@@ -66,7 +66,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use globset::{GlobBuilder, GlobMatcher};
+use millennium_config::patterns::GlobPart;
 use millennium_config::BaseDirectory;
 
 use crate::api::path::PathContext;
@@ -142,8 +142,10 @@ pub enum Protected {
 enum Part {
     /// A part of an expanded base directory, matched byte for byte.
     Literal(OsString),
-    /// A glob part; `dot` when it starts with a literal `.`.
-    Glob { matcher: GlobMatcher, dot: bool },
+    /// A glob part (which knows which of its alternatives start with `.`).
+    Glob(GlobPart),
+    /// A name that starts with these bytes (the updater's side files).
+    Prefix(OsString),
     /// `**`.
     AnyDepth,
 }
@@ -179,9 +181,14 @@ impl Pattern {
                 path.get(j).is_some_and(|p| *p == name.as_os_str())
                     && self.match_from(i + 1, j + 1, path, literal_dot, failed)
             }
-            Some(Part::Glob { matcher, dot }) => {
+            Some(Part::Glob(glob)) => {
                 path.get(j)
-                    .is_some_and(|p| (*dot || !hidden(p)) && matcher.is_match(Path::new(p)))
+                    .is_some_and(|p| glob.matches(p.as_bytes(), literal_dot))
+                    && self.match_from(i + 1, j + 1, path, literal_dot, failed)
+            }
+            Some(Part::Prefix(prefix)) => {
+                path.get(j)
+                    .is_some_and(|p| p.as_bytes().starts_with(prefix.as_bytes()))
                     && self.match_from(i + 1, j + 1, path, literal_dot, failed)
             }
             Some(Part::AnyDepth) => {
@@ -294,15 +301,12 @@ impl FsScope {
             Protected::Executable(path) => {
                 let exact = literal(path);
                 if let Some((Part::Literal(name), dir)) = exact.split_last() {
-                    let side = format!(".{}.*", globset::escape(&name.to_string_lossy()));
-                    if let Ok(glob) = GlobBuilder::new(&side).literal_separator(true).build() {
-                        let mut beside = dir.to_vec();
-                        beside.push(Part::Glob {
-                            matcher: glob.compile_matcher(),
-                            dot: true,
-                        });
-                        self.deny.push(Pattern { parts: beside });
-                    }
+                    let mut side = OsString::from(".");
+                    side.push(name);
+                    side.push(".");
+                    let mut beside = dir.to_vec();
+                    beside.push(Part::Prefix(side));
+                    self.deny.push(Pattern { parts: beside });
                 }
                 self.deny.push(Pattern { parts: exact });
             }
@@ -463,16 +467,7 @@ fn compile(
             }
             continue;
         }
-        let matcher = GlobBuilder::new(part)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build()
-            .map_err(|e| invalid(e.kind().to_string()))?
-            .compile_matcher();
-        parts.push(Part::Glob {
-            matcher,
-            dot: part.starts_with('.'),
-        });
+        parts.push(Part::Glob(GlobPart::new(part).map_err(invalid)?));
     }
     Ok(Some(Pattern { parts }))
 }

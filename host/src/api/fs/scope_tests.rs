@@ -417,3 +417,20 @@ fn protected_paths_are_denied_whatever_the_globs_say() {
         .unwrap();
     assert!(scope.check_in("notes/sub/b.md", Some(&app), Some("main")).is_err());
 }
+
+/// A name from disk that is not UTF-8 (met while walking a tree to move or
+/// remove it) must still be caught by a deny glob's wildcard.
+#[test]
+fn deny_globs_cover_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = layout();
+    let root = &dir.0;
+    let app = root.join("app");
+    let scope = scope(root, &["$APPDATA/**"], &["$APPDATA/notes/secret*", "$APPDATA/{a,b}?"], false);
+    let odd = |name: &[u8]| app.join("notes").join(std::ffi::OsStr::from_bytes(name));
+    assert!(!scope.allows(&odd(b"secret\xff")));
+    assert!(!scope.allows(&odd(b"secret")));
+    assert!(scope.allows(&odd(b"note\xff.md")));
+    assert!(!scope.allows(&app.join(std::ffi::OsStr::from_bytes(b"a\xfe"))));
+    assert!(scope.allows(&app.join("c1")));
+}

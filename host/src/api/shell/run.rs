@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 use millennium_config::model::{Allowlist, ShellAllowlist, ShellArg, ShellArgs, ShellOpen};
-use regex::Regex;
+use millennium_config::patterns::Regex;
 
 use super::children::{ChildRegistry, RunningChild, wait_and_collect};
 pub use super::error::ShellError;

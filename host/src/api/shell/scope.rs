@@ -1,14 +1,13 @@
 //! The compiled `[allowlist.shell] scope`: which arguments each command
 //! accepts. Regular expressions match the whole string, as in Tauri v1: the
 //! open pattern and every argument validator are compiled as
-//! `\A(?:pattern)\z`, so a validator `\d+` refuses `12abc` and `12\n`.
+//! `\A(?:pattern)\z`, so a validator `\d+` refuses `12abc` and `12\n`
+//! (the `regex-lite` syntax of [`millennium_config::patterns`], which
+//! `millennium check` compiles with too).
 
-use regex::{Regex, RegexBuilder};
+use millennium_config::patterns::{self, Regex};
 
 use super::error::ShellError;
-
-/// Compiled-size limit of one regular expression (as the config checker's).
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// One argument rule of a scoped command.
 #[derive(Debug)]
@@ -55,20 +54,11 @@ pub(super) fn quoted(text: &str) -> String {
 
 /// Compiles `pattern` so that it must match the whole string.
 pub(super) fn full_match(pattern: &str, key: String) -> Result<Regex, ShellError> {
-    RegexBuilder::new(&format!(r"\A(?:{pattern})\z"))
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|error| ShellError::BadPattern {
-            key,
-            pattern: pattern.to_owned(),
-            message: error
-                .to_string()
-                .lines()
-                .last()
-                .unwrap_or("invalid")
-                .trim()
-                .to_owned(),
-        })
+    patterns::full_match(pattern).map_err(|message| ShellError::BadPattern {
+        key,
+        pattern: pattern.to_owned(),
+        message,
+    })
 }
 
 /// Whether a validator is meant to accept options: it starts with `-`

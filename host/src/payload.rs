@@ -74,8 +74,12 @@ pub enum PayloadError {
     /// Bytes follow the ELF image but they are not a whole payload.
     #[error("the app's payload is damaged or truncated: {0}")]
     Damaged(String),
-    /// A payload written by a newer packager.
-    #[error("the app's payload has format version {found}; this host reads version {VERSION}")]
+    /// A payload written by an incompatible packager.
+    #[error(
+        "the app's payload has format version {found}; this runtime reads version {VERSION}: \
+         it was packaged by an incompatible millennium, so package it again with the one \
+         this runtime came with"
+    )]
     UnsupportedVersion {
         /// The version in the trailer.
         found: u32,
@@ -622,6 +626,25 @@ mod tests {
                 "flip at {at} went unnoticed"
             );
         }
+    }
+
+    /// An app packaged by a millennium with another payload format gets a
+    /// clear error that says what to do, not "damaged".
+    #[test]
+    fn a_payload_from_an_incompatible_packager_is_refused_clearly() {
+        let mut bytes = packaged();
+        let version_at = bytes.len() - TRAILER_LEN + 8;
+        bytes[version_at..version_at + 4].copy_from_slice(&(VERSION + 1).to_le_bytes());
+        let error = Payload::find(&bytes).unwrap_err();
+        assert!(
+            matches!(error, PayloadError::UnsupportedVersion { found } if found == VERSION + 1)
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!("format version {}", VERSION + 1)),
+            "{message}"
+        );
+        assert!(message.contains("package it again"), "{message}");
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! of the two a command takes, and on which thread, is [`Command::route`];
 //! the channels (the event loop for `postMessage`, the protocol handler for
 //! the fetch channel) follow it.
-
 //!
 //! A handler that panics is a bug, but it must not take the app down or
 //! leave the page waiting: the panic is caught here (its message goes to
@@ -35,7 +34,8 @@ pub fn run_in_loop(
     admitted: Admitted<Command>,
     call: &mut LoopCall<'_>,
 ) -> Option<Result<Output, String>> {
-    caught(|| registry::run_in_loop(admitted, call).map_or(Ok(None), |r| r.map(Some))).transpose()
+    caught(|| Ok(registry::run_in_loop(admitted, call)))
+        .unwrap_or_else(|panicked| Some(Err(panicked)))
 }
 
 /// `handler()`, with a panic turned into [`PANICKED`]. The state a handler

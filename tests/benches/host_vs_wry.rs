@@ -61,19 +61,12 @@ fn main() {
         |h: &TempDir| run_to_exit(&bare, &[dist.as_os_str(), "bare-startup.html".as_ref()], h);
     let mut rows = Vec::new();
 
-    // Exec to first script, which exits at once. Alternate the two programs
-    // so drift on a shared machine hits both alike; the first run of each
-    // warms the page cache and is dropped.
-    let _ = (host_startup(&home), bare_startup(&home));
-    let (mut h, mut b) = (Vec::new(), Vec::new());
-    for _ in 0..STARTUP_RUNS {
-        h.push(host_startup(&home));
-        b.push(bare_startup(&home));
-    }
+    // Exec to first script, which exits at once.
+    let (h, b) = alternating_startups(|| host_startup(&home), || bare_startup(&home));
     rows.push(Row::time(
         "exec to first script, then exit",
-        median(&h),
-        median(&b),
+        h,
+        b,
         "<= 1.05x",
     ));
 
@@ -237,44 +230,33 @@ fn packaging(host: &Path, fixtures: &Path, home: &TempDir) {
         let byte = (i % 251) as u8;
         std::fs::write(dir.join(format!("f{i:04}.bin")), vec![byte; per_file]).unwrap();
     }
-    let build = |app: &Path, out: &Path| {
-        let start = Instant::now();
-        let status = Command::new(&millennium)
-            .arg("build")
-            .arg(app)
-            .arg("-o")
-            .arg(out)
-            .arg("--host")
-            .arg(host)
-            .stderr(Stdio::null())
-            .status()
-            .expect("millennium build runs");
-        assert!(
-            status.success(),
-            "millennium build {} failed",
-            app.display()
-        );
-        start.elapsed().as_secs_f64()
-    };
     let builds: Vec<f64> = (0..3)
-        .map(|i| build(&big, &work.0.join(format!("big-out-{i}"))))
+        .map(|i| {
+            let start = Instant::now();
+            package(
+                &millennium,
+                host,
+                &big,
+                &work.0.join(format!("big-out-{i}")),
+                "big",
+            );
+            start.elapsed().as_secs_f64()
+        })
         .collect();
 
     // Packaged start-up against the directory run of the same app.
-    let packaged = work.0.join("startup-out");
-    build(&fixtures.join("startup.toml"), &packaged);
-    let exe = packaged.join("bench-startup");
-    let dir_args = [fixtures.join("startup.toml").into_os_string()];
-    let dir_args: Vec<&std::ffi::OsStr> = dir_args.iter().map(|a| a.as_os_str()).collect();
-    let _ = (
-        run_to_exit(&exe, &[], home),
-        run_to_exit(host, &dir_args, home),
+    let startup = fixtures.join("startup.toml");
+    let exe = package(
+        &millennium,
+        host,
+        &startup,
+        &work.0.join("startup-out"),
+        "bench-startup",
     );
-    let (mut p, mut d) = (Vec::new(), Vec::new());
-    for _ in 0..STARTUP_RUNS {
-        p.push(run_to_exit(&exe, &[], home));
-        d.push(run_to_exit(host, &dir_args, home));
-    }
+    let (pm, dm) = alternating_startups(
+        || run_to_exit(&exe, &[], home),
+        || run_to_exit(host, &[startup.as_os_str()], home),
+    );
 
     println!();
     println!("| packaging | packaged | reference | ratio | goal |");
@@ -283,7 +265,6 @@ fn packaging(host: &Path, fixtures: &Path, home: &TempDir) {
         "| build of 2,000 files / 50 MB (median of 3) | {:.0} ms | - | - | < 1 s |",
         median(&builds) * 1000.0
     );
-    let (pm, dm) = (median(&p), median(&d));
     println!(
         "| start-up, packaged vs run from its directory | {:.1} ms | {:.1} ms | {:.2}x | <= 1.02x |",
         pm * 1000.0,
@@ -424,6 +405,41 @@ fn serve_bytes(len: usize) -> HttpServer {
             .with_header(header("Access-Control-Allow-Origin", "*"));
         respond(request, response);
     })
+}
+
+/// Median seconds of [`STARTUP_RUNS`] runs of `a` and of `b`, alternated so
+/// drift on a shared machine hits both alike; the first run of each warms
+/// the page cache and is dropped.
+fn alternating_startups(a: impl Fn() -> f64, b: impl Fn() -> f64) -> (f64, f64) {
+    let _ = (a(), b());
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    for _ in 0..STARTUP_RUNS {
+        first.push(a());
+        second.push(b());
+    }
+    (median(&first), median(&second))
+}
+
+/// Packages `app` (a directory or a toml) on `runtime` into `out` with
+/// `millennium build`; the executable `out/name`.
+fn package(millennium: &Path, runtime: &Path, app: &Path, out: &Path, name: &str) -> PathBuf {
+    let status = Command::new(millennium)
+        .arg("build")
+        .arg(app)
+        .arg("-o")
+        .arg(out)
+        .arg("--host")
+        .arg(runtime)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("millennium build runs");
+    assert!(
+        status.success(),
+        "millennium build {} failed",
+        app.display()
+    );
+    out.join(name)
 }
 
 /// A page script that times [`NOOP_CALLS`] awaited calls of `call` after 200

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::support::TempDir;
-use crate::{STARTUP_RUNS, Session, median, run_to_exit};
+use crate::{Session, alternating_startups, package, run_to_exit};
 
 /// One way to build the runtime.
 struct Candidate {
@@ -24,6 +24,13 @@ struct Candidate {
     overrides: &'static [(&'static str, &'static str)],
     /// What the figures cannot show.
     note: &'static str,
+}
+
+impl Candidate {
+    /// Whether this is `[profile.runtime]` itself (no overrides).
+    fn is_chosen(&self) -> bool {
+        self.overrides.is_empty()
+    }
 }
 
 /// What `[profile.runtime]` in Cargo.toml must say for the chosen row to be
@@ -89,7 +96,7 @@ pub fn profiles_and_sizes(bare: &Path, host: &Path, fixtures: &Path, home: &Temp
     let mut chosen = None;
     for candidate in CANDIDATES {
         let runtime = build_runtime(&root, candidate);
-        let out = work.0.join(if candidate.slug.is_empty() {
+        let out = work.0.join(if candidate.is_chosen() {
             "chosen"
         } else {
             candidate.slug
@@ -116,12 +123,8 @@ pub fn profiles_and_sizes(bare: &Path, host: &Path, fixtures: &Path, home: &Temp
             "bench-idle",
         );
 
-        let _ = (run_to_exit(&startup, &[], home), bare_startup(home));
-        let (mut p, mut b) = (Vec::new(), Vec::new());
-        for _ in 0..STARTUP_RUNS {
-            p.push(run_to_exit(&startup, &[], home));
-            b.push(bare_startup(home));
-        }
+        let (p, b) =
+            alternating_startups(|| run_to_exit(&startup, &[], home), || bare_startup(home));
         let session = Session::start(&idle, &[], home);
         let noop = session.measure(&crate::noop_script(
             "() => Millennium.ipc.invoke('ipc.ping')",
@@ -132,10 +135,10 @@ pub fn profiles_and_sizes(bare: &Path, host: &Path, fixtures: &Path, home: &Temp
             candidate,
             size(&runtime),
             size(&hello),
-            median(&p) / median(&b),
+            p / b,
             noop / noop_bare,
         ));
-        if candidate.overrides.is_empty() {
+        if candidate.is_chosen() {
             chosen = Some((runtime, hello));
         }
     }
@@ -147,7 +150,7 @@ pub fn profiles_and_sizes(bare: &Path, host: &Path, fixtures: &Path, home: &Temp
     );
     println!("|---|---:|---:|---:|---:|---:|---|");
     for (candidate, runtime, hello, startup, noop) in rows {
-        let chosen = candidate.overrides.is_empty();
+        let chosen = candidate.is_chosen();
         println!(
             "| {} | {} | {} | {} | {startup:.2}x | {noop:.2}x | {} |",
             if chosen {
@@ -234,7 +237,7 @@ fn cargo() -> Command {
 
 /// Builds `millennium-runtime` as `candidate` says; its path.
 fn build_runtime(root: &Path, candidate: &Candidate) -> PathBuf {
-    let target = if candidate.overrides.is_empty() {
+    let target = if candidate.is_chosen() {
         root.join("target")
     } else {
         root.join("target/profiles").join(candidate.slug)
@@ -272,27 +275,6 @@ fn build_bare(root: &Path) -> PathBuf {
 fn run(command: &mut Command, what: &str) {
     let status = command.stdout(Stdio::null()).status().expect("cargo runs");
     assert!(status.success(), "building {what} failed: {status}");
-}
-
-/// Packages `app` on `runtime` into `out`; the executable.
-fn package(millennium: &Path, runtime: &Path, app: &Path, out: &Path, name: &str) -> PathBuf {
-    let status = Command::new(millennium)
-        .arg("build")
-        .arg(app)
-        .arg("-o")
-        .arg(out)
-        .arg("--host")
-        .arg(runtime)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("millennium build runs");
-    assert!(
-        status.success(),
-        "millennium build {} failed",
-        app.display()
-    );
-    out.join(name)
 }
 
 /// A stripped copy of `binary` at `to`.

@@ -63,7 +63,9 @@
 
   // Bulk bytes: a fetch to the custom protocol with a raw body, no base64.
   // `query` (already encoded) carries the arguments of a raw-body command.
-  function fetchIpc(cmd, query, body, contentType) {
+  // The answer, once it is known to be a success; a refusal rejects with
+  // the host's message.
+  function fetchIpcResponse(cmd, query, body, contentType) {
     var url = IPC_PREFIX + encodeURIComponent(String(cmd)) + (query ? "?" + query : "");
     return fetchRaw(url, {
       method: "POST",
@@ -73,6 +75,11 @@
       if (!response.ok) {
         return response.text().then(function (text) { throw new ErrorCtor(text); });
       }
+      return response;
+    });
+  }
+  function fetchIpc(cmd, query, body, contentType) {
+    return fetchIpcResponse(cmd, query, body, contentType).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") === 0) {
         return response.json();

@@ -237,10 +237,31 @@ pub fn bytes_result(result: Result<Vec<u8>, String>) -> Response<Cow<'static, [u
     }
 }
 
+/// Header of a part's answer: bytes in the whole it is a range of.
+pub const PART_TOTAL_HEADER: &str = "millennium-total-bytes";
+/// Header of a part's answer: the version of the whole, which every later
+/// part must ask for.
+pub const PART_VERSION_HEADER: &str = "millennium-version";
+
 /// The HTTP answer to a command's output: JSON, or raw bytes.
 pub fn output_response(result: Result<Output, String>) -> Response<Cow<'static, [u8]>> {
     match result {
         Ok(Output::Bytes(bytes)) => bytes_result(Ok(bytes)),
+        Ok(Output::Part {
+            bytes,
+            total,
+            version,
+        }) => {
+            // A version is digits, dots and colons; anything else is a bug here.
+            let Ok(version) = HeaderValue::from_str(&version) else {
+                return json_result(Err(format!("internal error: a file version `{version}`")));
+            };
+            let mut response = bytes_result(Ok(bytes));
+            let headers = response.headers_mut();
+            headers.insert(PART_TOTAL_HEADER, HeaderValue::from(total));
+            headers.insert(PART_VERSION_HEADER, version);
+            response
+        }
         Ok(Output::Json(value)) => json_result(Ok(value)),
         Err(message) => json_result(Err(message)),
     }

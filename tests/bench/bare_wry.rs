@@ -4,8 +4,11 @@
 //! `bare-wry DIR PAGE` opens one 800x600 window on `bare://localhost/PAGE`,
 //! serving files from DIR through an asynchronous custom protocol (as the
 //! host does). `POST bare://localhost/echo` answers with its own body (the
-//! raw custom-protocol round trip), and `window.ipc.postMessage("exit")`
-//! exits. `MILLENNIUM_AUTOMATION=1` allows WebDriver, as for the host.
+//! raw custom-protocol round trip), `POST bare://localhost/read?PATH`
+//! answers with the bytes of the file at PATH (taken as it is: the bench's
+//! paths need no percent-encoding), as a
+//! Tauri 2 command returning `tauri::ipc::Response` does on Linux, and
+//! `window.ipc.postMessage("exit")` exits. `MILLENNIUM_AUTOMATION=1` allows WebDriver, as for the host.
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -53,6 +56,19 @@ fn main() {
                 if path == "echo" {
                     let body = request.into_body();
                     let response = Response::builder()
+                        .header(header::CONTENT_TYPE, "application/octet-stream")
+                        .body(Cow::Owned(body))
+                        .expect("response");
+                    return responder.respond(response);
+                }
+                if path == "read" {
+                    let file = request.uri().query().unwrap_or_default();
+                    let (status, body) = match std::fs::read(file) {
+                        Ok(bytes) => (200, bytes),
+                        Err(error) => (500, error.to_string().into_bytes()),
+                    };
+                    let response = Response::builder()
+                        .status(status)
                         .header(header::CONTENT_TYPE, "application/octet-stream")
                         .body(Cow::Owned(body))
                         .expect("response");

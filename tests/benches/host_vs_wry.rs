@@ -69,6 +69,24 @@ fn main() {
         b,
         "<= 1.05x",
     ));
+    // The same, with bare wry's web process in WebKit's bubblewrap sandbox
+    // as well, which the host turns on (issue 11): what Millennium itself
+    // adds to a start.
+    match millennium_host::web_sandbox_available() {
+        Ok(()) => {
+            let (h, b) = alternating_startups(
+                || host_startup(&home),
+                || sandboxed_bare(|| bare_startup(&home)),
+            );
+            rows.push(Row::time(
+                "exec to first script, then exit; both in WebKit's sandbox",
+                h,
+                b,
+                "<= 1.02x",
+            ));
+        }
+        Err(why) => println!("(no start-up row with the sandbox: {why})"),
+    }
 
     // Resident memory of the whole process tree (the app and WebKit's web
     // and network processes) two seconds after start, on an idle page.
@@ -146,7 +164,7 @@ fn main() {
     drop(bare_session);
 
     print_table(&rows);
-    api_transfers(&host, &home);
+    api_transfers(&host, &bare, &home);
     packaging(&host, &fixtures, &home);
     profiles::profiles_and_sizes(&bare, &host, &fixtures, &home);
     let flakes = DISPLAY_FLAKES.load(std::sync::atomic::Ordering::Relaxed);
@@ -279,8 +297,10 @@ const HTTP_BYTES: usize = 16 * 1024 * 1024;
 /// The scoped APIs against what the webview does on its own, inside one
 /// host: `fs.readBinaryFile` / `writeBinaryFile` of 64 MiB against fetching
 /// the same bytes as a static asset, and `http.fetch` of 16 MiB from a
-/// loopback server against the page's own `fetch()` of the same URL.
-fn api_transfers(host: &Path, home: &TempDir) {
+/// loopback server against the page's own `fetch()` of the same URL. And
+/// `readBinaryFile` against bare wry answering a command with the file's
+/// bytes, the way Tauri 2 returns bytes from a command.
+fn api_transfers(host: &Path, bare: &Path, home: &TempDir) {
     // The app's own directory is never in an fs scope: the files the fs API
     // reads and writes sit beside it, the asset copy inside it.
     let root = TempDir::new("bench-apis");
@@ -327,7 +347,7 @@ csp = "default-src 'self'; connect-src 'self' http://127.0.0.1:{port}"
         ),
     );
     let session = Session::start(host, &[app.0.to_string_lossy().as_ref()], home);
-    let measure = |call: &str, check: usize| {
+    let measure_in = |session: &Session, call: &str, check: usize| {
         let mut runs = Vec::new();
         for _ in 0..BULK_RUNS {
             runs.push(session.measure(&format!(
@@ -343,6 +363,7 @@ csp = "default-src 'self'; connect-src 'self' http://127.0.0.1:{port}"
         }
         median(&runs)
     };
+    let measure = |call: &str, check: usize| measure_in(&session, call, check);
     let big_js = json!(big);
     let out_js = json!(written.join("out.bin"));
     let url = json!(format!("http://127.0.0.1:{port}/big"));
@@ -366,8 +387,24 @@ csp = "default-src 'self'; connect-src 'self' http://127.0.0.1:{port}"
         HTTP_BYTES,
     );
     drop(session);
+    // What Tauri 2 does for a command that returns a file's bytes
+    // (`tauri::ipc::Response` through wry's custom protocol), in bare wry.
+    let bare_session = Session::start(
+        bare,
+        &[app.0.join("dist").to_string_lossy().as_ref(), "index.html"],
+        home,
+    );
+    let command = measure_in(
+        &bare_session,
+        &format!(
+            "fetch({}, {{ method: 'POST' }}).then((r) => r.arrayBuffer())",
+            json!(format!("bare://localhost/read?{}", big.display()))
+        ),
+        BULK_BYTES,
+    );
+    drop(bare_session);
     println!();
-    println!("| transfer (in one host) | API | reference | ratio | goal |");
+    println!("| transfer | API | reference | ratio | goal |");
     println!("|---|---:|---:|---:|---|");
     for (what, api, reference, goal) in [
         (
@@ -375,6 +412,12 @@ csp = "default-src 'self'; connect-src 'self' http://127.0.0.1:{port}"
             read,
             asset,
             "<= 1.2x",
+        ),
+        (
+            "fs.readBinaryFile 64 MiB vs a command returning the file (bare wry, as Tauri 2)",
+            read,
+            command,
+            "<= 1.0x",
         ),
         (
             "fs.writeBinaryFile 64 MiB vs static asset read",
@@ -464,6 +507,11 @@ fn isolated(binary: &Path, args: &[&std::ffi::OsStr], home: &TempDir) -> Command
     let mut command = Command::new(binary);
     command
         .args(args)
+        .envs(
+            SANDBOXED_BARE
+                .with(|on| on.get())
+                .then_some(("WEBKIT_FORCE_SANDBOX", "1")),
+        )
         .env("XDG_DATA_HOME", home.0.join("data"))
         .env("XDG_CACHE_HOME", home.0.join("cache"))
         .env("XDG_CONFIG_HOME", home.0.join("config"))
@@ -492,6 +540,21 @@ fn last_stderr(home: &TempDir) -> String {
         .filter(|l| !l.contains("dbus-daemon"))
         .collect();
     lines[lines.len().saturating_sub(15)..].join("\n")
+}
+
+thread_local! {
+    /// Whether [`isolated`] starts bare wry's web processes in WebKit's
+    /// sandbox ([`sandboxed_bare`]).
+    static SANDBOXED_BARE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with [`isolated`] asking WebKit for its web-process sandbox
+/// (`WEBKIT_FORCE_SANDBOX=1`), as the host does when bubblewrap works.
+fn sandboxed_bare<T>(f: impl FnOnce() -> T) -> T {
+    SANDBOXED_BARE.with(|on| on.set(true));
+    let result = f();
+    SANDBOXED_BARE.with(|on| on.set(false));
+    result
 }
 
 /// Seconds from exec to exit. A run in which GTK could not open the

@@ -24,6 +24,16 @@ pub enum Output {
     Json(Value),
     /// Raw bytes, which only the fetch channel carries.
     Bytes(Vec<u8>),
+    /// One range of a larger whole, raw (fetch channel only): the answer
+    /// also names the whole's size and version, in headers.
+    Part {
+        /// The range's bytes.
+        bytes: Vec<u8>,
+        /// Bytes in the whole.
+        total: u64,
+        /// Which version of the whole they are from.
+        version: String,
+    },
 }
 
 impl From<Value> for Output {

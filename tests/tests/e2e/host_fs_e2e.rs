@@ -2,7 +2,8 @@
 //! WebDriver: a text and a 1 MiB binary round trip in `$APPDATA` (which is
 //! `$XDG_DATA_HOME/<identifier>`, and each driver has its own
 //! `XDG_DATA_HOME`), readDir, a path outside the scope, a command whose
-//! key is off, and a write to a full disk (a small tmpfs).
+//! key is off, a large file read in parts, and a write to a full disk (a
+//! small tmpfs).
 //!
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
@@ -174,6 +175,70 @@ fn host_fs_e2e_round_trip_scope_and_denial() {
     assert_eq!(
         binary_denied,
         Err("allowlist.fs.read-file is not enabled in millennium.toml".to_owned())
+    );
+}
+
+/// `readBinaryFile` of a file larger than one part (4 MiB) asks for several
+/// ranges at once and joins them: every byte arrives, in order, and a file
+/// that keeps changing while it is read fails the read instead of joining
+/// pieces of two versions.
+#[test]
+fn host_fs_e2e_a_large_file_arrives_whole_or_not_at_all() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = fs_app(true);
+    let driven = Driven::launch(&app.0);
+    let app_data = driven
+        .run("return await Millennium.path.appDataDir();")
+        .expect("appDataDir");
+    let notes = PathBuf::from(app_data.as_str().expect("a string")).join("notes");
+    std::fs::create_dir_all(&notes).expect("notes");
+    // Not a multiple of the part size, so the last part is short.
+    let len = 9 * 1024 * 1024 + 12_345;
+    let bytes: Vec<u8> = (0..len).map(|i| (i * 131 / 7 % 256) as u8).collect();
+    std::fs::write(notes.join("big.bin"), &bytes).expect("big.bin");
+    let whole = driven.run(&format!(
+        r#"const b = await Millennium.fs.readBinaryFile('notes/big.bin',
+             {{ dir: Millennium.fs.BaseDirectory.AppData }});
+           let wrong = -1;
+           for (let i = 0; i < b.length; i++) {{
+             if (b[i] !== Math.floor(i * 131 / 7) % 256) {{ wrong = i; break; }}
+           }}
+           return {{ length: b.length, wrong, expected: {len} }};"#
+    ));
+    assert_eq!(
+        whole,
+        Ok(json!({"length": len, "wrong": -1, "expected": len}))
+    );
+
+    // 128 MiB that a thread rewrites in place every 20 ms until the read ends.
+    let moving = notes.join("moving.bin");
+    let file = std::fs::File::create(&moving).expect("moving.bin");
+    file.set_len(128 * 1024 * 1024).expect("set_len");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            use std::os::unix::fs::FileExt;
+            let mut n = 0u8;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n = n.wrapping_add(1);
+                file.write_all_at(&[n], 64 * 1024 * 1024).expect("rewrite");
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    let read = driven.run(
+        "const b = await Millennium.fs.readBinaryFile('notes/moving.bin',
+           { dir: Millennium.fs.BaseDirectory.AppData });
+         return b.length;",
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().expect("writer");
+    let error = read.expect_err("a read of a file that changes throughout must fail");
+    assert!(
+        error.ends_with("moving.bin`: the file changed while it was being read; read it again"),
+        "{error}"
     );
 }
 

@@ -61,7 +61,12 @@
       readonly Dir: BaseDirectories;
       /** Needs `allowlist.fs.read-file`. Rejects on invalid UTF-8. */
       readTextFile(path: string, options?: FsOptions): Promise<string>;
-      /** Needs `allowlist.fs.read-file`. */
+      /**
+       * Needs `allowlist.fs.read-file`. A file over 4 MiB is read in parts,
+       * several at a time; a file that changes while it is read rejects
+       * ("the file changed while it was being read") instead of mixing two
+       * versions. At most 512 MiB.
+       */
       readBinaryFile(path: string, options?: FsOptions): Promise<Uint8Array>;
       /** Needs `allowlist.fs.write-file`. The parent directory must exist. */
       writeTextFile(path: string, contents: string, options?: FsOptions): Promise<void>;

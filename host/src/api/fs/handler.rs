@@ -25,7 +25,7 @@ use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 use serde_json::{Value, json};
 
 use super::scope::{FsScope, PathError, io_message, shorten};
-use super::{FsCommand, FsPath};
+use super::{FilePart, FsCommand, FsPath};
 use crate::api::path::PathContext;
 use crate::atomic_file::Staged;
 use crate::beneath;
@@ -123,6 +123,10 @@ impl FsApi {
                     })?;
                     Ok(Output::Json(Value::String(text)))
                 }
+            }
+            FsCommand::ReadPart { path, part } => {
+                let path = self.check(path, window)?;
+                read_part(&path, part)
             }
             FsCommand::WriteFile { path, contents } => {
                 let path = self.check(path, window)?;
@@ -449,6 +453,84 @@ fn read_file(path: &Path) -> Result<Vec<u8>, FsError> {
         )));
     }
     Ok(bytes)
+}
+
+/// Which version of a file `meta` describes: the same inode, size,
+/// modification and change times. Any write, truncation, rename over it or
+/// `touch` changes it.
+fn version_of(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::MetadataExt;
+    format!(
+        "{}:{}:{}:{}.{}:{}.{}",
+        meta.dev(),
+        meta.ino(),
+        meta.size(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec()
+    )
+}
+
+fn changed(path: &Path) -> FsError {
+    FsError::Other(format!(
+        "read `{}`: the file changed while it was being read; read it again",
+        path.display()
+    ))
+}
+
+/// One range of `path` for `readBinaryFile` in parts. The file must be the
+/// version the first part named, before the read and after it, so the
+/// parts join into one version of the file or the read fails. A file that
+/// says it is empty (`/proc` files do) is read whole by its first part.
+fn read_part(path: &Path, part: &FilePart) -> Result<Output, FsError> {
+    use std::os::unix::fs::FileExt;
+    let file = open_regular("read", path)?;
+    let meta = file.metadata().map_err(io_error("read", path))?;
+    let version = version_of(&meta);
+    if part.version.as_ref().is_some_and(|v| *v != version) {
+        return Err(changed(path));
+    }
+    let size = meta.len();
+    if size > MAX_BINARY_BYTES as u64 {
+        return Err(FsError::Other(format!(
+            "read `{}`: larger than {MAX_BINARY_BYTES} bytes",
+            path.display()
+        )));
+    }
+    if size == 0 && part.version.is_none() && part.offset == 0 {
+        let bytes = read_file(path)?;
+        let total = bytes.len() as u64;
+        return Ok(Output::Part {
+            bytes,
+            total,
+            version,
+        });
+    }
+    if part.offset > size {
+        return Err(FsError::Other(format!(
+            "read `{}`: offset {} is past the end of the file ({size} bytes)",
+            path.display(),
+            part.offset
+        )));
+    }
+    // Both fit in usize: the size is at most MAX_BINARY_BYTES.
+    let length = part.length.min(size - part.offset) as usize;
+    let mut bytes = vec![0; length];
+    file.read_exact_at(&mut bytes, part.offset)
+        .map_err(|error| match error.kind() {
+            io::ErrorKind::UnexpectedEof => changed(path),
+            _ => io_error("read", path)(error),
+        })?;
+    let after = file.metadata().map_err(io_error("read", path))?;
+    if version_of(&after) != version {
+        return Err(changed(path));
+    }
+    Ok(Output::Part {
+        bytes,
+        total: size,
+        version,
+    })
 }
 
 /// Writes `target` atomically ([`Staged`]), in its directory opened without

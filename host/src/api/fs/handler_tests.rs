@@ -522,3 +522,69 @@ fn files_remove_rename_copy_exists() {
     });
     assert!(read.unwrap_err().to_string().contains("o.txt"));
 }
+
+fn part_of(api: &FsApi, path: &FsPath, offset: u64, length: u64, version: Option<&str>) -> Result<(Vec<u8>, u64, String), FsError> {
+    let part = FilePart {
+        offset,
+        length,
+        version: version.map(str::to_owned),
+    };
+    match api.handle_in_test(&FsCommand::ReadPart { path: path.clone(), part })? {
+        Output::Part { bytes, total, version } => Ok((bytes, total, version)),
+        other => panic!("a part read answered {other:?}"),
+    }
+}
+
+#[test]
+fn reading_in_parts_joins_one_version_of_the_file() {
+    let dir = TestDir::new("fs-parts");
+    let api = api(&dir);
+    let path = at(&dir, "notes/big.bin");
+    fs::write(dir.0.join("data/dev.t.fs/notes/big.bin"), b"0123456789").unwrap();
+    let (first, total, version) = part_of(&api, &path, 0, 4, None).unwrap();
+    assert_eq!((first.as_slice(), total), (&b"0123"[..], 10));
+    let (second, _, again) = part_of(&api, &path, 4, 4, Some(&version)).unwrap();
+    assert_eq!((second.as_slice(), &again), (&b"4567"[..], &version));
+    let (last, _, _) = part_of(&api, &path, 8, 4, Some(&version)).unwrap();
+    assert_eq!(last, b"89");
+    let (end, _, _) = part_of(&api, &path, 10, 4, Some(&version)).unwrap();
+    assert!(end.is_empty());
+    let past = part_of(&api, &path, 11, 4, Some(&version)).unwrap_err().to_string();
+    assert!(past.ends_with("offset 11 is past the end of the file (10 bytes)"), "{past}");
+    // Parts obey the scope like every read.
+    let key = at(&dir, "notes/secret.key");
+    fs::write(dir.0.join("data/dev.t.fs/notes/secret.key"), b"k").unwrap();
+    assert!(matches!(part_of(&api, &key, 0, 4, None), Err(FsError::Path(_))));
+    // An empty file (or one that says so, like /proc's) is read whole.
+    fs::write(dir.0.join("data/dev.t.fs/notes/empty"), b"").unwrap();
+    let (bytes, total, _) = part_of(&api, &at(&dir, "notes/empty"), 0, 4, None).unwrap();
+    assert_eq!((bytes.len(), total), (0, 0));
+}
+
+/// A read in parts must not join the halves of two different files: a
+/// file written, or replaced by another of the same size, between two parts
+/// fails the read.
+#[test]
+fn a_part_of_a_file_that_changed_since_the_first_part_is_refused() {
+    let dir = TestDir::new("fs-parts-changed");
+    let api = api(&dir);
+    let path = at(&dir, "notes/big.bin");
+    let real = dir.0.join("data/dev.t.fs/notes/big.bin");
+    fs::write(&real, b"0123456789").unwrap();
+    let (_, _, version) = part_of(&api, &path, 0, 4, None).unwrap();
+    // Replaced by a file of the same size and bytes: another inode.
+    let other = dir.0.join("data/dev.t.fs/notes/other.bin");
+    fs::write(&other, b"0123456789").unwrap();
+    fs::rename(&other, &real).unwrap();
+    let error = part_of(&api, &path, 4, 4, Some(&version)).unwrap_err().to_string();
+    assert!(error.ends_with("the file changed while it was being read; read it again"), "{error}");
+    // Written in place, same size.
+    let (_, _, version) = part_of(&api, &path, 0, 4, None).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::OpenOptions::new().write(true).open(&real).unwrap().write_all(b"X").unwrap();
+    let error = part_of(&api, &path, 4, 4, Some(&version)).unwrap_err().to_string();
+    assert!(error.ends_with("read it again"), "{error}");
+    // A version this host never gave out is refused the same way.
+    let error = part_of(&api, &path, 0, 4, Some("1:2:3")).unwrap_err().to_string();
+    assert!(error.ends_with("read it again"), "{error}");
+}

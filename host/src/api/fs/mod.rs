@@ -31,6 +31,25 @@ pub struct FsPath {
     pub dir: Option<millennium_config::BaseDirectory>,
 }
 
+/// One byte range of a file that `readBinaryFile` reads in parts, and the
+/// version of the file every part must come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    /// Where the range starts.
+    pub offset: u64,
+    /// Most bytes wanted (fewer at the end of the file).
+    pub length: u64,
+    /// What the first part's answer named the file's version; `None` on
+    /// the first part.
+    pub version: Option<String>,
+}
+
+/// Largest part one `readBinaryFile` request may ask for.
+pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Longest version string a part may carry (one is about 60 bytes).
+const MAX_VERSION_LEN: usize = 128;
+
 /// `Millennium.fs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FsCommand {
@@ -40,6 +59,17 @@ pub enum FsCommand {
         path: FsPath,
         /// Raw bytes back through the fetch channel.
         binary: bool,
+    },
+    /// `readBinaryFile` of a large file, one range per request: WebKit
+    /// takes a custom-scheme answer 8 KiB at a time and its web process
+    /// gathers the pieces in time quadratic in their number, so several
+    /// smaller answers in flight are faster than one (ARCHITECTURE.md,
+    /// "Bulk bytes").
+    ReadPart {
+        /// The file.
+        path: FsPath,
+        /// Which bytes, of which version.
+        part: FilePart,
     },
     /// `writeTextFile` and `writeBinaryFile` (atomic).
     WriteFile {
@@ -165,7 +195,7 @@ impl Api for FsCommand {
 
     fn required_keys(&self) -> &'static [AllowlistKey] {
         match self {
-            FsCommand::ReadFile { .. } => &[FsAllowlist::read_file],
+            FsCommand::ReadFile { .. } | FsCommand::ReadPart { .. } => &[FsAllowlist::read_file],
             FsCommand::WriteFile { .. } => &[FsAllowlist::write_file],
             FsCommand::ReadDir { .. } => &[FsAllowlist::read_dir],
             FsCommand::CreateDir { .. } => &[FsAllowlist::create_dir],
@@ -182,7 +212,11 @@ impl Api for FsCommand {
     }
 
     fn fetch_only(&self) -> Option<&'static str> {
-        matches!(self, FsCommand::ReadFile { binary: true, .. }).then_some(
+        matches!(
+            self,
+            FsCommand::ReadFile { binary: true, .. } | FsCommand::ReadPart { .. }
+        )
+        .then_some(
             "readBinaryFile answers through the fetch channel only (use Millennium.fs.readBinaryFile)",
         )
     }
@@ -264,6 +298,19 @@ fn decode_fs(cmd: &str, function: &str, args: Value) -> Result<FsCommand, Decode
     }
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
+    struct Binary {
+        path: String,
+        #[serde(default)]
+        dir: Option<u64>,
+        #[serde(default)]
+        offset: Option<u64>,
+        #[serde(default)]
+        length: Option<u64>,
+        #[serde(default)]
+        version: Option<String>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct Deep {
         path: String,
         #[serde(default)]
@@ -306,10 +353,25 @@ fn decode_fs(cmd: &str, function: &str, args: Value) -> Result<FsCommand, Decode
             path: one(args)?,
             binary: false,
         },
-        "readBinaryFile" => FsCommand::ReadFile {
-            path: one(args)?,
-            binary: true,
-        },
+        "readBinaryFile" => {
+            let a = parse::<Binary>(cmd, args)?;
+            let path = fs_path(cmd, a.path, dir(a.dir)?)?;
+            match (a.offset, a.length, a.version) {
+                (None, None, None) => FsCommand::ReadFile { path, binary: true },
+                (offset, Some(length), version) => {
+                    if length == 0 || length > MAX_PART_BYTES {
+                        return Err(bad(cmd, "`length` must be from 1 to 67108864 bytes"));
+                    }
+                    if version.as_ref().is_some_and(|v| v.len() > MAX_VERSION_LEN) {
+                        return Err(bad(cmd, "`version` is not one this host gave out"));
+                    }
+                    let offset = offset.unwrap_or(0);
+                    let part = FilePart { offset, length, version };
+                    FsCommand::ReadPart { path, part }
+                }
+                (_, None, _) => return Err(bad(cmd, "`offset` and `version` need `length`")),
+            }
+        }
         "writeTextFile" => {
             let a = parse::<Text>(cmd, args)?;
             FsCommand::WriteFile {
@@ -386,6 +448,19 @@ mod tests {
                 FsCommand::ReadFile {
                     path: abs("/x"),
                     binary: true,
+                },
+                "read-file",
+            ),
+            (
+                "fs.readBinaryFile",
+                r#"{"path":"/x","offset":8,"length":4,"version":"1:2"}"#,
+                FsCommand::ReadPart {
+                    path: abs("/x"),
+                    part: FilePart {
+                        offset: 8,
+                        length: 4,
+                        version: Some("1:2".to_owned()),
+                    },
                 },
                 "read-file",
             ),
@@ -469,6 +544,7 @@ mod tests {
     #[test]
     fn fs_bad_arguments_are_specific() {
         let long = format!(r#"{{"path":"{}"}}"#, "a".repeat(MAX_FS_PATH + 1));
+        let long_version = format!(r#"{{"path":"a","length":4,"version":"{}"}}"#, "9".repeat(129));
         let cases: Vec<(&str, &str, &str)> = vec![
             ("fs.readTextFile", "{}", "missing field `path`"),
             ("fs.readTextFile", r#"{"path":3}"#, "invalid type"),
@@ -518,6 +594,31 @@ mod tests {
             ),
             ("fs.copyFile", r#"{"source":"","destination":"b"}"#, "empty"),
             ("fs.readFile", r#"{"path":"a"}"#, "unknown command"),
+            (
+                "fs.readBinaryFile",
+                r#"{"path":"a","length":0}"#,
+                "`length` must be from 1 to 67108864 bytes",
+            ),
+            (
+                "fs.readBinaryFile",
+                r#"{"path":"a","length":67108865}"#,
+                "`length` must be from 1",
+            ),
+            (
+                "fs.readBinaryFile",
+                r#"{"path":"a","offset":4}"#,
+                "`offset` and `version` need `length`",
+            ),
+            (
+                "fs.readBinaryFile",
+                r#"{"path":"a","length":4,"offset":-1}"#,
+                "invalid value",
+            ),
+            (
+                "fs.readBinaryFile",
+                &long_version,
+                "not one this host gave out",
+            ),
         ];
         for (cmd, args, needle) in cases {
             let error = fs(cmd, args).expect_err(cmd);

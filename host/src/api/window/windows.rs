@@ -435,7 +435,7 @@ impl Windows {
                     }
                     // The fetch-only commands are refused before they run on
                     // this channel; this is the backstop.
-                    Ok(Output::Bytes(_)) => json!({"kind": "reply", "id": id, "ok": false,
+                    Ok(Output::Bytes(_) | Output::Part { .. }) => json!({"kind": "reply", "id": id, "ok": false,
                         "error": "this answer is raw bytes, which only the fetch channel carries"}),
                     Err(error) => json!({"kind": "reply", "id": id, "ok": false, "error": error}),
                 };

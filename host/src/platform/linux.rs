@@ -28,10 +28,45 @@ pub unsafe fn sandbox_web_processes() -> Result<(), String> {
     if std::env::var_os("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS").is_some() {
         return Err("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS is set".to_owned());
     }
+    if let Some(cache) = cache_dir_under_var_tmp() {
+        return Err(format!(
+            "the cache directory `{}` is under /var/tmp, where WebKit cannot start its sandbox \
+             (it makes /var/tmp a link to /tmp inside); set XDG_CACHE_HOME elsewhere to have it",
+            cache.display()
+        ));
+    }
     web_sandbox_available()?;
     // SAFETY: the caller guarantees no other thread exists yet.
     unsafe { std::env::set_var("WEBKIT_FORCE_SANDBOX", "1") };
     Ok(())
+}
+
+/// The user's cache directory, as GLib finds it (`XDG_CACHE_HOME` when it
+/// is absolute, else `$HOME/.cache`), when it lies under `/var/tmp` once
+/// the symlinks of the part that exists are resolved. WebKit binds a
+/// directory in it into the sandbox of its D-Bus proxy, whose root makes
+/// `/var/tmp` a link to `/tmp`; bubblewrap then fails and WebKit aborts the
+/// app ("Failed to fully launch dbus-proxy").
+fn cache_dir_under_var_tmp() -> Option<std::path::PathBuf> {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| Some(std::path::PathBuf::from(std::env::var_os("HOME")?).join(".cache")))?;
+    under_var_tmp(&cache).then_some(cache)
+}
+
+/// Whether `path` is `/var/tmp` or below it, with the symlinks of its
+/// longest existing ancestor resolved (the rest need not exist yet).
+fn under_var_tmp(path: &std::path::Path) -> bool {
+    let resolved = path
+        .ancestors()
+        .find_map(|ancestor| {
+            let real = std::fs::canonicalize(ancestor).ok()?;
+            Some(real.join(path.strip_prefix(ancestor).ok()?))
+        })
+        .unwrap_or_else(|| path.to_owned());
+    // Where /var/tmp is itself a link, nothing resolves to below it.
+    resolved.starts_with("/var/tmp")
 }
 
 /// Whether bubblewrap can create a sandbox like WebKit's on this system
@@ -130,5 +165,25 @@ pub fn ignore_file_size_signal() {
     // code; it is async-signal-safe and affects only this process.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cache_directory_under_var_tmp_is_found_through_links() {
+        assert!(under_var_tmp(std::path::Path::new("/var/tmp")));
+        assert!(under_var_tmp(std::path::Path::new("/var/tmp/not/made/yet")));
+        assert!(!under_var_tmp(std::path::Path::new("/var/tmpfoo/x")));
+        assert!(!under_var_tmp(std::path::Path::new("/tmp/x/.cache")));
+        let dir = std::env::temp_dir().join(format!("millennium-vartmp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let link = dir.join("cache");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink("/var/tmp", &link).unwrap();
+        assert!(under_var_tmp(&link.join("millennium")));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -346,3 +346,50 @@ fn host_e2e_web_processes_run_in_the_bubblewrap_sandbox() {
         .count();
     assert!(sandboxed > 0, "no WebKitWebProcess runs inside bwrap");
 }
+
+/// Regression: with the cache directory under /var/tmp, WebKit's sandbox
+/// could not start its D-Bus proxy ("bwrap: Can't make symlink at
+/// /var/tmp") and WebKit aborted the app before its first page. The host
+/// now runs such pages without the sandbox, and says why.
+#[test]
+fn host_e2e_starts_when_the_cache_directory_is_under_var_tmp() {
+    require_gui!();
+    let _gui = gui_lock();
+    let home = TempDir::new("host-var-tmp-home");
+    let cache = std::path::PathBuf::from(format!(
+        "/var/tmp/millennium-e2e-cache-{}",
+        std::process::id()
+    ));
+    let startup = millennium_e2e::repo_root().join("tests/fixtures/bench/startup.toml");
+    let log = home.0.join("stderr.log");
+    let mut child = std::process::Command::new(crate::support::host_binary())
+        .arg(&startup)
+        .env("HOME", &home.0)
+        .env("XDG_DATA_HOME", home.0.join("data"))
+        .env("XDG_CONFIG_HOME", home.0.join("config"))
+        .env("XDG_CACHE_HOME", &cache)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("stderr log"))
+        .spawn()
+        .expect("run millennium-host");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the app did not exit within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = std::fs::remove_dir_all(&cache);
+    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(
+        stderr.contains("is under /var/tmp, where WebKit cannot start its sandbox"),
+        "{stderr}"
+    );
+}

@@ -8,7 +8,9 @@ use std::path::Path;
 use crate::base_dir::BaseDirectory;
 use crate::csp;
 use crate::diagnostic::{Diagnostic, Stage};
-use crate::model::{Config, Csp, ENDPOINT_VARIABLES, FsScope, ShellArg, ShellArgs, ShellOpen};
+use crate::model::{
+    Config, Csp, ENDPOINT_VARIABLES, FsScope, ShellArg, ShellArgs, ShellOpen, SidecarArg,
+};
 use crate::source::{SourceMap, escape};
 
 /// Runs every rule. `base_dir` is the directory of the `millennium.toml`.
@@ -30,6 +32,7 @@ pub fn check(
     checker.security(config);
     checker.updater(config);
     checker.bundle(config, base_dir);
+    checker.sidecars(config, base_dir);
     checker.out
 }
 
@@ -645,6 +648,140 @@ impl Checker<'_> {
         }
         if let Some(homepage) = &bundle.homepage {
             self.remote_url(homepage, "/bundle/homepage", "homepage");
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// `[[sidecars]]` and the grants that name them: unique names, packed
+    /// files that exist inside the app and can run, no loader variables,
+    /// grants of declared sidecars to declared windows.
+    fn sidecars(&mut self, config: &Config, base_dir: &Path) {
+        let mut names: HashSet<&str> = HashSet::new();
+        for (index, sidecar) in config.sidecars.iter().enumerate() {
+            let at = |key: &str| format!("/sidecars/{index}/{key}");
+            if !names.insert(&sidecar.name) {
+                self.report(
+                    &at("name"),
+                    format!("sidecar name `{}` is used twice", sidecar.name),
+                    "duplicate name",
+                    Some("every sidecar needs its own name".to_owned()),
+                );
+            }
+            if sidecar.command_is_file() {
+                self.sidecar_file(base_dir, &sidecar.command, &at("command"), true);
+            }
+            for (arg_index, arg) in sidecar.args.iter().enumerate() {
+                if let SidecarArg::File(file) = arg {
+                    let pointer = format!("/sidecars/{index}/args/{arg_index}/file");
+                    self.sidecar_file(base_dir, &file.file, &pointer, false);
+                }
+            }
+            for (env_index, name) in sidecar.env.iter().enumerate() {
+                if name.0.starts_with("LD_") {
+                    self.report(
+                        &format!("/sidecars/{index}/env/{env_index}"),
+                        format!(
+                            "`{}` may not reach a sidecar: the dynamic loader's variables load code into it",
+                            name.0
+                        ),
+                        "loads code",
+                        None,
+                    );
+                }
+            }
+        }
+        let labels: HashSet<&str> = config.windows.iter().map(|w| w.label.as_str()).collect();
+        for (index, grant) in config.allowlist.sidecar.scope.iter().enumerate() {
+            let at = |key: &str| format!("/allowlist/sidecar/scope/{index}/{key}");
+            if !names.contains(grant.name.as_str()) {
+                self.report(
+                    &at("name"),
+                    format!("no `[[sidecars]]` entry is named `{}`", grant.name),
+                    "unknown sidecar",
+                    Some(format!("declared sidecars: {}", sorted(&names))),
+                );
+            }
+            for (method_index, method) in grant.methods.iter().enumerate() {
+                if method.0.starts_with("rpc.") || method.0.starts_with("$/") {
+                    self.report(
+                        &format!("/allowlist/sidecar/scope/{index}/methods/{method_index}"),
+                        format!(
+                            "`{}` is a name the protocol reserves (`rpc.*` and `$/*`), not a method pages may call",
+                            method.0
+                        ),
+                        "reserved",
+                        None,
+                    );
+                }
+            }
+            for (window_index, label) in grant.windows.iter().flatten().enumerate() {
+                if !labels.contains(label.as_str()) {
+                    self.report(
+                        &format!("/allowlist/sidecar/scope/{index}/windows/{window_index}"),
+                        format!("no window is labelled `{label}`"),
+                        "unknown window",
+                        Some(format!("window labels: {}", sorted(&labels))),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A file a sidecar needs from the app's directory: inside it, a
+    /// regular file, and (for the `command`) executable.
+    fn sidecar_file(&mut self, base_dir: &Path, file: &str, pointer: &str, executable: bool) {
+        if Path::new(file).is_absolute() || leaves_app_dir(base_dir, file) {
+            self.report(
+                pointer,
+                format!("`{file}` is outside the app's directory"),
+                "outside the app",
+                Some(format!(
+                    "put the sidecar's files inside {} (they are packed into the app)",
+                    display_dir(base_dir)
+                )),
+            );
+            return;
+        }
+        let path = base_dir.join(file);
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => meta,
+            Ok(_) => {
+                return self.report(
+                    pointer,
+                    format!("`{file}` is not a regular file"),
+                    "not a file",
+                    None,
+                );
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return self.report(
+                    pointer,
+                    format!("`{file}` does not exist"),
+                    "missing file",
+                    Some(format!("paths are relative to {}", display_dir(base_dir))),
+                );
+            }
+            Err(error) => {
+                return self.report(
+                    pointer,
+                    format!("`{file}` cannot be read: {}", error.kind()),
+                    "unreadable",
+                    None,
+                );
+            }
+        };
+        use std::os::unix::fs::PermissionsExt;
+        if executable && meta.permissions().mode() & 0o111 == 0 {
+            self.report(
+                pointer,
+                format!("`{file}` is not executable"),
+                "not executable",
+                Some(format!(
+                    "run `chmod +x {file}`, or run it with its interpreter: `command = \"python3\"`, \
+                     `args = [{{ file = \"{file}\" }}]`"
+                )),
+            );
         }
     }
 }

@@ -156,6 +156,8 @@ allowlist! {
     app: AppAllowlist,
     /// Checking for and installing updates from the webview (`Millennium.updater`).
     updater: UpdaterAllowlist,
+    /// Calling the app's `[[sidecars]]`, limited to `scope` (`Millennium.sidecar`).
+    sidecar: SidecarAllowlist,
 }
 
 allowlist_category! {
@@ -561,3 +563,64 @@ pub struct ShellArgValidator {
     /// Regular expression the whole argument must match, e.g. `"^[\\w.-]+$"`.
     pub validator: String,
 }
+
+allowlist_category! {
+    /// `Millennium.sidecar(name)`: requests and notifications to the
+    /// sidecars and methods named in `scope`, from the windows named there,
+    /// and the sidecar's events to those windows.
+    SidecarAllowlist("sidecar") {
+        /// `call(method, params)`: a request that is answered.
+        call = "call",
+        /// `notify(method, params)`: a notification, never answered.
+        notify = "notify",
+    }
+    extra {
+        /// Which sidecars pages may reach, which of their methods, and from
+        /// which windows. A sidecar no entry names is unreachable.
+        scope: Vec<SidecarGrant>,
+    }
+}
+
+/// `{ name = "search", methods = ["search", "index"], windows = ["main"] }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SidecarGrant {
+    /// The `name` of a `[[sidecars]]` entry.
+    pub name: String,
+    /// The methods pages may call or notify: exact names, or `"*"` for
+    /// every method.
+    #[cfg_attr(feature = "validate", schemars(length(min = 1)))]
+    pub methods: Vec<SidecarMethod>,
+    /// The labels of the windows whose pages may; every window of the app
+    /// when absent.
+    #[serde(default)]
+    pub windows: Option<Vec<String>>,
+}
+
+impl SidecarGrant {
+    /// Whether `method` is granted.
+    pub fn allows_method(&self, method: &str) -> bool {
+        self.methods.iter().any(|m| m.0 == "*" || m.0 == method)
+    }
+
+    /// Whether pages of window `label` may reach the sidecar.
+    pub fn allows_window(&self, label: &str) -> bool {
+        self.windows
+            .as_ref()
+            .is_none_or(|windows| windows.iter().any(|w| w == label))
+    }
+}
+
+/// A JSON-RPC method name a page may use, or `"*"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(transparent)]
+pub struct SidecarMethod(
+    #[cfg_attr(feature = "validate", schemars(
+        length(min = 1, max = 128),
+        regex(pattern = r"^(\*|[A-Za-z0-9_.:/-]+)$"),
+        extend("patternErrorMessage" = "a method is letters, digits, `_`, `.`, `:`, `/` or `-` (or `*` for all); names starting with `rpc.` or `$/` are the protocol's")
+    ))]
+    pub String,
+);

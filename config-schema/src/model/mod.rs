@@ -5,6 +5,7 @@ mod allowlist;
 mod app;
 mod bundle;
 mod security;
+mod sidecar;
 mod updater;
 mod window;
 
@@ -12,6 +13,7 @@ pub use allowlist::*;
 pub use app::AppConfig;
 pub use bundle::{BundleConfig, DebConfig, DebPriority, DesktopCategory};
 pub use security::{Csp, CspSources, DEFAULT_CSP, EventName, RemoteDomainAccess, SecurityConfig};
+pub use sidecar::{SidecarArg, SidecarConfig, SidecarFile, SidecarStart};
 pub use updater::{ENDPOINT_VARIABLES, UpdaterConfig};
 pub use window::{Theme, WindowConfig};
 
@@ -53,4 +55,11 @@ pub struct Config {
     /// Desktop entry and package metadata.
     #[serde(default)]
     pub bundle: BundleConfig,
+
+    /// Programs the app ships or names (a database, a parser, a model in
+    /// Python, Node or Go), started and supervised by the host and spoken
+    /// to with JSON-RPC 2.0 over their standard input and output. Pages
+    /// reach them through `[allowlist.sidecar]` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sidecars: Vec<SidecarConfig>,
 }

@@ -74,10 +74,23 @@ pub enum UserEvent {
         /// Payload.
         payload: Value,
     },
+    /// An event from the host for the app pages of the windows listed, or
+    /// of every window when `None` (a sidecar's notifications).
+    BroadcastTo {
+        /// The window labels; `None` for all.
+        windows: Option<Vec<String>>,
+        /// Event name.
+        event: String,
+        /// Payload.
+        payload: Value,
+    },
     /// `check-on-start` found an update and `[updater] dialog` is on: ask.
     UpdatePrompt(Box<crate::updater::Update>),
     /// The new version reported healthy: this process ends.
     ExitForUpdate,
+    /// `SIGTERM`, `SIGINT` or `SIGHUP`: the app ends as if its last window
+    /// closed, so its children and sidecars end with it.
+    Terminate,
     /// A request of `millennium dev` (never sent by the shipped host).
     Dev(DevEvent),
 }

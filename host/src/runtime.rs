@@ -55,6 +55,10 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
     platform::open_display().map_err(HostError::Display)?;
     platform::ignore_file_size_signal();
     let event_loop: EventLoop<UserEvent> = EventLoopBuilder::with_user_event().build();
+    let proxy = event_loop.create_proxy();
+    platform::on_termination(move || {
+        let _ = proxy.send_event(UserEvent::Terminate);
+    });
     let mut web_context = WebContext::new(ctx.paths.webview_profile());
     if options.automation {
         web_context.set_allows_automation(true);
@@ -73,6 +77,7 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
         windows.open(&event_loop, config)?;
     }
     crate::api::updater::start(&ctx, windows.proxy());
+    ctx.start_sidecars(windows.proxy());
     drop(ctx);
     event_loop.run(move |event, target, control_flow| {
         if *control_flow != ControlFlow::Exit {
@@ -113,12 +118,19 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
             Event::UserEvent(UserEvent::Broadcast { event, payload }) => {
                 windows.broadcast(&event, payload)
             }
+            Event::UserEvent(UserEvent::BroadcastTo {
+                windows: labels,
+                event,
+                payload,
+            }) => windows.broadcast_to(labels.as_deref(), &event, payload),
             Event::UserEvent(UserEvent::UpdatePrompt(update)) => {
                 if let Some(parent) = windows.any_window() {
                     crate::api::updater::prompt(windows.ctx(), windows.proxy(), parent, *update);
                 }
             }
-            Event::UserEvent(UserEvent::ExitForUpdate) => *control_flow = ControlFlow::Exit,
+            Event::UserEvent(UserEvent::ExitForUpdate | UserEvent::Terminate) => {
+                *control_flow = ControlFlow::Exit
+            }
             // The process ends right after this: children must not outlive it.
             Event::LoopDestroyed => windows.ctx().shut_down(),
             Event::UserEvent(UserEvent::PageLoadStarted { label }) => {

@@ -130,6 +130,21 @@ pub fn open_display() -> Result<(), String> {
     })
 }
 
+/// Calls `terminate` on the main loop whenever the process gets `SIGTERM`,
+/// `SIGINT` or `SIGHUP` (a logout, `kill`, Ctrl+C, a closed terminal),
+/// instead of dying at once: the app then ends like it does when its last
+/// window closes, and stops what it started. Call it once GTK is up.
+pub fn on_termination(terminate: impl Fn() + Send + Sync + 'static) {
+    let terminate = std::sync::Arc::new(terminate);
+    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        let terminate = terminate.clone();
+        gtk::glib::unix_signal_add(signal, move || {
+            terminate();
+            gtk::glib::ControlFlow::Continue
+        });
+    }
+}
+
 /// `setSkipTaskbar`.
 pub fn set_skip_taskbar(window: &Window, skip: bool) -> Result<(), String> {
     window.set_skip_taskbar(skip).map_err(|e| e.to_string())

@@ -2,6 +2,7 @@
 //! config-derived policy (gate, CSP), the invoke key, the asset resolver, and
 //! the state of every API, which only an admitted command reaches.
 
+use crate::api::sidecar::FileSource;
 use std::path::{Path, PathBuf};
 
 #[cfg(feature = "generic")]
@@ -152,18 +153,34 @@ impl HostContext {
             &loaded.base_dir,
             AssetResolver::new(Box::new(source)),
             &own,
+            FileSource::Dir(loaded.base_dir.clone()),
         )?;
         ctx.hash_inline_scripts = true;
         Ok(ctx)
     }
 
-    /// Prepares an app from its config and an asset resolver.
+    /// Prepares an app run from its directory `base_dir` (where its
+    /// sidecars' files are), from its config and an asset resolver.
     pub fn new(
         config: Config,
         base_dir: &Path,
         resolver: AssetResolver,
     ) -> Result<HostContext, ContextError> {
-        HostContext::build(config, base_dir, resolver, &[])
+        let files = FileSource::Dir(base_dir.to_owned());
+        HostContext::build(config, base_dir, resolver, &[], files)
+    }
+
+    /// Prepares a packaged app: `exe_dir` is the executable's directory,
+    /// and nothing in it is the app's; its sidecars' files are
+    /// `sidecar_files`, from the payload.
+    pub fn new_packaged(
+        config: Config,
+        exe_dir: &Path,
+        resolver: AssetResolver,
+        sidecar_files: std::collections::BTreeMap<String, &'static [u8]>,
+    ) -> Result<HostContext, ContextError> {
+        let files = FileSource::Packed(std::sync::Arc::new(sidecar_files));
+        HostContext::build(config, exe_dir, resolver, &[], files)
     }
 
     /// [`HostContext::new`], with more paths the fs scope must never reach
@@ -173,6 +190,7 @@ impl HostContext {
         base_dir: &Path,
         resolver: AssetResolver,
         own: &[Protected],
+        sidecar_files: FileSource,
     ) -> Result<HostContext, ContextError> {
         let key = InvokeKey::generate().map_err(|e| ContextError::Random(e.to_string()))?;
         let nonce = InvokeKey::generate().map_err(|e| ContextError::Random(e.to_string()))?;
@@ -197,6 +215,7 @@ impl HostContext {
             config: &config,
             paths: &paths,
             scope: &scope,
+            sidecar_files: &sidecar_files,
         })?;
         Ok(HostContext {
             scope,
@@ -335,9 +354,27 @@ impl HostContext {
         StateOf::<crate::api::updater::UpdaterCommand>::state(&self.apis)
     }
 
-    /// The app is ending: children it spawned must not outlive it.
+    /// The app is ending: children it spawned must not outlive it, and its
+    /// sidecars get their `shutdown-timeout-secs` to exit.
     pub fn shut_down(&self) {
         StateOf::<crate::api::shell::ShellCommand>::state(&self.apis).kill_all();
+        StateOf::<crate::api::sidecar::SidecarCommand>::state(&self.apis).shut_down();
+    }
+
+    /// The app's windows exist: the `at-start` sidecars start (no page
+    /// asked for them, so this is not a page command).
+    pub fn start_sidecars(
+        &self,
+        proxy: &tao::event_loop::EventLoopProxy<crate::events::UserEvent>,
+    ) {
+        StateOf::<crate::api::sidecar::SidecarCommand>::state(&self.apis).start_at_launch(proxy);
+    }
+
+    /// Window `label` closed or shows a new page: the calls its page was
+    /// waiting for are abandoned, and the sidecars are told (the page is
+    /// gone, so this is not a page command).
+    pub fn sidecar_calls_abandoned(&self, label: &str) {
+        StateOf::<crate::api::sidecar::SidecarCommand>::state(&self.apis).forget_window(label);
     }
 }
 

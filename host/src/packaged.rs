@@ -48,7 +48,8 @@ fn run_packaged(payload: &Payload<'static>) -> ExitCode {
         .and_then(|exe| exe.parent().map(PathBuf::from))
         .unwrap_or_default();
     let resolver = AssetResolver::new(Box::new(PayloadSource::new(payload)));
-    let started = HostContext::new(config.clone(), &exe_dir, resolver)
+    let sidecar_files = payload.sidecar_files();
+    let started = HostContext::new_packaged(config.clone(), &exe_dir, resolver, sidecar_files)
         .context("cannot start the app")
         .and_then(|mut ctx| {
             ctx.executable = std::env::current_exe().ok();

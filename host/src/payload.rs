@@ -32,6 +32,10 @@
 //!                                 88  [u8; 8]  END_MAGIC "\0YAPMNLM"
 //! ```
 //!
+//! Paths under [`SIDECAR_DIR`] (a first segment no URL path can produce: it
+//! starts with a control character) are the files `[[sidecars]]` need,
+//! never served as assets.
+//!
 //! "No payload" (a plain host) and "damaged payload" are told apart with the
 //! ELF headers: anything after the end of the ELF image must be a valid
 //! payload starting exactly there, so a truncated or corrupted app is an
@@ -59,6 +63,9 @@ pub const MAGIC: [u8; 8] = *b"MLNMPAY\0";
 pub const END_MAGIC: [u8; 8] = *b"\0YAPMNLM";
 /// The format version this module writes and reads.
 pub const VERSION: u32 = 1;
+/// The first path segment of the sidecars' files in the index. An asset
+/// path cannot hold a control character, so no request reaches them.
+pub const SIDECAR_DIR: &str = "\u{1}sidecars";
 
 /// Why a payload could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -124,68 +131,34 @@ impl<'a> Payload<'a> {
     /// Finds and checks the payload in a whole executable. `Ok(None)` when
     /// the executable ends with its ELF image (a plain host).
     pub fn find(bytes: &'a [u8]) -> Result<Option<Payload<'a>>, PayloadError> {
-        let len = bytes.len() as u64;
-        let elf_end = elf_end(bytes)?;
-        if elf_end > len {
-            return Err(PayloadError::TruncatedExecutable { len, elf_end });
-        }
-        if elf_end == len {
+        let Some(located) = locate(bytes)? else {
             return Ok(None);
-        }
-        let damaged = |why: &str| PayloadError::Damaged(why.to_owned());
-        if bytes.len() - (elf_end as usize) < TRAILER_LEN {
-            return Err(damaged("too short for a trailer"));
-        }
-        let trailer_start = bytes.len() - TRAILER_LEN;
-        let trailer = &bytes[trailer_start..];
-        if trailer[..8] != MAGIC || trailer[88..] != END_MAGIC {
-            return Err(damaged("no trailer at the end of the file"));
-        }
-        let version = u32_at(trailer, 8);
-        if version != VERSION {
-            return Err(PayloadError::UnsupportedVersion { found: version });
-        }
-        if u32_at(trailer, 12) != 0 {
-            return Err(damaged("unknown flags in the trailer"));
-        }
-        let payload_start = u64_at(trailer, 16);
-        if payload_start != elf_end {
-            return Err(damaged(
-                "the payload does not start where the executable ends",
-            ));
-        }
-        let region = |offset: u64, length: u64| -> Result<std::ops::Range<usize>, PayloadError> {
-            let start = payload_start
-                .checked_add(offset)
-                .ok_or_else(|| damaged("offset overflow"))?;
-            let end = start
-                .checked_add(length)
-                .ok_or_else(|| damaged("length overflow"))?;
-            if end > trailer_start as u64 {
-                return Err(damaged("a section runs past the trailer"));
-            }
-            Ok(start as usize..end as usize)
         };
-        let config_range = region(u64_at(trailer, 24), u64_at(trailer, 32))?;
-        let index_range = region(u64_at(trailer, 40), u64_at(trailer, 48))?;
-        let digest: [u8; 32] = Sha256::digest(&bytes[payload_start as usize..trailer_start]).into();
-        if digest[..] != trailer[56..88] {
-            return Err(PayloadError::DigestMismatch);
-        }
-        let config: Config = serde_json::from_slice(&bytes[config_range])
+        let damaged = |why: &str| PayloadError::Damaged(why.to_owned());
+        let config: Config = serde_json::from_slice(located.config)
             .map_err(|e| damaged(&format!("the config does not parse: {e}")))?;
-        let files = parse_index(&bytes[index_range], payload_start, trailer_start as u64)
-            .map_err(|why| damaged(&why))?;
         Ok(Some(Payload {
             bytes,
             config,
-            files,
+            files: located.files,
         }))
     }
 
     /// The app's config, validated when the app was built.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The sidecars' files, by their path in the app's directory.
+    pub fn sidecar_files(&self) -> BTreeMap<String, &'a [u8]> {
+        let prefix = format!("{SIDECAR_DIR}/");
+        self.files
+            .keys()
+            .filter_map(|path| {
+                let relative = path.strip_prefix(&prefix)?;
+                Some((relative.to_owned(), self.file(path)?))
+            })
+            .collect()
     }
 
     /// Every file, by path.
@@ -199,6 +172,93 @@ impl<'a> Payload<'a> {
             .get(path)
             .map(|entry| &self.bytes[entry.start..entry.start + entry.len])
     }
+}
+
+/// A payload whose structure and digest are checked, its config still text.
+struct Located<'a> {
+    config: &'a [u8],
+    files: BTreeMap<String, FileEntry>,
+}
+
+/// Everything [`Payload::find`] checks but the config's contents.
+fn locate(bytes: &[u8]) -> Result<Option<Located<'_>>, PayloadError> {
+    let len = bytes.len() as u64;
+    let elf_end = elf_end(bytes)?;
+    if elf_end > len {
+        return Err(PayloadError::TruncatedExecutable { len, elf_end });
+    }
+    if elf_end == len {
+        return Ok(None);
+    }
+    let damaged = |why: &str| PayloadError::Damaged(why.to_owned());
+    if bytes.len() - (elf_end as usize) < TRAILER_LEN {
+        return Err(damaged("too short for a trailer"));
+    }
+    let trailer_start = bytes.len() - TRAILER_LEN;
+    let trailer = &bytes[trailer_start..];
+    if trailer[..8] != MAGIC || trailer[88..] != END_MAGIC {
+        return Err(damaged("no trailer at the end of the file"));
+    }
+    let version = u32_at(trailer, 8);
+    if version != VERSION {
+        return Err(PayloadError::UnsupportedVersion { found: version });
+    }
+    if u32_at(trailer, 12) != 0 {
+        return Err(damaged("unknown flags in the trailer"));
+    }
+    let payload_start = u64_at(trailer, 16);
+    if payload_start != elf_end {
+        return Err(damaged(
+            "the payload does not start where the executable ends",
+        ));
+    }
+    let region = |offset: u64, length: u64| -> Result<std::ops::Range<usize>, PayloadError> {
+        let start = payload_start
+            .checked_add(offset)
+            .ok_or_else(|| damaged("offset overflow"))?;
+        let end = start
+            .checked_add(length)
+            .ok_or_else(|| damaged("length overflow"))?;
+        if end > trailer_start as u64 {
+            return Err(damaged("a section runs past the trailer"));
+        }
+        Ok(start as usize..end as usize)
+    };
+    let config_range = region(u64_at(trailer, 24), u64_at(trailer, 32))?;
+    let index_range = region(u64_at(trailer, 40), u64_at(trailer, 48))?;
+    let digest: [u8; 32] = Sha256::digest(&bytes[payload_start as usize..trailer_start]).into();
+    if digest[..] != trailer[56..88] {
+        return Err(PayloadError::DigestMismatch);
+    }
+    let files = parse_index(&bytes[index_range], payload_start, trailer_start as u64)
+        .map_err(|why| damaged(&why))?;
+    Ok(Some(Located {
+        config: &bytes[config_range],
+        files,
+    }))
+}
+
+/// The app identifier and version of a whole payload, checked like
+/// [`Payload::find`] but reading only `app.identifier` and `app.version` of
+/// its config: the updater asks this of a download, which a later
+/// packager may have written with config keys this runtime does not know.
+pub fn identity(bytes: &[u8]) -> Result<Option<(String, String)>, PayloadError> {
+    #[derive(serde::Deserialize)]
+    struct Identity {
+        app: AppIdentity,
+    }
+    #[derive(serde::Deserialize)]
+    struct AppIdentity {
+        identifier: String,
+        version: String,
+    }
+    let Some(located) = locate(bytes)? else {
+        return Ok(None);
+    };
+    let identity: Identity = serde_json::from_slice(located.config).map_err(|e| {
+        PayloadError::Damaged(format!("the config does not name the app and version: {e}"))
+    })?;
+    Ok(Some((identity.app.identifier, identity.app.version)))
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
@@ -386,6 +446,18 @@ pub fn write(
     files: &[InputFile],
     out: &mut impl Write,
 ) -> Result<Written, String> {
+    let config_json =
+        serde_json::to_vec(config).map_err(|e| format!("cannot serialise the config: {e}"))?;
+    write_json(host, &config_json, files, out)
+}
+
+/// [`write()`] with the config already JSON.
+fn write_json(
+    host: &[u8],
+    config_json: &[u8],
+    files: &[InputFile],
+    out: &mut impl Write,
+) -> Result<Written, String> {
     match Payload::find(host) {
         Ok(None) => {}
         Ok(Some(_)) => return Err("the host executable already carries a payload".to_owned()),
@@ -416,8 +488,6 @@ pub fn write(
         index.extend_from_slice(&(file.bytes.len() as u64).to_le_bytes());
         offset += file.bytes.len() as u64;
     }
-    let config_json =
-        serde_json::to_vec(config).map_err(|e| format!("cannot serialise the config: {e}"))?;
     let config_offset = offset;
     let index_offset = config_offset + config_json.len() as u64;
 
@@ -428,8 +498,8 @@ pub fn write(
         hasher.update(&file.bytes);
         out.write_all(&file.bytes).map_err(io)?;
     }
-    hasher.update(&config_json);
-    out.write_all(&config_json).map_err(io)?;
+    hasher.update(config_json);
+    out.write_all(config_json).map_err(io)?;
     hasher.update(&index);
     out.write_all(&index).map_err(io)?;
 
@@ -485,12 +555,14 @@ pub struct PayloadSource {
 }
 
 impl PayloadSource {
-    /// Serves the files of `payload`.
+    /// Serves the files of `payload`, except the sidecars'.
     pub fn new(payload: &Payload<'static>) -> PayloadSource {
+        let sidecars = format!("{SIDECAR_DIR}/");
         let files = payload
             .files()
             .keys()
-            .map(|path| (path.clone(), payload.file(path).expect("listed file")))
+            .filter(|path| !path.starts_with(&sidecars))
+            .filter_map(|path| Some((path.clone(), payload.file(path)?)))
             .collect();
         PayloadSource { files }
     }
@@ -630,6 +702,73 @@ mod tests {
 
     /// An app packaged by a millennium with another payload format gets a
     /// clear error that says what to do, not "damaged".
+    /// The updater asks a download only for its app and version, so an
+    /// update packaged with config keys this runtime does not know (a
+    /// later version's) is still recognised; `find` keeps refusing it.
+    #[test]
+    fn a_download_with_config_keys_this_version_does_not_know_is_still_identified() {
+        let mut json: serde_json::Value = serde_json::to_value(config()).unwrap();
+        json["sidecars-of-the-future"] = serde_json::json!([{"name": "x"}]);
+        let mut bytes = Vec::new();
+        write_json(
+            &plain_host(),
+            json.to_string().as_bytes(),
+            &files(),
+            &mut bytes,
+        )
+        .unwrap();
+        assert_eq!(
+            identity(&bytes).unwrap(),
+            Some(("com.example.p".to_owned(), "0.1.0".to_owned()))
+        );
+        assert!(matches!(
+            Payload::find(&bytes),
+            Err(PayloadError::Damaged(_))
+        ));
+        // Damage is still damage.
+        let at = bytes.len() - TRAILER_LEN - 3;
+        bytes[at] ^= 1;
+        assert!(matches!(
+            identity(&bytes),
+            Err(PayloadError::DigestMismatch)
+        ));
+        assert_eq!(identity(&plain_host()).unwrap(), None);
+    }
+
+    /// The sidecars' files are in the payload but no asset path reaches
+    /// them.
+    #[test]
+    fn sidecar_files_are_packed_but_never_served() {
+        let mut all = files();
+        all.push(InputFile {
+            path: format!("{SIDECAR_DIR}/sidecar/search.py"),
+            mime: "application/octet-stream".into(),
+            bytes: b"print()".to_vec(),
+        });
+        let mut bytes = Vec::new();
+        write(&plain_host(), &config(), &all, &mut bytes).unwrap();
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let payload = Payload::find(bytes).unwrap().unwrap();
+        let sidecars = payload.sidecar_files();
+        assert_eq!(sidecars.len(), 1);
+        assert_eq!(sidecars["sidecar/search.py"], b"print()");
+        let source = PayloadSource::new(&payload);
+        for raw in [
+            "%01sidecars/sidecar/search.py",
+            "\u{1}sidecars/sidecar/search.py",
+            "sidecar/search.py",
+        ] {
+            let entry = AssetPath::parse(raw).map(|path| source.entry(&path).unwrap());
+            assert!(!matches!(entry, Ok(Entry::File(_))), "{raw:?} was served");
+        }
+        assert!(matches!(
+            source
+                .entry(&AssetPath::parse("index.html").unwrap())
+                .unwrap(),
+            Entry::File(_)
+        ));
+    }
+
     #[test]
     fn a_payload_from_an_incompatible_packager_is_refused_clearly() {
         let mut bytes = packaged();

@@ -3,7 +3,7 @@
 //! see `millennium_host::payload`). The output appears whole or not at all:
 //! it is written to a temporary file in the output directory and renamed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use millennium_host::payload::{self, InputFile};
 
-use millennium_config::model::{Csp, DEFAULT_CSP};
+use millennium_config::model::{Csp, DEFAULT_CSP, SidecarArg};
 use millennium_host::inline_scripts;
 
 use crate::atomic::write_atomically;
@@ -102,11 +102,96 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The files the app's `[[sidecars]]` need (each `command` that is a file
+/// of the app, each `{ file }` argument), under [`payload::SIDECAR_DIR`].
+/// A command must be an executable for this machine or a `#!` script.
+fn sidecar_files(loaded: &millennium_config::LoadedConfig) -> anyhow::Result<Vec<InputFile>> {
+    let mut packed: BTreeMap<String, InputFile> = BTreeMap::new();
+    for sidecar in &loaded.config.sidecars {
+        let command = sidecar
+            .command_is_file()
+            .then_some(sidecar.command.as_str());
+        let args = sidecar.args.iter().filter_map(|arg| match arg {
+            SidecarArg::File(file) => Some(file.file.as_str()),
+            SidecarArg::Text(_) => None,
+        });
+        let needed = command
+            .map(|c| (c, true))
+            .into_iter()
+            .chain(args.map(|a| (a, false)));
+        for (file, is_command) in needed {
+            let relative: Vec<String> = Path::new(file)
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let relative = relative.join("/");
+            let path = loaded.base_dir.join(&relative);
+            let bytes = std::fs::read(&path).with_context(|| {
+                format!("sidecar `{}`: cannot read {}", sidecar.name, path.display())
+            })?;
+            if is_command {
+                runs_here(&bytes)
+                    .map_err(|why| anyhow::anyhow!("sidecar `{}`: `{file}` {why}", sidecar.name))?;
+            }
+            let packed_path = format!("{}/{relative}", payload::SIDECAR_DIR);
+            packed.insert(
+                packed_path.clone(),
+                InputFile {
+                    path: packed_path,
+                    mime: "application/octet-stream".to_owned(),
+                    bytes,
+                },
+            );
+        }
+    }
+    Ok(packed.into_values().collect())
+}
+
+/// Whether `bytes` can run on the machine this packager was built for: a
+/// 64-bit little-endian ELF executable of its architecture, or a script
+/// that names its interpreter (`#!`).
+fn runs_here(bytes: &[u8]) -> Result<(), String> {
+    if bytes.starts_with(b"#!") {
+        return Ok(());
+    }
+    if !bytes.starts_with(b"\x7fELF") || bytes.len() < 20 {
+        return Err("is neither an executable program nor a `#!` script".to_owned());
+    }
+    let (machine, name) = if cfg!(target_arch = "x86_64") {
+        (62, "x86-64")
+    } else if cfg!(target_arch = "aarch64") {
+        (183, "AArch64")
+    } else {
+        return Err(
+            "cannot be checked: this packager knows no ELF machine for its own architecture"
+                .to_owned(),
+        );
+    };
+    let found = u16::from_le_bytes([bytes[18], bytes[19]]);
+    if bytes[4] != 2 || bytes[5] != 1 || found != machine {
+        let what = match found {
+            3 => "x86 (32-bit)".to_owned(),
+            40 => "ARM (32-bit)".to_owned(),
+            62 => "x86-64".to_owned(),
+            183 => "AArch64".to_owned(),
+            243 => "RISC-V".to_owned(),
+            other => format!("ELF machine {other}"),
+        };
+        let class = if bytes[4] == 2 { "" } else { ", 32-bit" };
+        return Err(format!(
+            "is built for {what}{class}, not for this machine ({name}): build it for {name}"
+        ));
+    }
+    Ok(())
+}
+
 /// Builds a validated app.
 pub fn build(
     loaded: &millennium_config::LoadedConfig,
     request: &BuildRequest,
 ) -> anyhow::Result<Built> {
+    let sidecar_files = sidecar_files(loaded)?;
     // The key is decrypted (and --base-url checked) before anything is
     // written, so a wrong password leaves no executable behind.
     let signer = match &request.signing {
@@ -132,7 +217,10 @@ pub fn build(
         .with_context(|| format!("cannot read the host {}", host_path.display()))?;
     let runtime_bytes = host.len() as u64;
     let frontend = loaded.base_dir.join(&loaded.config.app.frontend);
-    let Collected { files, left_out } = collect(&frontend)?;
+    let Collected {
+        mut files,
+        left_out,
+    } = collect(&frontend)?;
     let mut hashes = BTreeSet::new();
     for file in files.iter().filter(|f| is_html(&f.mime)) {
         hashes.extend(inline_scripts::hashes_of(&file.bytes));
@@ -157,6 +245,7 @@ pub fn build(
         )
     })?;
     let executable = request.out_dir.join(&name);
+    files.extend(sidecar_files);
     let mut image = Vec::new();
     payload::write(&host, &config, &files, &mut image).map_err(anyhow::Error::msg)?;
     let signed = match (&signer, &request.signing) {

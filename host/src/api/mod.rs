@@ -34,6 +34,7 @@ macro_rules! apis {
             shell => Shell(ShellCommand),
             http => Http(HttpCommand),
             updater => Updater(UpdaterCommand),
+            sidecar => Sidecar(SidecarCommand),
             ipc => Ipc(IpcCommand),
         }
     };
@@ -84,6 +85,8 @@ pub struct Setup<'a> {
     pub paths: &'a PathContext,
     /// The compiled fs scope (clones share the grants).
     pub scope: &'a FsScope,
+    /// Where the sidecars' files are: the app's directory, or the payload.
+    pub sidecar_files: &'a sidecar::FileSource,
 }
 
 /// The JS surface of an API, for the tests that must cover all of it (the

@@ -16,7 +16,6 @@ use minisign_verify::{PublicKey, Signature};
 use sha2::{Digest, Sha256};
 
 use super::Update;
-use crate::payload::Payload;
 
 /// Checks `bytes` against `update` (from the manifest), `pubkeys` (from
 /// `[updater]`), and who we are.
@@ -72,22 +71,22 @@ pub fn verify(
             update.sha256
         ));
     }
-    let payload = match Payload::find(bytes) {
-        Ok(Some(payload)) => payload,
+    // Only the app and version are read: a later version may use config
+    // keys this one does not know, and is still this app's update.
+    let (app, version) = match crate::payload::identity(bytes) {
+        Ok(Some(identity)) => identity,
         Ok(None) => return Err("the download is not a packaged Millennium app".to_owned()),
         Err(error) => return Err(format!("the download's payload is damaged: {error}")),
     };
-    let app = &payload.config().app;
-    if app.identifier != identifier {
+    if app != identifier {
         return Err(format!(
-            "the download is app `{}`, this app is `{identifier}`",
-            app.identifier
+            "the download is app `{app}`, this app is `{identifier}`"
         ));
     }
-    if app.version != update.version.to_string() {
+    if version != update.version.to_string() {
         return Err(format!(
-            "the download says version {}, the signature {}",
-            app.version, update.version
+            "the download says version {version}, the signature {}",
+            update.version
         ));
     }
     Ok(())

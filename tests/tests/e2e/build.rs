@@ -216,3 +216,55 @@ fn inline_scripts_in_html_are_hashed_into_the_csp() {
         stderr(&built)
     );
 }
+
+/// A sidecar's command must run on this machine: one built for another
+/// architecture, or a file that is no program at all, is refused at build
+/// time, naming the file, and nothing is written.
+#[test]
+fn a_sidecar_built_for_another_machine_is_not_built() {
+    let scratch = Scratch::new("build-sidecar-arch");
+    let app = scratch.copy_sample("hello");
+    let toml = app.join("millennium.toml");
+    let base = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{base}\n[[sidecars]]\nname = \"tool\"\ncommand = \"./bin/tool\"\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(app.join("bin")).unwrap();
+    let tool = app.join("bin/tool");
+    let mut elf = vec![0u8; 64];
+    elf[..6].copy_from_slice(b"\x7fELF\x02\x01");
+    let other: u16 = if cfg!(target_arch = "aarch64") {
+        62
+    } else {
+        183
+    };
+    elf[18..20].copy_from_slice(&other.to_le_bytes());
+    let out = scratch.0.join("out");
+    for (bytes, expected) in [
+        (
+            elf,
+            if other == 183 {
+                "is built for AArch64, not for this machine (x86-64)"
+            } else {
+                "is built for x86-64, not for this machine (AArch64)"
+            },
+        ),
+        (
+            b"MZ not a program".to_vec(),
+            "is neither an executable program nor a `#!` script",
+        ),
+    ] {
+        std::fs::write(&tool, bytes).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let built = build(&app, &out);
+        assert_fails_with(&built, &format!("sidecar `tool`: `./bin/tool` {expected}"));
+        assert!(
+            leftovers(&out).is_empty(),
+            "left behind: {:?}",
+            leftovers(&out)
+        );
+    }
+}

@@ -5,7 +5,7 @@
 //! API's `SURFACE` samples), so a new API is covered without editing this
 //! file. The "allowed" half of each pair is in the API's own end-to-end test
 //! (host_fs_e2e, host_dialog_e2e, host_shell_http_e2e, host_clipboard_e2e,
-//! host_e2e for windows, updater_e2e).
+//! host_sidecar_e2e, host_e2e for windows, updater_e2e).
 //!
 //! Runs the already-built binary (`cargo build -p millennium-host`) and
 //! skips loudly only when the system packages are missing.
@@ -51,7 +51,16 @@ scope = [{{ name = "touch", cmd = "touch", args = true }}]
 
 [allowlist.http]
 scope = ["http://127.0.0.1:{port}/**"]
+
+[[sidecars]]
+name = "echo"
+command = "touch"
+args = ["{marker}"]
+
+[allowlist.sidecar]
+scope = [{{ name = "echo", methods = ["*"] }}]
 "#,
+            marker = files.0.join("sidecar-ran").display(),
             dir = files.0.display()
         ),
     );
@@ -116,6 +125,7 @@ scope = ["http://127.0.0.1:{port}/**"]
         "updater.installUpdate",
         "window.create",
         "process.exit",
+        "sidecar.call",
     ] {
         assert!(denied.contains(&cmd), "{cmd} was not called");
     }
@@ -124,6 +134,10 @@ scope = ["http://127.0.0.1:{port}/**"]
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "a");
     assert!(!files.0.join("b.txt").exists());
     assert!(!files.0.join("touched").exists());
+    assert!(
+        !files.0.join("sidecar-ran").exists(),
+        "no sidecar may start"
+    );
     assert!(server.accept().is_err(), "no request may reach the server");
     assert_eq!(driven.window_handles().len(), 1, "no dialog or new window");
     assert_eq!(driven.title(), "Allowlist", "the window is as it was");

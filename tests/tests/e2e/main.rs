@@ -21,6 +21,7 @@ mod host_e2e;
 mod host_fs_attacks_e2e;
 mod host_fs_e2e;
 mod host_shell_http_e2e;
+mod host_sidecar_e2e;
 mod new_and_deb;
 mod packaged_e2e;
 mod sample_apps_e2e;

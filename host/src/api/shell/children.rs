@@ -82,7 +82,7 @@ fn send_sigkill(pid: u32) -> io::Result<()> {
 
 /// Blocks until child `pid` has ended, leaving it unreaped (a zombie), so its
 /// pid stays ours until `Child::wait`.
-fn wait_exited(pid: u32) -> io::Result<()> {
+pub(crate) fn wait_exited(pid: u32) -> io::Result<()> {
     let id = libc::id_t::from(pid);
     loop {
         // SAFETY: an all-zero `siginfo_t` is a valid value (a plain C struct),
@@ -101,7 +101,7 @@ fn wait_exited(pid: u32) -> io::Result<()> {
 }
 
 /// Reaps child `pid`, which has ended.
-fn reap_exited(pid: u32) -> io::Result<ExitStatus> {
+pub(crate) fn reap_exited(pid: u32) -> io::Result<ExitStatus> {
     let pid = libc::pid_t::try_from(pid).map_err(|_| io::Error::from_raw_os_error(libc::ECHILD))?;
     loop {
         let mut status = 0;

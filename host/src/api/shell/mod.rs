@@ -2,7 +2,7 @@
 //! named in `[allowlist.shell] scope` (`Command.execute()`, `spawn()`,
 //! `child.write()`, `child.kill()`), run by [`run`] off the UI thread.
 
-mod children;
+pub(crate) mod children;
 mod error;
 mod output;
 pub mod run;

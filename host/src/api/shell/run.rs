@@ -659,36 +659,41 @@ impl ShellApi {
         })
     }
 
-    /// `program` as a path: as is when it is absolute, otherwise the first
-    /// executable file of that name in the search path. A relative path
-    /// (`./tool`, `bin/tool`) is refused, and empty or relative `PATH`
-    /// entries are skipped: none may depend on the host's working directory.
+    /// [`find_program`] in this API's search path.
     fn find_program(&self, program: &str) -> io::Result<PathBuf> {
-        if program.contains('/') {
-            let path = Path::new(program);
-            return if path.is_absolute() {
-                Ok(path.to_owned())
-            } else {
-                Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "a relative program path is refused (write a name looked up in PATH, or an absolute path)",
-                ))
-            };
-        }
-        let search = self
-            .search_path
-            .clone()
-            .or_else(|| std::env::var_os("PATH"))
-            .unwrap_or_else(|| DEFAULT_PATH.into());
-        std::env::split_paths(&search)
-            .filter(|dir| dir.is_absolute())
-            .map(|dir| dir.join(program))
-            .find(|candidate| {
-                std::fs::metadata(candidate)
-                    .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-            })
-            .ok_or_else(|| io::Error::from_raw_os_error(libc::ENOENT))
+        find_program(program, self.search_path.as_deref())
     }
+}
+
+/// `program` as a path: as is when it is absolute, otherwise the first
+/// executable file of that name in `search` (the host's `PATH` when
+/// `None`). A relative path (`./tool`, `bin/tool`) is refused, and empty or
+/// relative `PATH` entries are skipped: none may depend on the host's
+/// working directory.
+pub(crate) fn find_program(program: &str, search: Option<&std::ffi::OsStr>) -> io::Result<PathBuf> {
+    if program.contains('/') {
+        let path = Path::new(program);
+        return if path.is_absolute() {
+            Ok(path.to_owned())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a relative program path is refused (write a name looked up in PATH, or an absolute path)",
+            ))
+        };
+    }
+    let search = search
+        .map(OsString::from)
+        .or_else(|| std::env::var_os("PATH"))
+        .unwrap_or_else(|| DEFAULT_PATH.into());
+    std::env::split_paths(&search)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(program))
+        .find(|candidate| {
+            std::fs::metadata(candidate)
+                .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        })
+        .ok_or_else(|| io::Error::from_raw_os_error(libc::ENOENT))
 }
 
 impl Drop for ShellApi {

@@ -219,6 +219,10 @@ impl Windows {
         }
         self.labels.clear();
         drop(std::mem::take(&mut self.open));
+        // The old config's sidecars and children end with it; the new
+        // config's at-start sidecars start.
+        previous.shut_down();
+        self.ctx.start_sidecars(&self.proxy);
         for (label, window) in opened {
             self.insert(label, window);
         }
@@ -409,6 +413,7 @@ impl Windows {
         if let Some(closed) = self.open.remove(label) {
             self.labels.remove(&closed.window.id());
             drop(closed);
+            self.ctx.sidecar_calls_abandoned(label);
         }
         if self.open.is_empty() {
             *control_flow = ControlFlow::Exit;
@@ -422,6 +427,7 @@ impl Windows {
             entry.intercept_close = false;
             entry.close_pending = false;
         }
+        self.ctx.sidecar_calls_abandoned(label);
     }
 
     /// Sends a result back to the page (or fetch) that asked.
@@ -530,7 +536,15 @@ impl Windows {
 
     /// An event for the app pages of every window.
     pub fn broadcast(&self, event: &str, payload: Value) {
+        self.broadcast_to(None, event, payload);
+    }
+
+    /// [`Windows::broadcast`] to the windows `labels` only (all when `None`).
+    pub fn broadcast_to(&self, labels: Option<&[String]>, event: &str, payload: Value) {
         for label in self.open.keys() {
+            if labels.is_some_and(|labels| !labels.contains(label)) {
+                continue;
+            }
             self.emit_to(label, event, payload.clone(), None, Audience::Caller(Caller::App), None);
         }
     }

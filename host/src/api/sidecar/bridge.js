@@ -1,0 +1,40 @@
+  // sidecar: JSON-RPC 2.0 to the app's [[sidecars]]. The host answers a
+  // call with { result } or { error: { code, message, data } }; an error
+  // becomes a rejection with those fields. Notifications from the sidecar
+  // arrive as the event "millennium://sidecar/<name>" ({ method, params }).
+  function SidecarError(error) {
+    var e = new ErrorCtor(String(error.message));
+    e.name = "SidecarError";
+    e.code = error.code;
+    e.data = error.data;
+    return e;
+  }
+  function sidecarMessage(name, method, params) {
+    var args = { sidecar: String(name), method: String(method) };
+    if (params !== undefined && params !== null) args.params = params;
+    return args;
+  }
+  function sidecar(name) {
+    var event = "millennium://sidecar/" + String(name);
+    return Object.freeze({
+      call: function (method, params) {
+        return invoke("sidecar.call", sidecarMessage(name, method, params)).then(function (answer) {
+          if (answer && answer.error) throw SidecarError(answer.error);
+          return answer ? answer.result : undefined;
+        });
+      },
+      notify: function (method, params) {
+        return invoke("sidecar.notify", sidecarMessage(name, method, params));
+      },
+      on: function (method, handler) {
+        if (typeof handler !== "function") {
+          return PromiseCtor.reject(new TypeError("the handler must be a function"));
+        }
+        return addListener(event, function (e) {
+          if (e.payload && e.payload.method === method) handler(e.payload.params);
+        }, false, null);
+      },
+    });
+  }
+
+  api.sidecar = sidecar;

@@ -1,0 +1,392 @@
+//! End-to-end tests of `[[sidecars]]` and `Millennium.sidecar` in a real
+//! WebKitGTK: a Python sidecar (`tests/fixtures/sidecar/echo.py`, standard
+//! library only) answers, fails, notifies, misbehaves and crashes, and the
+//! process table shows that nothing it started outlives the app.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::support::{Driven, TempDir, gui_lock};
+use serde_json::json;
+
+const METHODS: &str = r#"["echo", "pid", "ppid", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "nothing"]"#;
+
+fn sidecar_app() -> TempDir {
+    let app = TempDir::new("host-sidecar-e2e");
+    let script = millennium_e2e::repo_root().join("tests/fixtures/sidecar/echo.py");
+    std::fs::copy(&script, app.0.join("echo.py")).expect("copy echo.py");
+    app.write(
+        "millennium.toml",
+        &format!(
+            r#"
+[app]
+name = "Sidecar E2E"
+identifier = "dev.millennium.sidecare2e"
+frontend = "dist"
+
+[[windows]]
+label = "main"
+title = "Sidecar"
+
+[[windows]]
+label = "side"
+title = "Side"
+
+[[sidecars]]
+name = "echo"
+command = "python3"
+args = ["-u", {{ file = "echo.py" }}]
+env = ["PATH"]
+max-restarts = 1
+restart-backoff-ms = 100
+shutdown-timeout-secs = 1
+
+[[sidecars]]
+name = "side-only"
+command = "python3"
+args = [{{ file = "echo.py" }}]
+
+[[sidecars]]
+name = "ungranted"
+command = "python3"
+args = [{{ file = "echo.py" }}]
+
+[allowlist.process]
+exit = true
+
+[allowlist.sidecar]
+call = true
+notify = true
+scope = [
+  {{ name = "echo", methods = {METHODS}, windows = ["main"] }},
+  {{ name = "side-only", methods = ["*"], windows = ["side"] }},
+]
+"#
+        ),
+    );
+    app.write(
+        "dist/index.html",
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>Sidecar</title></head><body>sidecar</body></html>"#,
+    );
+    app
+}
+
+fn alive(pid: u64) -> bool {
+    // A zombie is dead for this purpose: it runs nothing.
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+    })
+}
+
+fn gone_within(pid: u64, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if !alive(pid) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn host_sidecar_e2e_calls_answers_errors_and_events() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = sidecar_app();
+    let driven = Driven::launch(&app.0);
+    let answers = driven.run(
+        r#"const s = Millennium.sidecar('echo');
+           const error = (p) => p.then((v) => ({ resolved: v }), (e) => ({ name: e.name, message: e.message, code: e.code ?? null, data: e.data ?? null }));
+           const heard = new Promise((resolve) => s.on('heard', resolve));
+           await s.notify('shout', { loud: true });
+           const many = await Promise.all([...Array(2000).keys()].map((i) => s.call('echo', [i])));
+           return {
+             echo: await s.call('echo', { a: [1, 'two', null] }),
+             heard: await heard,
+             many: many.every((r, i) => r[0] === i),
+             env: await s.call('env'),
+             fail: await error(s.call('fail')),
+             missing: await error(s.call('nothing')),
+             garbage: await s.call('garbage'),
+             secret: await error(s.call('secret')),
+             ungranted: await error(Millennium.sidecar('ungranted').call('echo')),
+             otherWindow: await error(Millennium.sidecar('side-only').call('echo')),
+             reserved: await error(s.call('$/cancelRequest', { id: 1 })),
+           };"#,
+    );
+    let answers = answers.expect("the calls run");
+    assert_eq!(answers["echo"], json!({"a": [1, "two", null]}));
+    assert_eq!(answers["heard"], json!({"loud": true}));
+    assert_eq!(
+        answers["many"],
+        json!(true),
+        "2,000 calls in flight, each answered in kind"
+    );
+    let env: Vec<String> = serde_json::from_value(answers["env"].clone()).unwrap();
+    assert!(
+        env.contains(&"PATH".to_owned()) && env.contains(&"MILLENNIUM_SIDECAR".to_owned()),
+        "{env:?}"
+    );
+    for private in [
+        "HOME",
+        "DISPLAY",
+        "DBUS_SESSION_BUS_ADDRESS",
+        "MILLENNIUM_AUTOMATION",
+    ] {
+        assert!(
+            !env.contains(&private.to_owned()),
+            "{private} reached the sidecar: {env:?}"
+        );
+    }
+    assert_eq!(
+        answers["fail"],
+        json!({"name": "SidecarError", "message": "it failed", "code": -32000, "data": {"why": "asked"}})
+    );
+    assert_eq!(answers["missing"]["code"], json!(-32601));
+    assert_eq!(
+        answers["garbage"],
+        json!("still here"),
+        "garbage and stray answers are skipped"
+    );
+    assert_eq!(
+        answers["secret"]["message"],
+        json!("method `secret` of sidecar `echo` is not in its `[allowlist.sidecar] scope` entry")
+    );
+    assert_eq!(
+        answers["ungranted"]["message"],
+        json!(
+            "sidecar `ungranted` is not in `[allowlist.sidecar] scope` (or has no `[[sidecars]]` entry)"
+        )
+    );
+    assert_eq!(
+        answers["otherWindow"]["message"],
+        json!(
+            "sidecar `side-only` is not granted to window `main` (`[allowlist.sidecar] scope`, `windows`)"
+        )
+    );
+    assert!(
+        answers["reserved"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("the protocol's")),
+        "{}",
+        answers["reserved"]
+    );
+}
+
+#[test]
+fn host_sidecar_e2e_a_crash_rejects_its_calls_and_restarts_within_the_policy() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = sidecar_app();
+    let driven = Driven::launch(&app.0);
+    let crashed = driven.run(
+        r#"const s = Millennium.sidecar('echo');
+           const message = (p) => p.then((v) => 'resolved ' + JSON.stringify(v), (e) => e.message);
+           const first = await s.call('pid');
+           const exited = new Promise((resolve) => s.on('$/exited', resolve));
+           const hang = message(s.call('hang'));
+           const crash = message(s.call('crash'));
+           const results = { first, hang: await hang, crash: await crash, exited: await exited };
+           for (let i = 0; i < 100; i++) {
+             try { results.second = await s.call('pid'); break; }
+             catch (e) { results.waited = e.message; await new Promise((r) => setTimeout(r, 50)); }
+           }
+           results.huge = await message(s.call('huge'));
+           await new Promise((r) => setTimeout(r, 300));
+           results.after = await message(s.call('pid'));
+           return results;"#,
+    );
+    let crashed = crashed.expect("the calls run");
+    for call in ["hang", "crash"] {
+        let message = crashed[call].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with(
+                "sidecar `echo` stopped before it answered: its output ended; it exited with code 3"
+            ),
+            "{call}: {message}"
+        );
+    }
+    assert_eq!(crashed["exited"]["restarting"], json!(true));
+    assert!(
+        crashed["second"].is_u64() && crashed["second"] != crashed["first"],
+        "{crashed}"
+    );
+    assert!(
+        crashed["huge"]
+            .as_str()
+            .is_some_and(|m| m.contains("it sent a message larger than 16 MiB, and was stopped")),
+        "{crashed}"
+    );
+    assert_eq!(
+        crashed["after"],
+        json!(
+            "sidecar `echo` is stopped: it exited and was restarted 1 times already (`max-restarts`)"
+        )
+    );
+}
+
+#[test]
+fn host_sidecar_e2e_nothing_it_started_outlives_the_app() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = sidecar_app();
+    let pids = |driven: &Driven| {
+        let pids = driven
+            .run(
+                "const s = Millennium.sidecar('echo');
+                 return [await s.call('pid'), await s.call('fork'), await s.call('ppid')];",
+            )
+            .expect("pids");
+        let pid = |i: usize| pids[i].as_u64().expect("a pid");
+        (pid(0), pid(1), pid(2))
+    };
+
+    // The app ends by itself (`process.exit`): the sidecar gets its stdin
+    // closed and SIGTERM, and what it started goes with its group.
+    let driven = Driven::launch(&app.0);
+    let (sidecar, grandchild, host) = pids(&driven);
+    assert!(alive(sidecar) && alive(grandchild));
+    let exe = std::fs::read_link(format!("/proc/{host}/exe")).expect("the host's executable");
+    assert!(
+        exe.ends_with("millennium-host"),
+        "the sidecar's parent is {}",
+        exe.display()
+    );
+    let _ = driven.try_execute("Millennium.process.exit(0); return 1;");
+    assert!(
+        gone_within(host, Duration::from_secs(10)),
+        "the app did not exit"
+    );
+    assert!(
+        gone_within(sidecar, Duration::from_secs(5)),
+        "the sidecar outlived the app"
+    );
+    assert!(
+        gone_within(grandchild, Duration::from_secs(5)),
+        "what it started outlived the app"
+    );
+    drop(driven);
+
+    // SIGTERM (a logout, `kill`): the app ends the same way.
+    let driven = Driven::launch(&app.0);
+    let (sidecar, grandchild, host) = pids(&driven);
+    signal(host, "-TERM");
+    assert!(
+        gone_within(host, Duration::from_secs(10)),
+        "the app ignored SIGTERM"
+    );
+    assert!(
+        gone_within(sidecar, Duration::from_secs(5)),
+        "the sidecar outlived the app"
+    );
+    assert!(
+        gone_within(grandchild, Duration::from_secs(5)),
+        "what it started outlived the app"
+    );
+    drop(driven);
+
+    // Killed outright, the host cannot stop anything: the kernel kills the
+    // sidecar for it (PR_SET_PDEATHSIG).
+    let driven = Driven::launch(&app.0);
+    let (sidecar, grandchild, host) = pids(&driven);
+    signal(host, "-KILL");
+    assert!(
+        gone_within(sidecar, Duration::from_secs(10)),
+        "the sidecar outlived a SIGKILLed host"
+    );
+    signal(grandchild, "-KILL");
+    drop(driven);
+}
+
+fn signal(pid: u64, signal: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success(), "kill {signal} {pid}");
+}
+
+/// Packaged, the sidecar's files travel in the executable (covered by its
+/// digest and signature) and run from a private directory unpacked for this
+/// run (0700, files read-only), removed when the app exits; nothing beside
+/// the executable is used.
+#[test]
+fn host_sidecar_e2e_a_packaged_app_runs_its_packed_sidecar() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = sidecar_app();
+    let out = TempDir::new("host-sidecar-e2e-out");
+    let built = millennium_e2e::millennium(
+        Path::new("."),
+        &[
+            "build",
+            app.0.to_str().unwrap(),
+            "-o",
+            out.0.to_str().unwrap(),
+            "--host",
+            millennium_e2e::bin("millennium-host").to_str().unwrap(),
+        ],
+    );
+    assert!(built.status.success(), "{}", millennium_e2e::stderr(&built));
+    let executable = out.0.join("sidecar-e2e");
+    assert!(
+        executable.is_file(),
+        "{:?}",
+        std::fs::read_dir(&out.0).map(|d| d.count())
+    );
+    // A file planted beside the executable is never what runs.
+    std::fs::write(
+        out.0.join("echo.py"),
+        "raise SystemExit('the planted file ran')\n",
+    )
+    .unwrap();
+    std::fs::remove_dir_all(&app.0).unwrap();
+    let driven = Driven::launch_packaged(&executable);
+    let answers = driven
+        .run(
+            "const s = Millennium.sidecar('echo');
+             return [await s.call('echo', ['packed']), await s.call('pid')];",
+        )
+        .expect("the packed sidecar answers");
+    assert_eq!(answers[0], json!(["packed"]));
+    let pid = answers[1].as_u64().unwrap();
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).expect("cmdline");
+    let script = cmdline
+        .split(|b| *b == 0)
+        .map(|arg| String::from_utf8_lossy(arg).into_owned())
+        .find(|arg| arg.ends_with("echo.py"))
+        .expect("the script is an argument");
+    let script = std::path::PathBuf::from(script);
+    let dir = script.parent().unwrap().to_owned();
+    assert!(
+        dir.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("millennium-sidecars-dev.millennium.sidecare2e-"),
+        "{}",
+        dir.display()
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    assert_eq!(
+        std::fs::metadata(&script).unwrap().permissions().mode() & 0o777,
+        0o500
+    );
+    let _ = driven.try_execute("Millennium.process.exit(0); return 1;");
+    assert!(
+        gone_within(pid, Duration::from_secs(10)),
+        "the sidecar outlived the app"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while dir.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!dir.exists(), "{} is left behind", dir.display());
+    drop(driven);
+}

@@ -4,6 +4,9 @@
 // ~/.local/share/dev.millennium.notes/notes). Every file access goes through
 // `Millennium.fs` with `{ dir: BaseDirectory.AppData }` and a relative path
 // such as "notes/shopping.md"; millennium.toml allows exactly that folder.
+// The filter box also searches the notes' text, through the `search`
+// sidecar (sidecar/search.py: Python's sqlite3 with FTS5), which the app
+// tells about every note it saves, renames or deletes.
 //
 // Structure of this file:
 //   1. setup and state      4. notes on disk (list, open, save, new, ...)
@@ -43,8 +46,12 @@ const NOTES_DIR = "notes";          // relative to $APPDATA
 const AUTOSAVE_DELAY_MS = 800;      // save this long after the last keystroke
 const MAX_NAME_LENGTH = 120;
 
+const search = M.sidecar("search");
+const SEARCH_DELAY_MS = 120;        // search this long after the last keystroke in the filter
+
 const state = {
   notes: [],          // file names in the folder, e.g. ["shopping.md", "welcome.md"]
+  matches: new Map(), // full-text matches of the filter: file name -> snippet
   current: null,      // file name of the open note, or null
   savedText: "",      // the open note's text as last written to disk
   previewOn: true,
@@ -123,10 +130,30 @@ const guarded = (context, action) => (...args) =>
 
 // ------------------------------------------------------------ 3. rendering the UI
 
-/** Rebuilds the sidebar list from `state.notes` and the filter box. */
+/**
+ * A search snippet as DOM nodes: the sidecar marks each match with \u0002
+ * and \u0003, which become <mark> elements; all text stays text.
+ */
+function snippetNode(snippet) {
+  const line = document.createElement("span");
+  line.className = "snippet";
+  const parts = String(snippet).replace(/\s+/g, " ").split(/([\u0002\u0003])/);
+  let marked = null;
+  for (const part of parts) {
+    if (part === "\u0002") marked = document.createElement("mark");
+    else if (part === "\u0003") { if (marked) line.append(marked); marked = null; }
+    else if (marked) marked.append(part);
+    else line.append(part);
+  }
+  if (marked) line.append(marked);
+  return line;
+}
+
+/** Rebuilds the sidebar list from `state.notes`, the filter box and the search matches. */
 function renderList() {
   const query = el.filter.value.trim().toLowerCase();
-  const visible = state.notes.filter((name) => stem(name).toLowerCase().includes(query));
+  const visible = state.notes.filter((name) =>
+    stem(name).toLowerCase().includes(query) || (query && state.matches.has(name)));
 
   el.list.replaceChildren();
   for (const name of visible) {
@@ -136,6 +163,7 @@ function renderList() {
     button.textContent = stem(name);          // textContent: never HTML
     button.title = name;
     button.dataset.name = name;
+    if (query && state.matches.has(name)) button.append(snippetNode(state.matches.get(name)));
     if (name === state.current) {
       button.classList.add("active");
       button.setAttribute("aria-current", "true");
@@ -180,6 +208,46 @@ function renderEditor() {
   el.empty.hidden = open;
   document.body.classList.toggle("no-note", !open);
   for (const id of ["rename", "export", "delete"]) $(id).disabled = !open;
+}
+
+// ------------------------------------------------------------ search (the sidecar)
+
+// Only the answer to the latest query is shown.
+let searchTimer = 0;
+let searchSeq = 0;
+let searchBroken = false;
+function scheduleSearch() {
+  clearTimeout(searchTimer);
+  const query = el.filter.value.trim();
+  if (!query) {
+    state.matches = new Map();
+    renderList();
+    return;
+  }
+  searchTimer = setTimeout(() => runSearch(query), SEARCH_DELAY_MS);
+}
+async function runSearch(query) {
+  const seq = ++searchSeq;
+  try {
+    const hits = await search.call("search", { query });
+    if (seq !== searchSeq) return;
+    state.matches = new Map(hits.map((hit) => [hit.name, hit.snippet]));
+    searchBroken = false;
+  } catch (error) {
+    if (seq !== searchSeq) return;
+    state.matches = new Map();
+    if (!searchBroken) showError("Searching the notes' text failed (names still filter)", error);
+    searchBroken = true;
+  }
+  renderList();
+}
+
+/** Tells the search index that note `name` changed on disk (or is gone). */
+function reindex(name) {
+  search.notify("index", { name }).catch((error) => console.error("search index", error));
+}
+function unindex(name) {
+  search.notify("remove", { name }).catch((error) => console.error("search index", error));
 }
 
 function renderAll() {
@@ -260,6 +328,7 @@ function save() {
     if (name === null || text === state.savedText) return;
     await M.fs.writeTextFile(notePath(name), text, inAppData());
     if (state.current === name) state.savedText = text;
+    reindex(name);
     renderTitle();
   });
   saveQueue = run.catch(() => {}); // a failed save must not block the next one
@@ -296,6 +365,7 @@ async function createNote(rawName) {
   }
   await save();
   await M.fs.writeTextFile(notePath(name), "", inAppData());
+  reindex(name);
   await refreshList();
   await openNote(name);
   setStatus(`Created ${name}`);
@@ -314,6 +384,8 @@ async function renameNote(rawName) {
   }
   await save();
   await M.fs.renameFile(notePath(from), notePath(to), inAppData());
+  unindex(from);
+  reindex(to);
   state.current = to;
   await refreshList();
   renderTitle();
@@ -332,6 +404,7 @@ async function deleteNote() {
   clearTimeout(autosaveTimer);
   await saveQueue; // let a save in flight finish, so it cannot re-create the file
   await M.fs.removeFile(notePath(name), inAppData());
+  unindex(name);
 
   const index = state.notes.indexOf(name);
   state.current = null;
@@ -361,6 +434,7 @@ async function importNote() {
   const name = uniqueName(sanitizeName(fileName));
   await save();
   await M.fs.writeTextFile(notePath(name), text, inAppData());
+  reindex(name);
   await refreshList();
   await openNote(name);
   setStatus(`Imported ${fileName} as ${name}`);
@@ -428,15 +502,19 @@ el.editor.addEventListener("input", () => {
   scheduleAutosave();
 });
 
-// Filter: type to narrow the list, Enter opens the first match, Escape clears.
-el.filter.addEventListener("input", renderList);
+// Filter: type to narrow the list (by name at once, by text through the
+// search sidecar), Enter opens the first match, Escape clears.
+el.filter.addEventListener("input", () => {
+  renderList();
+  scheduleSearch();
+});
 el.filter.addEventListener("keydown", (event) => {
   if (event.key === "Enter") {
     const first = el.list.querySelector("button[data-name]");
     if (first) openAction(first.dataset.name).then(() => el.editor.focus());
   } else if (event.key === "Escape") {
     el.filter.value = "";
-    renderList();
+    scheduleSearch();
     el.editor.focus();
   }
 });
@@ -528,6 +606,9 @@ async function start() {
     await M.fs.writeTextFile(notePath("welcome.md"), WELCOME, inAppData());
     await refreshList();
   }
+  // The index catches up with notes changed while the app was closed. Notes
+  // work without it (a missing python3, say): only text search is lost.
+  search.call("sync").catch((error) => showError("Text search is unavailable", error));
   renderAll();
   if (state.notes.length > 0) await openNote(state.notes[0]);
   el.editor.focus();
@@ -561,4 +642,16 @@ window.notesApp = Object.freeze({
   current: async () => state.current,
   /** The preview's HTML. */
   previewHtml: async () => el.preview.innerHTML,
+  /** Puts `query` in the filter and searches now; resolves to the listed names and snippets. */
+  filter: async (query) => {
+    el.filter.value = String(query);
+    clearTimeout(searchTimer);
+    const text = el.filter.value.trim();
+    if (text) await runSearch(text);
+    else scheduleSearch();
+    return [...el.list.querySelectorAll("button[data-name]")].map((b) => ({
+      name: b.dataset.name,
+      snippet: b.querySelector(".snippet") ? b.querySelector(".snippet").textContent : null,
+    }));
+  },
 });

@@ -2,7 +2,8 @@
 //! would: notes (the flagship) creates, edits, previews, saves, exports and
 //! imports notes through real GTK dialogs and keyboard shortcuts, and shows
 //! the open note in the window title; multiwindow opens a window and talks
-//! to it through events; api-tour shows results and denials.
+//! to it through events; api-tour shows results and denials. Notes also
+//! finds notes by their text through its packed Python sidecar.
 //!
 //! Each app is copied to a scratch directory, packaged, its sources are
 //! deleted, and the executable runs under WebKitWebDriver. A screenshot of
@@ -161,6 +162,80 @@ fn notes_app_edits_saves_exports_imports_with_dialogs_and_shortcuts() {
             .is_err_and(|e| e.contains("outside the fs scope")),
         "{refused:?}"
     );
+}
+
+/// The filter box searches the notes' text through the packed Python
+/// sidecar (SQLite FTS5): a saved note is found by a word in its body, the
+/// snippet marks the match, a renamed note is found under its new name and
+/// a deleted one is gone. The screenshot with results shown is kept at
+/// `target/screenshots/notes-search.png`.
+#[test]
+fn notes_app_finds_notes_by_their_text_through_its_sidecar() {
+    require_gui!();
+    let _gui = gui_lock();
+    let scratch = TempDir::new("sample-notes-search");
+    let exe = packaged("notes", &scratch);
+    let driven = Driven::launch_packaged(&exe);
+    ok(driven.run("await window.notesApp.ready; return null;"));
+    ok(driven.run(
+        "const n = window.notesApp;
+         await n.newNote('Groceries');
+         await n.setText('# Groceries\\n\\n- oat milk\\n- eggs\\n- crème fraîche');
+         await n.save();
+         await n.newNote('Trip');
+         await n.setText('Pack the tent, the stove and the maps.');
+         await n.save();
+         return null;",
+    ));
+    // The index is told after each save (a notification): poll briefly.
+    let mut found = Value::Null;
+    for _ in 0..50 {
+        found = ok(driven.run("return await window.notesApp.filter('milk');"));
+        if found.as_array().is_some_and(|hits| !hits.is_empty()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(found[0]["name"], json!("Groceries.md"), "{found}");
+    assert!(
+        found[0]["snippet"]
+            .as_str()
+            .is_some_and(|s| s.contains("oat milk")),
+        "{found}"
+    );
+    assert_eq!(
+        driven.execute("return document.querySelector('#note-list mark').textContent"),
+        json!("milk")
+    );
+    // Accents do not matter, every word must match, and names filter as before.
+    let accents = ok(driven.run("return await window.notesApp.filter('creme fraiche');"));
+    assert_eq!(accents[0]["name"], json!("Groceries.md"), "{accents}");
+    let both = ok(driven.run("return await window.notesApp.filter('tent maps');"));
+    assert_eq!(both.as_array().map(Vec::len), Some(1), "{both}");
+    assert_eq!(both[0]["name"], json!("Trip.md"));
+
+    // A person looks at the results.
+    let shots = millennium_e2e::target_dir().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    ok(driven.run("return await window.notesApp.filter('milk');"));
+    // The X window is painted a moment after the DOM changes.
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut colours = 0;
+    for _ in 0..20 {
+        let png = driven.screen_png();
+        std::fs::write(shots.join("notes-search.png"), &png).unwrap();
+        colours = crate::support::distinct_colours(&png, &scratch.0);
+        if colours > 50 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(
+        colours > 50,
+        "the window shows the results ({colours} colours)"
+    );
+
+    drop(driven);
 }
 
 #[test]

@@ -300,6 +300,41 @@ const CARDS = [
     ],
   },
   {
+    id: "sidecar",
+    title: "Sidecar",
+    api: "Millennium.sidecar",
+    about: "A backend in any language: here sidecar/tour.js, a Node script the host starts, speaks JSON-RPC 2.0 to, and ends with the app.",
+    actions: [
+      {
+        label: "sidecar('tour').call('add', [2, 3, 4]) and call('info')",
+        keys: [["allowlist.sidecar.call", true]],
+        run: async () => {
+          const tour = M.sidecar("tour");
+          return { sum: await tour.call("add", [2, 3, 4]), info: await tour.call("info") };
+        },
+      },
+      {
+        label: "notify('shout', …), then hear its 'echoed'",
+        keys: [["allowlist.sidecar.notify", true]],
+        run: async () => {
+          const tour = M.sidecar("tour");
+          let heard;
+          const echoed = new Promise((resolve) => { heard = resolve; });
+          const stop = await tour.on("echoed", heard);
+          await tour.notify("shout", { at: new Date().toLocaleTimeString() });
+          const params = await echoed;
+          stop();
+          return { heard: params };
+        },
+      },
+      {
+        label: "call('exit'): a method the grant leaves out",
+        keys: [["allowlist.sidecar.call", true]],
+        run: () => M.sidecar("tour").call("exit"),
+      },
+    ],
+  },
+  {
     id: "notification",
     title: "Notifications",
     api: "Millennium.notification",

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
 
-const METHODS: &str = r#"["echo", "pid", "ppid", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "nothing"]"#;
+const METHODS: &str = r#"["echo", "pid", "ppid", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "deaf", "half", "nothing"]"#;
 
 fn sidecar_app() -> TempDir {
     let app = TempDir::new("host-sidecar-e2e");
@@ -115,6 +115,7 @@ fn host_sidecar_e2e_calls_answers_errors_and_events() {
              ungranted: await error(Millennium.sidecar('ungranted').call('echo')),
              otherWindow: await error(Millennium.sidecar('side-only').call('echo')),
              reserved: await error(s.call('$/cancelRequest', { id: 1 })),
+             half: await error(s.call('half')),
            };"#,
     );
     let answers = answers.expect("the calls run");
@@ -173,6 +174,15 @@ fn host_sidecar_e2e_calls_answers_errors_and_events() {
             .is_some_and(|m| m.contains("the protocol's")),
         "{}",
         answers["reserved"]
+    );
+    assert!(
+        answers["half"]["message"].as_str().is_some_and(|m| {
+            m.starts_with(
+            "sidecar `echo` stopped before it answered: its output ended in the middle of a message"
+        )
+        }),
+        "{}",
+        answers["half"]
     );
 }
 
@@ -245,9 +255,14 @@ fn host_sidecar_e2e_nothing_it_started_outlives_the_app() {
     };
 
     // The app ends by itself (`process.exit`): the sidecar gets its stdin
-    // closed and SIGTERM, and what it started goes with its group.
+    // closed and SIGTERM, and what it started goes with its group; one that
+    // ignores SIGTERM is killed after its `shutdown-timeout-secs` (1 s).
     let driven = Driven::launch(&app.0);
     let (sidecar, grandchild, host) = pids(&driven);
+    assert_eq!(
+        driven.run("return await Millennium.sidecar('echo').call('deaf');"),
+        Ok(json!(sidecar))
+    );
     assert!(alive(sidecar) && alive(grandchild));
     let exe = std::fs::read_link(format!("/proc/{host}/exe")).expect("the host's executable");
     assert!(

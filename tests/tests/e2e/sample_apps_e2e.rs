@@ -301,9 +301,28 @@ fn api_tour_shows_results_and_denials() {
         "clipboard",
         "notification",
         "process",
+        "sidecar",
     ] {
         assert!(cards.iter().any(|c| c == expected), "no card {expected}");
     }
+    // The Node sidecar, packed into the executable.
+    let add = ok(driven.run("return await window.tour.run('sidecar', 0);"));
+    assert_eq!(add["ok"], json!(true), "{add}");
+    assert_eq!(add["value"]["sum"], json!(9), "{add}");
+    assert!(
+        add["value"]["info"]["node"]
+            .as_str()
+            .is_some_and(|v| v.starts_with('v')),
+        "{add}"
+    );
+    let echoed = ok(driven.run("return await window.tour.run('sidecar', 1);"));
+    assert!(echoed["value"]["heard"]["at"].is_string(), "{echoed}");
+    let refused = ok(driven.run("return await window.tour.run('sidecar', 2);"));
+    assert_eq!(refused["ok"], json!(false), "{refused}");
+    assert_eq!(
+        refused["error"],
+        json!("method `exit` of sidecar `tour` is not in its `[allowlist.sidecar] scope` entry")
+    );
     let os = ok(driven.run("return await window.tour.run('os', 0);"));
     assert_eq!(os["ok"], json!(true), "{os}");
     let exit = ok(driven.run("return await window.tour.run('process', 0);"));

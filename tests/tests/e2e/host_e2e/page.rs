@@ -362,8 +362,13 @@ fn host_e2e_starts_when_the_cache_directory_is_under_var_tmp() {
     ));
     let startup = millennium_e2e::repo_root().join("tests/fixtures/bench/startup.toml");
     let log = home.0.join("stderr.log");
-    let mut child = std::process::Command::new(crate::support::host_binary())
+    // Its own display and session bus, like the drivers' (tests run without).
+    use std::os::unix::process::CommandExt;
+    let mut child = std::process::Command::new("dbus-run-session")
+        .args(["--", "xvfb-run", "-a"])
+        .arg(crate::support::host_binary())
         .arg(&startup)
+        .process_group(0)
         .env("HOME", &home.0)
         .env("XDG_DATA_HOME", home.0.join("data"))
         .env("XDG_CONFIG_HOME", home.0.join("config"))
@@ -379,7 +384,10 @@ fn host_e2e_starts_when_the_cache_directory_is_under_var_tmp() {
             break status;
         }
         if std::time::Instant::now() > deadline {
-            let _ = child.kill();
+            let group = format!("-{}", child.id());
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .status();
             let _ = child.wait();
             panic!("the app did not exit within 60 s");
         }

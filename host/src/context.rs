@@ -179,8 +179,15 @@ impl HostContext {
         resolver: AssetResolver,
         sidecar_files: std::collections::BTreeMap<String, &'static [u8]>,
     ) -> Result<HostContext, ContextError> {
-        let files = FileSource::Packed(std::sync::Arc::new(sidecar_files));
-        HostContext::build(config, exe_dir, resolver, &[], files)
+        let dir = crate::api::sidecar::supervisor::unpack_dir(&config.app.identifier)
+            .map_err(ContextError::Random)?;
+        // What a sidecar runs is out of every page's reach.
+        let own = [Protected::Tree(dir.clone())];
+        let files = FileSource::Packed {
+            files: std::sync::Arc::new(sidecar_files),
+            dir,
+        };
+        HostContext::build(config, exe_dir, resolver, &own, files)
     }
 
     /// [`HostContext::new`], with more paths the fs scope must never reach

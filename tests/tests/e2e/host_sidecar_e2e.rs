@@ -54,6 +54,13 @@ args = [{{ file = "echo.py" }}]
 [allowlist.process]
 exit = true
 
+# Wide on purpose: the packaged test checks that the directory its sidecar
+# runs from stays out of reach even so.
+[allowlist.fs]
+read-file = true
+write-file = true
+scope = ["/tmp/**"]
+
 [allowlist.sidecar]
 call = true
 notify = true
@@ -393,6 +400,23 @@ fn host_sidecar_e2e_a_packaged_app_runs_its_packed_sidecar() {
         std::fs::metadata(&script).unwrap().permissions().mode() & 0o777,
         0o500
     );
+    // A page cannot rewrite what the sidecar runs (or read it), whatever
+    // the fs scope says.
+    for call in [
+        format!(
+            "Millennium.fs.writeTextFile({}, 'import os')",
+            json!(script)
+        ),
+        format!("Millennium.fs.readTextFile({})", json!(script)),
+    ] {
+        let refused = driven.run(&format!("return await {call};"));
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.contains("outside the fs scope")),
+            "{call}: {refused:?}"
+        );
+    }
     let _ = driven.try_execute("Millennium.process.exit(0); return 1;");
     assert!(
         gone_within(pid, Duration::from_secs(10)),

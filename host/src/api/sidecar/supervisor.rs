@@ -67,8 +67,14 @@ pub struct Sidecar {
 pub enum FileSource {
     /// The app's directory (run from it).
     Dir(PathBuf),
-    /// A packaged app's payload, by path in the app's directory.
-    Packed(Arc<BTreeMap<String, &'static [u8]>>),
+    /// A packaged app's payload, by path in the app's directory, and the
+    /// directory ([`unpack_dir`]) they are unpacked into at the first start.
+    Packed {
+        /// The files.
+        files: Arc<BTreeMap<String, &'static [u8]>>,
+        /// Where they go; the fs scope never reaches it.
+        dir: PathBuf,
+    },
 }
 
 /// The sidecars' files, and for a packaged app the private directory they
@@ -88,9 +94,9 @@ impl Files {
     fn dir(&self) -> Result<PathBuf, String> {
         match &self.source {
             FileSource::Dir(dir) => Ok(dir.clone()),
-            FileSource::Packed(files) => self
+            FileSource::Packed { files, dir } => self
                 .unpacked
-                .get_or_init(|| unpack(files, &self.identifier))
+                .get_or_init(|| unpack(files, dir, &self.identifier))
                 .clone(),
         }
     }
@@ -103,32 +109,46 @@ impl Files {
     }
 }
 
-/// Writes a packaged app's sidecar files into a new directory that only
-/// this user can enter (mode 0700, under `$XDG_RUNTIME_DIR`, itself private,
-/// or the temporary directory under a random name), files read-only. Why
-/// not a hash check before each start: the directory is made by this
-/// process under a name nobody could take first, and anyone able to change
-/// files in it runs as this user, who can change the app itself.
-fn unpack(files: &BTreeMap<String, &'static [u8]>, identifier: &str) -> Result<PathBuf, String> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    let private = std::env::var_os("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .filter(|dir| dir.is_absolute() && dir.is_dir());
-    if let Some(base) = &private {
-        remove_stale(base, identifier);
-    }
-    let base = private.unwrap_or_else(std::env::temp_dir);
+/// Where a packaged app's sidecar files are unpacked this run: a name
+/// nobody could take first (the pid and 64 random bits) under
+/// `$XDG_RUNTIME_DIR`, itself private, or the temporary directory. Chosen
+/// before the fs scope is built, which never reaches it.
+pub fn unpack_dir(identifier: &str) -> Result<PathBuf, String> {
+    let base = private_runtime_dir().unwrap_or_else(std::env::temp_dir);
     let random = crate::ipc::InvokeKey::generate().map_err(|e| e.to_string())?;
-    let dir = base.join(format!(
+    Ok(base.join(format!(
         "{}{}-{}",
         unpacked_prefix(identifier),
         std::process::id(),
         &random.as_str()[..16]
-    ));
+    )))
+}
+
+fn private_runtime_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute() && dir.is_dir())
+}
+
+/// Writes a packaged app's sidecar files into `dir`, made now with mode
+/// 0700 (so only this user can enter it; it fails if the name exists),
+/// files read-only. Why not a hash check before each start: the directory
+/// is made by this process under a name nobody could take first, and anyone
+/// able to change files in it runs as this user, who can change the app
+/// itself.
+fn unpack(
+    files: &BTreeMap<String, &'static [u8]>,
+    dir: &std::path::Path,
+    identifier: &str,
+) -> Result<PathBuf, String> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    if let Some(base) = private_runtime_dir() {
+        remove_stale(&base, identifier);
+    }
     let unpacking = |what: &str, error: std::io::Error| format!("cannot unpack {what}: {error}");
     std::fs::DirBuilder::new()
         .mode(0o700)
-        .create(&dir)
+        .create(dir)
         .map_err(|e| unpacking(&dir.display().to_string(), e))?;
     for (path, bytes) in files {
         let target = dir.join(path);
@@ -147,7 +167,7 @@ fn unpack(files: &BTreeMap<String, &'static [u8]>, identifier: &str) -> Result<P
             .and_then(|mut file| file.write_all(bytes))
             .map_err(|e| unpacking(path, e))?;
     }
-    Ok(dir)
+    Ok(dir.to_owned())
 }
 
 fn unpacked_prefix(identifier: &str) -> String {

@@ -699,7 +699,8 @@ declare global {
       notify(method: string, params?: unknown[] | Record<string, unknown>): Promise<void>;
       /**
        * Calls `handler` with the params of each notification `method` the
-       * sidecar sends; `"$/exited"` when it stops (`{ reason, restarting }`).
+       * sidecar sends; `"$/exited"` when it stops (`{ reason, restarting }`),
+       * `"$/dropped"` when more than 1,000 a second were dropped (`{ count }`).
        * Resolves with the function that stops listening.
        */
       on(method: string, handler: (params: unknown) => void): Promise<() => void>;

@@ -54,6 +54,12 @@ pub struct SidecarConfig {
     #[serde(default = "default_backoff_ms")]
     #[cfg_attr(feature = "validate", schemars(range(min = 10, max = 60000)))]
     pub restart_backoff_ms: u64,
+    /// Seconds a call waits for its answer; then it rejects, and the
+    /// sidecar is told (`$/cancelRequest`). `0` waits for as long as the
+    /// page does.
+    #[serde(default = "default_call_timeout_secs")]
+    #[cfg_attr(feature = "validate", schemars(range(max = 86400)))]
+    pub call_timeout_secs: u64,
     /// Seconds the sidecar has to exit after its input closes and it gets
     /// `SIGTERM` when the app exits; then it and everything it started are
     /// killed.
@@ -110,6 +116,10 @@ fn default_max_restarts() -> u32 {
 
 fn default_backoff_ms() -> u64 {
     500
+}
+
+fn default_call_timeout_secs() -> u64 {
+    30
 }
 
 fn default_shutdown_secs() -> u64 {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
 
-const METHODS: &str = r#"["echo", "pid", "ppid", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "deaf", "half", "nothing"]"#;
+const METHODS: &str = r#"["echo", "pid", "ppid", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "deaf", "half", "flood", "nothing"]"#;
 
 fn sidecar_app() -> TempDir {
     let app = TempDir::new("host-sidecar-e2e");
@@ -40,6 +40,7 @@ env = ["PATH"]
 max-restarts = 1
 restart-backoff-ms = 100
 shutdown-timeout-secs = 1
+call-timeout-secs = 2
 
 [[sidecars]]
 name = "side-only"
@@ -122,6 +123,7 @@ fn host_sidecar_e2e_calls_answers_errors_and_events() {
              ungranted: await error(Millennium.sidecar('ungranted').call('echo')),
              otherWindow: await error(Millennium.sidecar('side-only').call('echo')),
              reserved: await error(s.call('$/cancelRequest', { id: 1 })),
+             late: await error(s.call('hang')),
              half: await error(s.call('half')),
            };"#,
     );
@@ -182,6 +184,10 @@ fn host_sidecar_e2e_calls_answers_errors_and_events() {
         "{}",
         answers["reserved"]
     );
+    assert_eq!(
+        answers["late"]["message"],
+        json!("sidecar `echo` did not answer `hang` within 2 s (`call-timeout-secs`)")
+    );
     assert!(
         answers["half"]["message"].as_str().is_some_and(|m| {
             m.starts_with(
@@ -191,6 +197,37 @@ fn host_sidecar_e2e_calls_answers_errors_and_events() {
         "{}",
         answers["half"]
     );
+}
+
+/// A sidecar that floods notifications reaches the pages at most
+/// `MAX_EVENTS_PER_SECOND` (1,000) a second; the rest are counted in
+/// `$/dropped`, none is lost silently, and its answer still arrives.
+#[test]
+fn host_sidecar_e2e_a_flood_of_notifications_is_capped_and_counted() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = sidecar_app();
+    let driven = Driven::launch(&app.0);
+    let flood = driven
+        .run(
+            "const s = Millennium.sidecar('echo');
+             let spam = 0, dropped = 0;
+             await s.on('spam', () => { spam++; });
+             await s.on('$/dropped', (p) => { dropped += p.count; });
+             const after = new Promise((resolve) => s.on('after', resolve));
+             const done = await s.call('flood');
+             await after;
+             return { spam, dropped, done, echo: await s.call('echo', ['still here']) };",
+        )
+        .expect("the flood is survived");
+    let (spam, dropped) = (
+        flood["spam"].as_u64().unwrap(),
+        flood["dropped"].as_u64().unwrap(),
+    );
+    assert_eq!(spam + dropped, 20_000, "{flood}");
+    assert!(dropped > 0 && spam <= 5_000, "{flood}");
+    assert_eq!(flood["done"], json!("done"));
+    assert_eq!(flood["echo"], json!(["still here"]));
 }
 
 #[test]

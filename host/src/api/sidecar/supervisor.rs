@@ -39,6 +39,11 @@ pub const MAX_PENDING: usize = 100_000;
 /// Longest wait before a restart.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
+/// Most notifications of one sidecar delivered to the pages per second;
+/// beyond it they are dropped, and the pages hear `$/dropped` with how
+/// many, so a flooding sidecar cannot keep the UI thread busy.
+pub const MAX_EVENTS_PER_SECOND: u32 = 1000;
+
 /// The event a sidecar's notifications reach pages by; the payload is
 /// `{ method, params }`.
 pub fn event_name(sidecar: &str) -> String {
@@ -219,6 +224,18 @@ struct State {
     generation: u64,
     /// For events and restarts.
     proxy: Option<EventLoopProxy<UserEvent>>,
+    /// Notifications delivered in the current second.
+    flow: Flow,
+    /// Whether the thread that times calls out runs.
+    watching: bool,
+}
+
+/// [`MAX_EVENTS_PER_SECOND`] accounting.
+#[derive(Debug, Default)]
+struct Flow {
+    since: Option<Instant>,
+    sent: u32,
+    dropped: u64,
 }
 
 /// A process not yet reaped: while this is in [`State::running`], its pid
@@ -246,6 +263,10 @@ impl Running {
 struct Pending {
     /// The window that called, so its calls are cancelled when it goes.
     label: String,
+    /// The method, for the timeout's message.
+    method: String,
+    /// When it times out (`call-timeout-secs`), if ever.
+    deadline: Option<Instant>,
     answer: Deferred,
 }
 
@@ -400,7 +421,8 @@ impl Sidecars {
 
     /// The app is ending: every sidecar's stdin is closed and it gets
     /// `SIGTERM`; after its `shutdown-timeout-secs`, it and its group get
-    /// `SIGKILL`. Returns once all have ended.
+    /// `SIGKILL`. Returns once each has ended or been sent `SIGKILL`, after
+    /// removing the unpacked files.
     pub fn shut_down(&self) {
         let mut waits = Vec::new();
         for sidecar in self.by_name.values() {
@@ -439,11 +461,6 @@ impl Sidecar {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The sidecar's name.
-    pub fn name(&self) -> &str {
-        &self.config.name
-    }
-
     /// Sends request `method` and settles `answer` with the sidecar's
     /// answer when it comes (or with an error if it exits first).
     pub fn call(
@@ -476,13 +493,27 @@ impl Sidecar {
         })();
         match sent {
             Ok(id) => {
+                let timeout = self.config.call_timeout_secs;
                 state.pending.insert(
                     id,
                     Pending {
                         label: label.to_owned(),
+                        method: method.to_owned(),
+                        deadline: (timeout > 0)
+                            .then(|| Instant::now() + Duration::from_secs(timeout)),
                         answer,
                     },
                 );
+                if timeout > 0 && !state.watching {
+                    state.watching = true;
+                    let this = self.clone();
+                    let started = std::thread::Builder::new()
+                        .name(format!("sidecar-{}-timer", self.config.name))
+                        .spawn(move || this.time_out_calls());
+                    if started.is_err() {
+                        state.watching = false;
+                    }
+                }
             }
             Err(error) => {
                 drop(state);
@@ -815,17 +846,86 @@ impl Sidecar {
         }
     }
 
-    /// A notification for the pages of the granted windows.
+    /// Rejects the calls whose `call-timeout-secs` passed, every 100 ms,
+    /// until the app exits.
+    fn time_out_calls(self: Arc<Self>) {
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let mut state = self.lock();
+            if state.stopped.is_some() && state.pending.is_empty() {
+                state.watching = false;
+                return;
+            }
+            let now = Instant::now();
+            let late: Vec<u64> = state
+                .pending
+                .iter()
+                .filter(|(_, p)| p.deadline.is_some_and(|d| d <= now))
+                .map(|(id, _)| *id)
+                .collect();
+            let mut expired = Vec::new();
+            for id in late {
+                if let Some(pending) = state.pending.remove(&id) {
+                    if let Some(running) = &state.running {
+                        running.send(notification_line("$/cancelRequest", &json!({ "id": id })));
+                    }
+                    expired.push(pending);
+                }
+            }
+            drop(state);
+            for pending in expired {
+                pending.answer.settle(Err(format!(
+                    "sidecar `{}` did not answer `{}` within {} s (`call-timeout-secs`)",
+                    self.config.name, pending.method, self.config.call_timeout_secs
+                )));
+            }
+        }
+    }
+
+    /// A notification for the pages of the granted windows, within
+    /// [`MAX_EVENTS_PER_SECOND`].
     fn emit(&self, payload: Value) {
-        let proxy = self.lock().proxy.clone();
+        let mut state = self.lock();
+        let now = Instant::now();
+        let flow = &mut state.flow;
+        let mut report = None;
+        if flow.since.is_none_or(|since| now.duration_since(since) >= Duration::from_secs(1)) {
+            if flow.dropped > 0 {
+                report = Some(flow.dropped);
+            }
+            *flow = Flow {
+                since: Some(now),
+                sent: 0,
+                dropped: 0,
+            };
+        }
+        if flow.sent >= MAX_EVENTS_PER_SECOND {
+            if flow.dropped == 0 {
+                eprintln!(
+                    "millennium: sidecar `{}` sends more than {MAX_EVENTS_PER_SECOND} notifications a second; dropping the rest",
+                    self.config.name
+                );
+            }
+            flow.dropped += 1;
+            return;
+        }
+        flow.sent += 1;
+        let proxy = state.proxy.clone();
+        drop(state);
         let (Some(proxy), Some(grant)) = (proxy, &self.grant) else {
             return;
         };
-        let _ = proxy.send_event(UserEvent::BroadcastTo {
-            windows: grant.windows.clone(),
-            event: event_name(&self.config.name),
-            payload,
-        });
+        let send = |payload| {
+            let _ = proxy.send_event(UserEvent::BroadcastTo {
+                windows: grant.windows.clone(),
+                event: event_name(&self.config.name),
+                payload,
+            });
+        };
+        if let Some(count) = report {
+            send(json!({ "method": "$/dropped", "params": { "count": count } }));
+        }
+        send(payload);
     }
 }
 

@@ -179,6 +179,9 @@ impl HostContext {
         resolver: AssetResolver,
         sidecar_files: std::collections::BTreeMap<String, &'static [u8]>,
     ) -> Result<HostContext, ContextError> {
+        if sidecar_files.is_empty() {
+            return HostContext::build(config, exe_dir, resolver, &[], FileSource::Nothing);
+        }
         let dir = crate::api::sidecar::supervisor::unpack_dir(&config.app.identifier)
             .map_err(ContextError::Random)?;
         // What a sidecar runs is out of every page's reach.

@@ -67,6 +67,11 @@ pub const VERSION: u32 = 1;
 /// path cannot hold a control character, so no request reaches them.
 pub const SIDECAR_DIR: &str = "\u{1}sidecars";
 
+/// A sidecar file's path in the app's directory, when `index_path` is one.
+fn sidecar_path(index_path: &str) -> Option<&str> {
+    index_path.strip_prefix(SIDECAR_DIR)?.strip_prefix('/')
+}
+
 /// Why a payload could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum PayloadError {
@@ -151,13 +156,9 @@ impl<'a> Payload<'a> {
 
     /// The sidecars' files, by their path in the app's directory.
     pub fn sidecar_files(&self) -> BTreeMap<String, &'a [u8]> {
-        let prefix = format!("{SIDECAR_DIR}/");
         self.files
             .keys()
-            .filter_map(|path| {
-                let relative = path.strip_prefix(&prefix)?;
-                Some((relative.to_owned(), self.file(path)?))
-            })
+            .filter_map(|path| Some((sidecar_path(path)?.to_owned(), self.file(path)?)))
             .collect()
     }
 
@@ -557,11 +558,10 @@ pub struct PayloadSource {
 impl PayloadSource {
     /// Serves the files of `payload`, except the sidecars'.
     pub fn new(payload: &Payload<'static>) -> PayloadSource {
-        let sidecars = format!("{SIDECAR_DIR}/");
         let files = payload
             .files()
             .keys()
-            .filter(|path| !path.starts_with(&sidecars))
+            .filter(|path| sidecar_path(path).is_none())
             .filter_map(|path| Some((path.clone(), payload.file(path)?)))
             .collect();
         PayloadSource { files }

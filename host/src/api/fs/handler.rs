@@ -441,6 +441,12 @@ fn open_regular(op: &'static str, path: &Path) -> Result<File, FsError> {
 fn read_file(path: &Path) -> Result<Vec<u8>, FsError> {
     let file = open_regular("read", path)?;
     let meta = file.metadata().map_err(io_error("read", path))?;
+    read_whole(file, &meta, path)
+}
+
+/// The rest of `file` (open at `path`, described by `meta`), at most
+/// [`MAX_BINARY_BYTES`].
+fn read_whole(file: File, meta: &std::fs::Metadata, path: &Path) -> Result<Vec<u8>, FsError> {
     let limit = MAX_BINARY_BYTES as u64;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
     file.take(limit + 1)
@@ -499,7 +505,7 @@ fn read_part(path: &Path, part: &FilePart) -> Result<Output, FsError> {
         )));
     }
     if size == 0 && part.version.is_none() && part.offset == 0 {
-        let bytes = read_file(path)?;
+        let bytes = read_whole(file, &meta, path)?;
         let total = bytes.len() as u64;
         return Ok(Output::Part {
             bytes,

@@ -80,6 +80,9 @@ pub enum FileSource {
         /// Where they go; the fs scope never reaches it.
         dir: PathBuf,
     },
+    /// A packaged app that packs no sidecar file: its sidecars run programs
+    /// from PATH, with text arguments.
+    Nothing,
 }
 
 /// The sidecars' files, and for a packaged app the private directory they
@@ -103,6 +106,7 @@ impl Files {
                 .unpacked
                 .get_or_init(|| unpack(files, dir, &self.identifier))
                 .clone(),
+            FileSource::Nothing => Err("its files are not in this executable".to_owned()),
         }
     }
 
@@ -568,7 +572,14 @@ impl Sidecar {
 
     /// Starts the process and its three threads.
     fn spawn(self: &Arc<Self>, generation: u64) -> Result<Running, String> {
-        let dir = self.files.dir()?;
+        // Only a sidecar that needs files makes a packaged app unpack them.
+        let needs_files = self.config.command_is_file()
+            || self.config.args.iter().any(|a| matches!(a, SidecarArg::File(_)));
+        let dir = if needs_files {
+            self.files.dir()?
+        } else {
+            PathBuf::new() // joined with nothing: no path below is a file of the app
+        };
         let dir = &dir;
         let program = if self.config.command_is_file() {
             dir.join(&self.config.command)

@@ -319,14 +319,7 @@ fn host_sidecar_e2e_nothing_it_started_outlives_the_app() {
         gone_within(host, Duration::from_secs(10)),
         "the app did not exit"
     );
-    assert!(
-        gone_within(sidecar, Duration::from_secs(5)),
-        "the sidecar outlived the app"
-    );
-    assert!(
-        gone_within(grandchild, Duration::from_secs(5)),
-        "what it started outlived the app"
-    );
+    assert_sidecar_gone(sidecar, grandchild);
     drop(driven);
 
     // SIGTERM (a logout, `kill`): the app ends the same way.
@@ -337,14 +330,7 @@ fn host_sidecar_e2e_nothing_it_started_outlives_the_app() {
         gone_within(host, Duration::from_secs(10)),
         "the app ignored SIGTERM"
     );
-    assert!(
-        gone_within(sidecar, Duration::from_secs(5)),
-        "the sidecar outlived the app"
-    );
-    assert!(
-        gone_within(grandchild, Duration::from_secs(5)),
-        "what it started outlived the app"
-    );
+    assert_sidecar_gone(sidecar, grandchild);
     drop(driven);
 
     // Killed outright, the host cannot stop anything: the kernel kills the
@@ -358,6 +344,18 @@ fn host_sidecar_e2e_nothing_it_started_outlives_the_app() {
     );
     signal(grandchild, "-KILL");
     drop(driven);
+}
+
+/// The sidecar and what it started end within 5 s of the app.
+fn assert_sidecar_gone(sidecar: u64, grandchild: u64) {
+    assert!(
+        gone_within(sidecar, Duration::from_secs(5)),
+        "the sidecar outlived the app"
+    );
+    assert!(
+        gone_within(grandchild, Duration::from_secs(5)),
+        "what it started outlived the app"
+    );
 }
 
 fn signal(pid: u64, signal: &str) {

@@ -26,6 +26,25 @@ fn packaged(name: &str, scratch: &TempDir) -> PathBuf {
     exe
 }
 
+/// Saves what the X screen shows as `target/<profile>/screenshots/<name>`,
+/// polling (WebKit paints the window a moment after the DOM changes) until
+/// it has more than 50 colours or 10 s pass; returns its colour count.
+fn keep_screenshot(driven: &Driven, scratch: &TempDir, name: &str) -> u64 {
+    let shots = millennium_e2e::target_dir().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut colours = 0;
+    for _ in 0..20 {
+        let png = driven.screen_png();
+        std::fs::write(shots.join(name), &png).unwrap();
+        colours = crate::support::distinct_colours(&png, &scratch.0);
+        if colours > 50 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    colours
+}
+
 fn ok(result: Result<Value, String>) -> Value {
     result.unwrap_or_else(|e| panic!("the page rejected: {e}"))
 }
@@ -82,19 +101,7 @@ fn notes_app_edits_saves_exports_imports_with_dialogs_and_shortcuts() {
     );
 
     // A person looks at it.
-    let shots = millennium_e2e::target_dir().join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    // WebKit paints the X window a moment after the DOM changes: poll.
-    let mut colours = 0;
-    for _ in 0..20 {
-        let png = driven.screen_png();
-        std::fs::write(shots.join("notes-open.png"), &png).unwrap();
-        colours = crate::support::distinct_colours(&png, &scratch.0);
-        if colours > 50 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let colours = keep_screenshot(&driven, &scratch, "notes-open.png");
     assert!(
         colours > 50,
         "the window shows the note ({colours} colours)"
@@ -215,21 +222,10 @@ fn notes_app_finds_notes_by_their_text_through_its_sidecar() {
     assert_eq!(both[0]["name"], json!("Trip.md"));
 
     // A person looks at the results.
-    let shots = millennium_e2e::target_dir().join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
     ok(driven.run("return await window.notesApp.filter('milk');"));
-    // The X window is painted a moment after the DOM changes.
+    // The first paint of the window can still show the list before the search.
     std::thread::sleep(Duration::from_millis(1500));
-    let mut colours = 0;
-    for _ in 0..20 {
-        let png = driven.screen_png();
-        std::fs::write(shots.join("notes-search.png"), &png).unwrap();
-        colours = crate::support::distinct_colours(&png, &scratch.0);
-        if colours > 50 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let colours = keep_screenshot(&driven, &scratch, "notes-search.png");
     assert!(
         colours > 50,
         "the window shows the results ({colours} colours)"

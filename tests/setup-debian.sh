@@ -13,14 +13,16 @@ packages=(
   libwebkit2gtk-4.1-dev libxdo-dev      # wry (WebKitGTK) and tao
   libayatana-appindicator3-dev
   xvfb dbus webkit2gtk-driver imagemagick  # headless GUI tests and screenshots
+  python3                               # the notes app's search sidecar (sqlite3, FTS5)
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(xdotool)                   # answers native dialogs in e2e tests
   packages+=(python3-gi)                # a stand-in notification service
 fi
 if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
-  # The Taplo CLI checks our schema. A Node.js from elsewhere (with its own
-  # npm) conflicts with Debian's npm package, so only install when absent.
+  # The Taplo CLI checks our schema, and api-tour's sidecar runs on node. A
+  # Node.js from elsewhere (with its own npm) conflicts with Debian's npm
+  # package, so only install when absent.
   packages+=(nodejs npm)
 fi
 

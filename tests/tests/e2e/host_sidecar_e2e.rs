@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
 
-const METHODS: &str = r#"["echo", "pid", "ppid", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "deaf", "half", "flood", "nothing"]"#;
+const METHODS: &str = r#"["echo", "instance", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "deaf", "half", "flood", "nothing"]"#;
 
 fn sidecar_app() -> TempDir {
     let app = TempDir::new("host-sidecar-e2e");
@@ -239,18 +239,18 @@ fn host_sidecar_e2e_a_crash_rejects_its_calls_and_restarts_within_the_policy() {
     let crashed = driven.run(
         r#"const s = Millennium.sidecar('echo');
            const message = (p) => p.then((v) => 'resolved ' + JSON.stringify(v), (e) => e.message);
-           const first = await s.call('pid');
+           const first = await s.call('instance');
            const exited = new Promise((resolve) => s.on('$/exited', resolve));
            const hang = message(s.call('hang'));
            const crash = message(s.call('crash'));
            const results = { first, hang: await hang, crash: await crash, exited: await exited };
            for (let i = 0; i < 100; i++) {
-             try { results.second = await s.call('pid'); break; }
+             try { results.second = await s.call('instance'); break; }
              catch (e) { results.waited = e.message; await new Promise((r) => setTimeout(r, 50)); }
            }
            results.huge = await message(s.call('huge'));
            await new Promise((r) => setTimeout(r, 300));
-           results.after = await message(s.call('pid'));
+           results.after = await message(s.call('instance'));
            return results;"#,
     );
     let crashed = crashed.expect("the calls run");
@@ -265,7 +265,7 @@ fn host_sidecar_e2e_a_crash_rejects_its_calls_and_restarts_within_the_policy() {
     }
     assert_eq!(crashed["exited"]["restarting"], json!(true));
     assert!(
-        crashed["second"].is_u64() && crashed["second"] != crashed["first"],
+        crashed["second"].is_string() && crashed["second"] != crashed["first"],
         "{crashed}"
     );
     assert!(
@@ -287,75 +287,136 @@ fn host_sidecar_e2e_nothing_it_started_outlives_the_app() {
     require_gui!();
     let _gui = gui_lock();
     let app = sidecar_app();
-    let pids = |driven: &Driven| {
-        let pids = driven
-            .run(
-                "const s = Millennium.sidecar('echo');
-                 return [await s.call('pid'), await s.call('fork'), await s.call('ppid')];",
-            )
-            .expect("pids");
-        let pid = |i: usize| pids[i].as_u64().expect("a pid");
-        (pid(0), pid(1), pid(2))
+    // The sidecar, a child in its process group and one that left it for a
+    // session of its own, seen from outside: the host is their ancestor.
+    let start = |driven: &Driven| {
+        driven
+            .run("await Millennium.sidecar('echo').call('fork'); return 1;")
+            .expect("fork");
+        let started = started_for(driven.home());
+        let host = started
+            .iter()
+            .map(|p| p.parent)
+            .find(|parent| !started.iter().any(|p| p.pid == *parent))
+            .expect("the host");
+        let exe = std::fs::read_link(format!("/proc/{host}/exe")).expect("the host's executable");
+        assert!(
+            exe.ends_with("millennium-host"),
+            "the sidecar's ancestor is {}",
+            exe.display()
+        );
+        for wanted in [&["sleep", "300"][..], &["sleep", "301"]] {
+            assert!(
+                started.iter().any(|p| p.command == wanted),
+                "{wanted:?} is not running: {started:?}"
+            );
+        }
+        host
     };
 
     // The app ends by itself (`process.exit`): the sidecar gets its stdin
-    // closed and SIGTERM, and what it started goes with its group; one that
+    // closed and SIGTERM, and what it started goes with it; one that
     // ignores SIGTERM is killed after its `shutdown-timeout-secs` (1 s).
     let driven = Driven::launch(&app.0);
-    let (sidecar, grandchild, host) = pids(&driven);
+    let host = start(&driven);
     assert_eq!(
         driven.run("return await Millennium.sidecar('echo').call('deaf');"),
-        Ok(json!(sidecar))
-    );
-    assert!(alive(sidecar) && alive(grandchild));
-    let exe = std::fs::read_link(format!("/proc/{host}/exe")).expect("the host's executable");
-    assert!(
-        exe.ends_with("millennium-host"),
-        "the sidecar's parent is {}",
-        exe.display()
+        Ok(json!(null))
     );
     let _ = driven.try_execute("Millennium.process.exit(0); return 1;");
     assert!(
         gone_within(host, Duration::from_secs(10)),
         "the app did not exit"
     );
-    assert_sidecar_gone(sidecar, grandchild);
+    assert_nothing_left(driven.home());
     drop(driven);
 
     // SIGTERM (a logout, `kill`): the app ends the same way.
     let driven = Driven::launch(&app.0);
-    let (sidecar, grandchild, host) = pids(&driven);
+    let host = start(&driven);
     signal(host, "-TERM");
     assert!(
         gone_within(host, Duration::from_secs(10)),
         "the app ignored SIGTERM"
     );
-    assert_sidecar_gone(sidecar, grandchild);
+    assert_nothing_left(driven.home());
     drop(driven);
 
     // Killed outright, the host cannot stop anything: the kernel kills the
-    // sidecar for it (PR_SET_PDEATHSIG).
+    // sidecar for it (PR_SET_PDEATHSIG), and with it its PID namespace,
+    // the child that left its group included.
     let driven = Driven::launch(&app.0);
-    let (sidecar, grandchild, host) = pids(&driven);
+    let host = start(&driven);
     signal(host, "-KILL");
-    assert!(
-        gone_within(sidecar, Duration::from_secs(10)),
-        "the sidecar outlived a SIGKILLed host"
-    );
-    signal(grandchild, "-KILL");
+    assert_nothing_left(driven.home());
     drop(driven);
 }
 
-/// The sidecar and what it started end within 5 s of the app.
-fn assert_sidecar_gone(sidecar: u64, grandchild: u64) {
-    assert!(
-        gone_within(sidecar, Duration::from_secs(5)),
-        "the sidecar outlived the app"
-    );
-    assert!(
-        gone_within(grandchild, Duration::from_secs(5)),
-        "what it started outlived the app"
-    );
+/// A process started for an app's sidecars, as the process table outside
+/// shows it.
+#[derive(Debug)]
+struct Started {
+    pid: u64,
+    parent: u64,
+    command: Vec<String>,
+}
+
+/// The live processes started for the sidecars of the app whose HOME is
+/// `home`: each carries that app's `MILLENNIUM_DATA_DIR`, which is below
+/// it, whatever PID namespace it runs in.
+fn started_for(home: &Path) -> Vec<Started> {
+    let marker = format!("MILLENNIUM_DATA_DIR={}/", home.display());
+    let mut started = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        if !environ
+            .split(|b| *b == 0)
+            .any(|var| var.starts_with(marker.as_bytes()))
+            || !alive(pid)
+        {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let parent = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0);
+        let command = std::fs::read(entry.path().join("cmdline"))
+            .unwrap_or_default()
+            .split(|b| *b == 0)
+            .filter(|arg| !arg.is_empty())
+            .map(|arg| String::from_utf8_lossy(arg).into_owned())
+            .collect();
+        started.push(Started {
+            pid,
+            parent,
+            command,
+        });
+    }
+    started
+}
+
+/// Nothing started for the app's sidecars runs 5 s after the app ended.
+fn assert_nothing_left(home: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut left = started_for(home);
+    while !left.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        left = started_for(home);
+    }
+    for process in &left {
+        signal(process.pid, "-KILL");
+    }
+    assert!(left.is_empty(), "left running after the app: {left:?}");
 }
 
 fn signal(pid: u64, signal: &str) {
@@ -402,19 +463,11 @@ fn host_sidecar_e2e_a_packaged_app_runs_its_packed_sidecar() {
     .unwrap();
     std::fs::remove_dir_all(&app.0).unwrap();
     let driven = Driven::launch_packaged(&executable);
-    let answers = driven
-        .run(
-            "const s = Millennium.sidecar('echo');
-             return [await s.call('echo', ['packed']), await s.call('pid')];",
-        )
-        .expect("the packed sidecar answers");
-    assert_eq!(answers[0], json!(["packed"]));
-    let pid = answers[1].as_u64().unwrap();
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).expect("cmdline");
-    let script = cmdline
-        .split(|b| *b == 0)
-        .map(|arg| String::from_utf8_lossy(arg).into_owned())
-        .find(|arg| arg.ends_with("echo.py"))
+    let answer = driven.run("return await Millennium.sidecar('echo').call('echo', ['packed']);");
+    assert_eq!(answer, Ok(json!(["packed"])));
+    let script = started_for(driven.home())
+        .into_iter()
+        .find_map(|p| p.command.into_iter().find(|arg| arg.ends_with("echo.py")))
         .expect("the script is an argument");
     let script = std::path::PathBuf::from(script);
     let dir = script.parent().unwrap().to_owned();
@@ -453,10 +506,7 @@ fn host_sidecar_e2e_a_packaged_app_runs_its_packed_sidecar() {
         );
     }
     let _ = driven.try_execute("Millennium.process.exit(0); return 1;");
-    assert!(
-        gone_within(pid, Duration::from_secs(10)),
-        "the sidecar outlived the app"
-    );
+    assert_nothing_left(driven.home());
     let deadline = Instant::now() + Duration::from_secs(10);
     while dir.exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));

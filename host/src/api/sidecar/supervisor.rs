@@ -9,10 +9,12 @@
 //! and a reader of stderr (copied to the app's stderr, prefixed). The event
 //! loop never waits for a sidecar.
 //!
-//! A sidecar runs in its own process group; it gets `SIGKILL` when the host
-//! dies, whatever the cause (`PR_SET_PDEATHSIG`); when it ends, what is left
-//! of its group is killed before it is reaped, so a recycled pid is never
-//! signalled.
+//! A sidecar runs in its own process group and, where bubblewrap can make
+//! one, its own PID namespace ([`pid_namespace`]). It gets `SIGKILL` when
+//! the host dies, whatever the cause (`PR_SET_PDEATHSIG`), and the kernel
+//! kills everything in its namespace with it, even what left its group or
+//! its session; when it ends, what is left of its group is killed before it
+//! is reaped, so a recycled pid is never signalled.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -251,6 +253,8 @@ struct Running {
     generation: u64,
     /// Lines for the writer thread; `None` once stdin is closed.
     input: Option<Sender<Vec<u8>>>,
+    /// `pid` is bwrap, holding the sidecar's PID namespace.
+    namespaced: bool,
 }
 
 impl Running {
@@ -435,7 +439,13 @@ impl Sidecars {
             if let Some(running) = &mut state.running {
                 // Dropping the sender ends the writer thread, which closes stdin.
                 running.input = None;
-                signal_group(running.pid, libc::SIGTERM);
+                if running.namespaced {
+                    // bwrap would die of it and take the namespace along at
+                    // once: the sidecar would have no time to end well.
+                    signal_group_but_leader(running.pid, rustix::process::Signal::TERM);
+                } else {
+                    signal_group(running.pid, libc::SIGTERM);
+                }
                 let timeout = Duration::from_secs(sidecar.config.shutdown_timeout_secs);
                 waits.push((sidecar, running.generation, Instant::now() + timeout));
             }
@@ -587,7 +597,22 @@ impl Sidecar {
             crate::api::shell::run::find_program(&self.config.command, None)
                 .map_err(|_| format!("`{}` was not found in PATH", self.config.command))?
         };
-        let mut command = Command::new(&program);
+        // bwrap runs whatever it is given: what cannot run is said here.
+        rustix::fs::access(&program, rustix::fs::Access::EXEC_OK).map_err(|error| {
+            match error {
+                rustix::io::Errno::NOENT => format!("`{}` was not found", program.display()),
+                rustix::io::Errno::ACCESS => format!("`{}` is not executable", program.display()),
+                _ => format!("`{}`: {error}", program.display()),
+            }
+        })?;
+        let namespaced = pid_namespace();
+        let mut command = if namespaced {
+            let mut command = Command::new("bwrap");
+            command.args(NAMESPACE_ARGS).arg("--").arg(&program);
+            command
+        } else {
+            Command::new(&program)
+        };
         for arg in &self.config.args {
             match arg {
                 SidecarArg::Text(text) => command.arg(text),
@@ -677,6 +702,7 @@ impl Sidecar {
             pid,
             generation,
             input: Some(input),
+            namespaced,
         })
     }
 
@@ -1042,10 +1068,97 @@ fn copy_stderr(name: &str, stderr: std::process::ChildStderr) {
 fn describe(status: std::process::ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
+        // bwrap exits with 128 + the signal that killed the sidecar.
+        (Some(code @ 129..=192), _) => {
+            format!("exited with code {code} (killed by signal {}?)", code - 128)
+        }
         (Some(code), _) => format!("exited with code {code}"),
         (None, Some(signal)) => format!("was killed by signal {signal}"),
         _ => "ended".to_owned(),
     }
+}
+
+/// What bwrap is given to run a sidecar in a PID namespace of its own:
+/// the same files (`/` bound as it is), its own `/proc` (so pids read there
+/// are the ones the sidecar knows), and death with bwrap, which dies with
+/// the host. bwrap's own process is the namespace's first, the sidecar its
+/// child (a first process ignores the signals it has no handler for, and
+/// `SIGTERM` must end a sidecar that has none); when the sidecar ends, so
+/// does that first process, and the kernel kills every process left.
+const NAMESPACE_ARGS: [&str; 7] = [
+    "--dev-bind",
+    "/",
+    "/",
+    "--proc",
+    "/proc",
+    "--unshare-pid",
+    "--die-with-parent",
+];
+
+/// Whether sidecars run in a PID namespace of their own, found out once by
+/// trying (bwrap may be missing, or user namespaces off). Without one, what
+/// a sidecar starts in a new session outlives a host killed with `SIGKILL`,
+/// and the app says so once.
+fn pid_namespace() -> bool {
+    static WORKS: OnceLock<bool> = OnceLock::new();
+    *WORKS.get_or_init(|| {
+        let tried = Command::new("bwrap")
+            .args(NAMESPACE_ARGS)
+            .args(["--", "true"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output();
+        let why = match tried {
+            Ok(output) if output.status.success() => return true,
+            Ok(output) => format!(
+                "bwrap failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+            Err(error) => format!("bwrap (bubblewrap) cannot run: {error}"),
+        };
+        eprintln!(
+            "millennium: sidecars run without a PID namespace of their own ({why}); \
+             if the app is killed with SIGKILL, processes a sidecar started in a new \
+             session of their own outlive it"
+        );
+        false
+    })
+}
+
+/// Sends `signal` to every process of the group `leader` leads but the
+/// leader. Each is pinned with a pidfd and its group read again after, so
+/// the signal reaches a member even if a pid was recycled meanwhile.
+fn signal_group_but_leader(leader: u32, signal: rustix::process::Signal) {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == leader || group_of(pid) != Some(leader) {
+            continue;
+        }
+        let pidfd = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+            .and_then(|p| rustix::process::pidfd_open(p, rustix::process::PidfdFlags::empty()).ok());
+        if let Some(pidfd) = pidfd
+            && group_of(pid) == Some(leader)
+        {
+            let _ = rustix::process::pidfd_send_signal(&pidfd, signal);
+        }
+    }
+}
+
+/// The process group of `pid`, from `/proc/PID/stat` ("pid (comm) state
+/// ppid pgrp ...", where comm may hold any byte but ends at the last `)`).
+fn group_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read(format!("/proc/{pid}/stat")).ok()?;
+    let close = stat.iter().rposition(|&b| b == b')')?;
+    let rest = std::str::from_utf8(&stat[close + 1..]).ok()?;
+    rest.split_ascii_whitespace().nth(2)?.parse().ok()
 }
 
 /// Sends `signal` to the process group led by `pid`, which is unreaped (or
@@ -1060,6 +1173,26 @@ fn signal_group(pid: u32, signal: libc::c_int) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_group_of_a_process_is_read_past_any_command_name() {
+        // SAFETY: getpgrp(2) takes nothing and cannot fail.
+        let own = unsafe { libc::getpgrp() } as u32;
+        assert_eq!(group_of(std::process::id()), Some(own));
+        assert_eq!(group_of(u32::MAX), None);
+        // A command name with parentheses and spaces, in a group of its own.
+        let dir = std::env::temp_dir().join(format!("millennium-group-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let odd = dir.join("a) 1 2 (b");
+        std::fs::copy("/bin/sleep", &odd).unwrap();
+        use std::os::unix::process::CommandExt;
+        let mut child = Command::new(&odd).arg("5").process_group(0).spawn().unwrap();
+        let group = group_of(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(group, Some(child.id()));
+    }
 
     #[test]
     fn restarts_wait_longer_each_time_up_to_thirty_seconds() {

@@ -530,6 +530,23 @@ impl Checker<'_> {
                     );
                 }
             }
+            let granted: HashSet<&str> = config
+                .allowlist
+                .sidecar
+                .scope
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect();
+            for (sidecar_index, name) in access.sidecars.iter().enumerate() {
+                if !granted.contains(name.as_str()) {
+                    self.report(
+                        &format!("/security/dangerous-remote-domain-ipc-access/{index}/sidecars/{sidecar_index}"),
+                        format!("sidecar `{name}` is not in `[allowlist.sidecar] scope`, so no page may call it"),
+                        "not granted",
+                        Some(format!("granted sidecars: {}", sorted(&granted))),
+                    );
+                }
+            }
         }
     }
 

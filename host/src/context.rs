@@ -488,6 +488,7 @@ mod tests {
                 windows: vec!["main".to_owned()],
                 enable_millennium_api: false,
                 events: Vec::new(),
+                sidecars: Vec::new(),
             }];
         });
         let url = "https://app.example.com/page";
@@ -548,6 +549,7 @@ mod tests {
                 windows: vec!["help".to_owned()],
                 enable_millennium_api: true,
                 events: Vec::new(),
+                sidecars: Vec::new(),
             }];
         });
         let app_key = ctx.key.as_str().to_owned();

@@ -74,13 +74,14 @@ pub enum UserEvent {
         /// Payload.
         payload: Value,
     },
-    /// An event from the host for the app pages of the windows listed, or
-    /// of every window when `None` (a sidecar's notifications).
-    BroadcastTo {
+    /// A sidecar's notification, for the pages of the windows listed (of
+    /// every window when `None`) that may hear that sidecar: app pages, and
+    /// remote pages whose grant names it.
+    SidecarNotification {
+        /// The sidecar.
+        sidecar: String,
         /// The window labels; `None` for all.
         windows: Option<Vec<String>>,
-        /// Event name.
-        event: String,
         /// Payload.
         payload: Value,
     },

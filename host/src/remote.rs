@@ -33,6 +33,8 @@ pub struct RemoteGrant {
     pub api: bool,
     /// The events its pages may emit (into their own window) and hear.
     pub events: Vec<String>,
+    /// The sidecars its pages may call and hear (within the sidecar scope).
+    pub sidecars: Vec<String>,
     /// The key its pages present.
     pub key: InvokeKey,
     /// `https://<domain>[:port]/**` (and `http://` for loopback).
@@ -94,6 +96,7 @@ impl RemoteGrants {
                     windows: access.windows.clone(),
                     api: access.enable_millennium_api,
                     events: access.events.iter().map(|e| e.0.clone()).collect(),
+                    sidecars: access.sidecars.clone(),
                     key: InvokeKey::generate().map_err(GrantError::Random)?,
                     pages,
                 })
@@ -135,6 +138,7 @@ mod tests {
             windows: windows.iter().map(|w| (*w).to_owned()).collect(),
             enable_millennium_api: false,
             events: Vec::new(),
+            sidecars: Vec::new(),
         }])
         .unwrap()
     }
@@ -194,6 +198,7 @@ mod tests {
             windows: vec!["main".to_owned()],
             enable_millennium_api: true,
             events: Vec::new(),
+            sidecars: Vec::new(),
         };
         let g = RemoteGrants::new(&[access("a.dev"), access("b.dev")]).unwrap();
         let (a, b) = (g.get(0).unwrap(), g.get(1).unwrap());

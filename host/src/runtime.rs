@@ -118,11 +118,16 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
             Event::UserEvent(UserEvent::Broadcast { event, payload }) => {
                 windows.broadcast(&event, payload)
             }
-            Event::UserEvent(UserEvent::BroadcastTo {
+            Event::UserEvent(UserEvent::SidecarNotification {
+                sidecar,
                 windows: labels,
-                event,
                 payload,
-            }) => windows.broadcast_to(labels.as_deref(), &event, payload),
+            }) => windows.broadcast_to(
+                labels.as_deref(),
+                &crate::api::sidecar::supervisor::event_name(&sidecar),
+                payload,
+                crate::api::window::Audience::Sidecar(&sidecar),
+            ),
             Event::UserEvent(UserEvent::UpdatePrompt(update)) => {
                 if let Some(parent) = windows.any_window() {
                     crate::api::updater::prompt(windows.ctx(), windows.proxy(), parent, *update);

@@ -131,6 +131,12 @@ pub struct RemoteDomainAccess {
     /// from the app. Every other event neither leaves nor reaches them.
     #[serde(default)]
     pub events: Vec<EventName>,
+    /// The `[[sidecars]]` these pages may call and hear, as far as
+    /// `[allowlist.sidecar] scope` grants them to the window (its methods
+    /// and windows). Remote pages reach no other sidecar; their binary
+    /// results arrive as base64, at most 12 MiB.
+    #[serde(default)]
+    pub sidecars: Vec<String>,
 }
 
 /// The name of an app event.

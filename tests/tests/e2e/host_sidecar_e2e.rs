@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
 
-const METHODS: &str = r#"["echo", "instance", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "deaf", "half", "flood", "nothing"]"#;
+const METHODS: &str = r#"["echo", "instance", "env", "fail", "shout", "crash", "garbage", "huge", "fork", "hang", "deaf", "half", "flood", "bytes", "bytes-short", "bytes-huge", "nothing"]"#;
 
 fn sidecar_app() -> TempDir {
     let app = TempDir::new("host-sidecar-e2e");
@@ -196,6 +196,58 @@ fn host_sidecar_e2e_calls_answers_errors_and_events() {
         }),
         "{}",
         answers["half"]
+    );
+}
+
+/// A sidecar answers with raw bytes (`{"result": {"$bytes": N}}` and N
+/// bytes): the page gets a `Uint8Array`, whole (a large one in parts),
+/// and the messages after it are read as messages; bytes that never come
+/// or that would be too many stop the sidecar with a clear error.
+#[test]
+fn host_sidecar_e2e_binary_results_arrive_whole_without_base64() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = sidecar_app();
+    let driven = Driven::launch(&app.0);
+    let results = driven.run(
+        r#"const s = Millennium.sidecar('echo');
+           const message = (p) => p.then((v) => 'resolved ' + String(v), (e) => e.message);
+           const check = (bytes, n) => {
+             if (!(bytes instanceof Uint8Array)) return 'not bytes: ' + typeof bytes;
+             if (bytes.length !== n) return 'length ' + bytes.length;
+             for (let i = 0; i < n; i++) if (bytes[i] !== i % 251) return 'byte ' + i + ' is ' + bytes[i];
+             return 'ok';
+           };
+           const large = 9 * 1024 * 1024 + 7;
+           const [big, small, none, after] = await Promise.all([
+             s.call('bytes', [large]), s.call('bytes', [5]), s.call('bytes', [0]), s.call('echo', ['after']),
+           ]);
+           const results = { big: check(big, large), small: Array.from(small), none: check(none, 0), after };
+           const exited = new Promise((resolve) => s.on('$/exited', resolve));
+           results.short = await message(s.call('bytes-short', [100000]));
+           await exited;
+           for (let i = 0; i < 100; i++) {
+             try { await s.call('echo', []); break; } catch (e) { await new Promise((r) => setTimeout(r, 50)); }
+           }
+           results.huge = await message(s.call('bytes-huge', [10]));
+           return results;"#,
+    );
+    let results = results.expect("the calls run");
+    assert_eq!(results["big"], json!("ok"), "{results}");
+    assert_eq!(results["small"], json!([0, 1, 2, 3, 4]), "{results}");
+    assert_eq!(results["none"], json!("ok"), "{results}");
+    assert_eq!(results["after"], json!(["after"]), "{results}");
+    let short = results["short"].as_str().unwrap_or_default();
+    assert!(
+        short.contains("its output ended in the middle of a binary result"),
+        "{results}"
+    );
+    let huge = results["huge"].as_str().unwrap_or_default();
+    assert!(
+        huge.contains(
+            "it announced a binary result of 1073741824 bytes, more than 256 MiB, and was stopped"
+        ),
+        "{results}"
     );
 }
 
@@ -513,4 +565,120 @@ fn host_sidecar_e2e_a_packaged_app_runs_its_packed_sidecar() {
     }
     assert!(!dir.exists(), "{} is left behind", dir.display());
     drop(driven);
+}
+
+/// A remote page reaches a sidecar only when its grant names it in
+/// `sidecars` (and the sidecar scope grants it to the window): then it
+/// calls, hears notifications and gets binary results (as base64, which
+/// the bridge turns into a `Uint8Array`); a grant that names none, or
+/// another sidecar, gets a clear refusal.
+#[test]
+fn host_sidecar_e2e_remote_pages_reach_only_the_sidecars_their_grant_names() {
+    use crate::support::http_server::page_server;
+    use std::net::Ipv4Addr;
+    require_gui!();
+    let _gui = gui_lock();
+    let page = r#"<!doctype html><html><head><meta charset="utf-8"><title>Remote</title></head><body>remote</body></html>"#;
+    let named = page_server(
+        Ipv4Addr::LOCALHOST,
+        vec![("/p.html".to_owned(), page.to_owned())],
+    );
+    let unnamed = page_server(
+        Ipv4Addr::new(127, 0, 0, 2),
+        vec![("/p.html".to_owned(), page.to_owned())],
+    );
+    let app = TempDir::new("host-sidecar-e2e-remote");
+    let script = millennium_e2e::repo_root().join("tests/fixtures/sidecar/echo.py");
+    std::fs::copy(&script, app.0.join("echo.py")).expect("copy echo.py");
+    app.write(
+        "millennium.toml",
+        &format!(
+            r#"
+[app]
+name = "Sidecar Remote"
+identifier = "dev.millennium.sidecarremote"
+frontend = "dist"
+
+[[windows]]
+label = "main"
+url = "http://127.0.0.1:{named}/p.html"
+
+[[windows]]
+label = "plain"
+url = "http://127.0.0.2:{unnamed}/p.html"
+
+[[sidecars]]
+name = "echo"
+command = "python3"
+args = ["-u", {{ file = "echo.py" }}]
+env = ["PATH"]
+
+[[sidecars]]
+name = "other"
+command = "python3"
+args = ["-u", {{ file = "echo.py" }}]
+env = ["PATH"]
+
+[allowlist.sidecar]
+call = true
+notify = true
+scope = [
+  {{ name = "echo", methods = ["echo", "bytes", "shout"], windows = ["main", "plain"] }},
+  {{ name = "other", methods = ["*"] }},
+]
+
+[[security.dangerous-remote-domain-ipc-access]]
+domain = "127.0.0.1:{named}"
+windows = ["main"]
+enable-millennium-api = true
+sidecars = ["echo"]
+
+[[security.dangerous-remote-domain-ipc-access]]
+domain = "127.0.0.2:{unnamed}"
+windows = ["plain"]
+enable-millennium-api = true
+"#,
+            named = named.port,
+            unnamed = unnamed.port,
+        ),
+    );
+    app.write("dist/index.html", "<!doctype html><title>App</title>");
+    let driven = Driven::launch(&app.0);
+    let limit = Duration::from_secs(15);
+    let mut seen = Vec::new();
+    for handle in driven.window_handles() {
+        driven.switch_to_window(&handle);
+        driven.wait_until(
+            "document.readyState === 'complete' && typeof window.Millennium === 'object'",
+            limit,
+        );
+        let results = driven
+            .run(
+                r#"const message = (p) => p.then((v) => v, (e) => 'refused: ' + e.message);
+                   const s = Millennium.sidecar('echo');
+                   const echo = await message(s.call('echo', ['hi']));
+                   if (typeof echo === 'string') return { host: location.hostname, echo };
+                   const heard = new Promise((resolve) => s.on('heard', resolve));
+                   await s.notify('shout', ['loud']);
+                   const bytes = await s.call('bytes', [1000]);
+                   let same = bytes instanceof Uint8Array && bytes.length === 1000;
+                   for (let i = 0; same && i < 1000; i++) same = bytes[i] === i % 251;
+                   return { host: location.hostname, echo, heard: await heard, same,
+                            other: await message(Millennium.sidecar('other').call('echo', [])) };"#,
+            )
+            .expect("the page runs");
+        seen.push(results);
+    }
+    seen.sort_by_key(|r| r["host"].as_str().unwrap_or_default().to_owned());
+    assert_eq!(
+        seen,
+        vec![
+            json!({"host": "127.0.0.1", "echo": ["hi"], "heard": ["loud"], "same": true,
+                   "other": "refused: sidecar `other` is out of reach of remote pages: their grant \
+                             (`dangerous-remote-domain-ipc-access`) does not name it in `sidecars`"}),
+            json!({"host": "127.0.0.2",
+                   "echo": "refused: sidecar `echo` is out of reach of remote pages: their grant \
+                            (`dangerous-remote-domain-ipc-access`) does not name it in `sidecars`"}),
+        ]
+    );
 }

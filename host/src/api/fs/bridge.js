@@ -16,67 +16,15 @@
     if (!APP_PAGE) return invoke("fs." + name, args);
     return fetchIpc("fs." + name, "", stringify(args), "application/json");
   }
-  // readBinaryFile asks for parts of PART_BYTES, PARTS_IN_FLIGHT at a time:
-  // WebKit takes one custom-scheme answer 8 KiB at a time and gathers the
-  // pieces in time quadratic in their number, so a large file is faster as
-  // several answers. Every part must come from the version of the file the
-  // first one named, or the read fails.
-  var PART_BYTES = 4 * 1024 * 1024;
-  var PARTS_IN_FLIGHT = 8;
-  function readPart(path, dir, offset, version) {
-    var args = { path: path, offset: offset, length: PART_BYTES };
-    if (dir !== undefined && dir !== null) args.dir = dir;
-    if (version !== null) args.version = version;
-    return fetchIpcResponse("fs.readBinaryFile", "", stringify(args), "application/json")
-      .then(function (response) {
-        var total = Number(response.headers.get("Millennium-Total-Bytes"));
-        var version = response.headers.get("Millennium-Version");
-        return response.arrayBuffer().then(function (buffer) {
-          return { bytes: new Uint8Array(buffer), total: total, version: version };
-        });
-      });
-  }
+  // readBinaryFile reads in parts (core's readInParts), each from the
+  // version of the file the first one named, or the read fails.
   function readBinaryInParts(path, dir) {
-    return readPart(path, dir, 0, null).then(function (first) {
-      var total = first.total;
-      if (!(total >= 0) || first.version === null) {
-        throw new ErrorCtor("readBinaryFile: the answer does not say how large the file is");
-      }
-      if (first.bytes.byteLength >= total) return first.bytes;
-      var whole = new Uint8Array(total);
-      whole.set(first.bytes, 0);
-      var next = first.bytes.byteLength;
-      var left = total - next;
-      var running = 0;
-      var failed = false;
-      return new PromiseCtor(function (resolve, reject) {
-        function fail(error) {
-          if (!failed) { failed = true; reject(error); }
-        }
-        function fetchAt(offset) {
-          var expected = Math.min(PART_BYTES, total - offset);
-          running++;
-          readPart(path, dir, offset, first.version).then(function (part) {
-            running--;
-            if (failed) return;
-            if (part.bytes.byteLength !== expected) {
-              return fail(new ErrorCtor("read `" + path + "`: the file changed while it was being read; read it again"));
-            }
-            whole.set(part.bytes, offset);
-            left -= expected;
-            if (left === 0) resolve(whole); else launch();
-          }, fail);
-        }
-        function launch() {
-          while (!failed && running < PARTS_IN_FLIGHT && next < total) {
-            var offset = next;
-            next = Math.min(total, next + PART_BYTES);
-            fetchAt(offset);
-          }
-        }
-        launch();
-      });
-    });
+    return readInParts(function (offset, version) {
+      var args = { path: path };
+      if (dir !== undefined && dir !== null) args.dir = dir;
+      if (version !== null) args.version = version;
+      return fetchPart("fs.readBinaryFile", args, offset);
+    }, "readBinaryFile", "read `" + path + "`: the file changed while it was being read; read it again");
   }
   function fileArgs(path, contents, options) {
     // writeTextFile(path, contents, options) or writeTextFile({ path, contents }, options).

@@ -17,9 +17,10 @@
     /** One sidecar: JSON-RPC 2.0 over its standard input and output. */
     interface Sidecar {
       /**
-       * Request `method`; resolves with the sidecar's `result`, rejects with
-       * a `SidecarError` for its `error`, or an `Error` when it cannot be
-       * reached or stops first. Needs `allowlist.sidecar.call`.
+       * Request `method`; resolves with the sidecar's `result` (a
+       * `Uint8Array` when it answered with raw bytes, `{"$bytes": N}`),
+       * rejects with a `SidecarError` for its `error`, or an `Error` when it
+       * cannot be reached or stops first. Needs `allowlist.sidecar.call`.
        */
       call<T = unknown>(method: string, params?: unknown[] | Record<string, unknown>): Promise<T>;
       /** Notification `method`, never answered. Needs `allowlist.sidecar.notify`. */

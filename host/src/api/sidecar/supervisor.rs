@@ -28,6 +28,7 @@ use millennium_config::model::{Config, SidecarArg, SidecarConfig, SidecarGrant, 
 use serde_json::{Value, json};
 use tao::event_loop::EventLoopProxy;
 
+use super::held::{Held, MAX_BYTES_RESULT};
 use crate::api::Deferred;
 use crate::events::UserEvent;
 use crate::ipc::Output;
@@ -57,6 +58,8 @@ pub fn event_name(sidecar: &str) -> String {
 pub struct Sidecars {
     by_name: HashMap<String, Arc<Sidecar>>,
     files: Arc<Files>,
+    /// Binary results waiting for their pages.
+    held: Arc<Held>,
 }
 
 /// One sidecar: its config, what pages are granted, and its process.
@@ -66,6 +69,8 @@ pub struct Sidecar {
     grant: Option<SidecarGrant>,
     /// Where `command` and `{ file }` arguments are found.
     files: Arc<Files>,
+    /// Where its binary results wait for app pages.
+    held: Arc<Held>,
     state: Mutex<State>,
 }
 
@@ -271,6 +276,8 @@ impl Running {
 struct Pending {
     /// The window that called, so its calls are cancelled when it goes.
     label: String,
+    /// A remote page called: bytes reach it as base64, not held.
+    remote: bool,
     /// The method, for the timeout's message.
     method: String,
     /// When it times out (`call-timeout-secs`), if ever.
@@ -345,6 +352,7 @@ impl Sidecars {
             identifier: config.app.identifier.clone(),
             unpacked: OnceLock::new(),
         });
+        let held = Arc::new(Held::default());
         let by_name = config
             .sidecars
             .iter()
@@ -360,12 +368,22 @@ impl Sidecars {
                     config: sidecar.clone(),
                     grant,
                     files: Arc::clone(&files),
+                    held: Arc::clone(&held),
                     state: Mutex::new(State::default()),
                 };
                 (sidecar.name.clone(), Arc::new(entry))
             })
             .collect();
-        Sidecars { by_name, files }
+        Sidecars {
+            by_name,
+            files,
+            held,
+        }
+    }
+
+    /// Part of a binary result held for window `label` (see [`Held`]).
+    pub fn take(&self, token: &str, label: &str, offset: u64, length: u64) -> Result<Output, String> {
+        self.held.take(token, label, offset, length)
     }
 
     /// The sidecar `name` as window `label` may reach it for `method`.
@@ -407,8 +425,10 @@ impl Sidecars {
     }
 
     /// The calls window `label` is waiting for are abandoned (its page
-    /// changed or it closed): each sidecar is told (`$/cancelRequest`).
+    /// changed or it closed): each sidecar is told (`$/cancelRequest`), and
+    /// binary results it did not take are dropped.
     pub fn forget_window(&self, label: &str) {
+        self.held.forget_window(label);
         for sidecar in self.by_name.values() {
             let mut state = sidecar.lock();
             let gone: Vec<u64> = state
@@ -476,12 +496,15 @@ impl Sidecar {
     }
 
     /// Sends request `method` and settles `answer` with the sidecar's
-    /// answer when it comes (or with an error if it exits first).
+    /// answer when it comes (or with an error if it exits first). `remote`:
+    /// a remote page calls, which gets binary results as base64.
+    #[allow(clippy::too_many_arguments)]
     pub fn call(
         self: &Arc<Self>,
         method: &str,
         params: &Value,
         label: &str,
+        remote: bool,
         proxy: &EventLoopProxy<UserEvent>,
         answer: Deferred,
     ) {
@@ -512,6 +535,7 @@ impl Sidecar {
                     id,
                     Pending {
                         label: label.to_owned(),
+                        remote,
                         method: method.to_owned(),
                         deadline: (timeout > 0)
                             .then(|| Instant::now() + Duration::from_secs(timeout)),
@@ -725,7 +749,21 @@ impl Sidecar {
                 Ok(_) if line.last() != Some(&b'\n') => {
                     break "its output ended in the middle of a message".to_owned();
                 }
-                Ok(_) => self.on_line(&line),
+                Ok(_) => match self.on_line(&line) {
+                    Line::Done => {}
+                    Line::Stop(why) => {
+                        signal_group(pid, libc::SIGKILL);
+                        break format!("{why}, and was stopped");
+                    }
+                    Line::BytesFollow { id, length } => {
+                        let mut bytes = Vec::with_capacity(length.min(MAX_MESSAGE_BYTES as u64) as usize);
+                        match (&mut reader).take(length).read_to_end(&mut bytes) {
+                            Ok(read) if read as u64 == length => self.answer_bytes(id, bytes),
+                            Ok(_) => break "its output ended in the middle of a binary result".to_owned(),
+                            Err(error) => break format!("reading its output failed: {error}"),
+                        }
+                    }
+                },
                 Err(error) => break format!("reading its output failed: {error}"),
             }
         };
@@ -754,16 +792,29 @@ impl Sidecar {
     }
 
     /// One line from the sidecar.
-    fn on_line(&self, line: &[u8]) {
+    fn on_line(&self, line: &[u8]) -> Line {
         let name = &self.config.name;
         let message: Value = match serde_json::from_slice(line) {
             Ok(Value::Object(object)) => Value::Object(object),
             Ok(_) | Err(_) => {
                 let shown = String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned();
                 eprintln!("millennium: sidecar `{name}` wrote a line that is not a JSON-RPC object: {}", shown.trim_end());
-                return;
+                return Line::Done;
             }
         };
+        if let Some(announced) = bytes_announced(&message) {
+            // Read even when nobody waits (cancelled, or a stray id), or
+            // the next message would start inside them.
+            let id = message.get("id").and_then(Value::as_u64);
+            return match (id, announced) {
+                (Some(id), Some(length)) if length <= MAX_BYTES_RESULT => Line::BytesFollow { id, length },
+                (Some(_), Some(length)) => Line::Stop(format!(
+                    "it announced a binary result of {length} bytes, more than 256 MiB"
+                )),
+                (Some(_), None) => Line::Stop("it announced bytes without a whole number of them".to_owned()),
+                (None, _) => Line::Stop("it announced bytes that answer no id".to_owned()),
+            };
+        }
         let id = message.get("id").and_then(Value::as_u64);
         let method = message.get("method").and_then(Value::as_str);
         match (id, method) {
@@ -789,6 +840,32 @@ impl Sidecar {
                 eprintln!("millennium: sidecar `{name}` wrote an object that is neither an answer nor a notification");
             }
         }
+        Line::Done
+    }
+
+    /// The raw bytes answering call `id`: held for an app page, which takes
+    /// them through the fetch channel; base64 for a remote page.
+    fn answer_bytes(&self, id: u64, bytes: Vec<u8>) {
+        let Some(pending) = self.lock().pending.remove(&id) else {
+            return;
+        };
+        let length = bytes.len();
+        let result = if pending.remote {
+            use base64::Engine;
+            if length > MAX_MESSAGE_BYTES / 4 * 3 {
+                Err(format!(
+                    "sidecar `{}` answered with {length} bytes; remote pages get at most 12 MiB",
+                    self.config.name
+                ))
+            } else {
+                Ok(json!({ "base64": base64::engine::general_purpose::STANDARD.encode(&bytes) }))
+            }
+        } else {
+            self.held
+                .hold(&pending.label, bytes)
+                .map(|token| json!({ "bytes": { "token": token, "length": length } }))
+        };
+        pending.answer.settle(result.map(Output::Json));
     }
 
     /// An answer to call `id`.
@@ -953,9 +1030,9 @@ impl Sidecar {
             return;
         };
         let send = |payload| {
-            let _ = proxy.send_event(UserEvent::BroadcastTo {
+            let _ = proxy.send_event(UserEvent::SidecarNotification {
+                sidecar: self.config.name.clone(),
                 windows: grant.windows.clone(),
-                event: event_name(&self.config.name),
                 payload,
             });
         };
@@ -964,6 +1041,26 @@ impl Sidecar {
         }
         send(payload);
     }
+}
+
+/// What follows a line of the sidecar's output.
+enum Line {
+    /// The next line.
+    Done,
+    /// `length` raw bytes, answering call `id`.
+    BytesFollow { id: u64, length: u64 },
+    /// The output cannot be read on (bytes that cannot be skipped).
+    Stop(String),
+}
+
+/// `Some` when `message` is an answer `{"result": {"$bytes": N}}`: N raw
+/// bytes follow its line (`Some(None)` when N is not a whole number).
+fn bytes_announced(message: &Value) -> Option<Option<u64>> {
+    let result = message.get("result")?.as_object()?;
+    if result.len() != 1 {
+        return None;
+    }
+    Some(result.get("$bytes")?.as_u64())
 }
 
 /// A request to the spawner thread, and where its child goes.

@@ -481,6 +481,14 @@ impl Windows {
                     .get(index)
                     .is_some_and(|grant| grant.events.iter().any(|e| e == name)),
             },
+            Audience::Sidecar(name) => match current {
+                Caller::App => true,
+                Caller::Remote(index) => self
+                    .ctx
+                    .remote
+                    .get(index)
+                    .is_some_and(|grant| grant.sidecars.iter().any(|s| s == name)),
+            },
         };
         if !heard {
             return;
@@ -536,16 +544,22 @@ impl Windows {
 
     /// An event for the app pages of every window.
     pub fn broadcast(&self, event: &str, payload: Value) {
-        self.broadcast_to(None, event, payload);
+        self.broadcast_to(None, event, payload, Audience::Caller(Caller::App));
     }
 
     /// [`Windows::broadcast`] to the windows `labels` only (all when `None`).
-    pub fn broadcast_to(&self, labels: Option<&[String]>, event: &str, payload: Value) {
+    pub fn broadcast_to(
+        &self,
+        labels: Option<&[String]>,
+        event: &str,
+        payload: Value,
+        audience: Audience<'_>,
+    ) {
         for label in self.open.keys() {
             if labels.is_some_and(|labels| !labels.contains(label)) {
                 continue;
             }
-            self.emit_to(label, event, payload.clone(), None, Audience::Caller(Caller::App), None);
+            self.emit_to(label, event, payload.clone(), None, audience, None);
         }
     }
 
@@ -688,6 +702,9 @@ pub enum Audience<'a> {
     /// An app event: app pages, and remote pages whose grant lists it in
     /// `events`.
     Event(&'a str),
+    /// A notification of this sidecar: app pages, and remote pages whose
+    /// grant lists it in `sidecars`.
+    Sidecar(&'a str),
 }
 
 /// The postMessage handler of one window: everything is decided by

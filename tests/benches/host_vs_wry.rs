@@ -13,6 +13,9 @@ mod support;
 #[path = "host_vs_wry/profiles.rs"]
 mod profiles;
 
+#[path = "host_vs_wry/sidecars.rs"]
+mod sidecars;
+
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -54,6 +57,11 @@ fn main() {
     let fixtures = millennium_e2e::repo_root().join("tests/fixtures/bench");
     let dist = fixtures.join("dist");
     let home = TempDir::new("bench-home");
+    // `BENCH_ONLY=sidecars`: that table alone (a few minutes, not thirty).
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "sidecars") {
+        sidecars::sidecar_calls(&host, &home);
+        return;
+    }
 
     let host_startup =
         |h: &TempDir| run_to_exit(&host, &[fixtures.join("startup.toml").as_os_str()], h);
@@ -165,6 +173,7 @@ fn main() {
 
     print_table(&rows);
     api_transfers(&host, &bare, &home);
+    sidecars::sidecar_calls(&host, &home);
     packaging(&host, &fixtures, &home);
     profiles::profiles_and_sizes(&bare, &host, &fixtures, &home);
     let flakes = DISPLAY_FLAKES.load(std::sync::atomic::Ordering::Relaxed);

@@ -52,6 +52,20 @@ name = "ungranted"
 command = "python3"
 args = [{{ file = "echo.py" }}]
 
+# Exits as soon as it starts.
+[[sidecars]]
+name = "quitter"
+command = "python3"
+args = ["-c", "raise SystemExit(4)"]
+env = ["PATH"]
+max-restarts = 1
+restart-backoff-ms = 50
+
+# In no directory of PATH.
+[[sidecars]]
+name = "missing"
+command = "no-such-program-for-millennium"
+
 [allowlist.process]
 exit = true
 
@@ -68,6 +82,8 @@ notify = true
 scope = [
   {{ name = "echo", methods = {METHODS}, windows = ["main"] }},
   {{ name = "side-only", methods = ["*"], windows = ["side"] }},
+  {{ name = "quitter", methods = ["*"], windows = ["main"] }},
+  {{ name = "missing", methods = ["*"], windows = ["main"] }},
 ]
 "#
         ),
@@ -331,6 +347,55 @@ fn host_sidecar_e2e_a_crash_rejects_its_calls_and_restarts_within_the_policy() {
         json!(
             "sidecar `echo` is stopped: it exited and was restarted 1 times already (`max-restarts`)"
         )
+    );
+
+    // One that exits at once, and one that cannot start: clear refusals,
+    // and the app runs on.
+    let quit = driven
+        .run(
+            r#"const s = Millennium.sidecar('quitter');
+               const message = (p) => p.then((v) => 'resolved ' + JSON.stringify(v), (e) => e.message);
+               const first = await message(s.call('anything'));
+               let second = null;
+               for (let i = 0; i < 100; i++) {
+                 second = await message(s.call('anything'));
+                 if (!second.includes('restarting')) break;
+                 await new Promise((r) => setTimeout(r, 50));
+               }
+               await new Promise((r) => setTimeout(r, 500));
+               const third = await message(s.call('anything'));
+               const missing = await message(Millennium.sidecar('missing').call('anything'));
+               return { first, second, third, missing, echo: await message(Millennium.sidecar('echo').call('echo')) };"#,
+        )
+        .expect("the calls run");
+    for call in ["first", "second"] {
+        assert_eq!(
+            quit[call],
+            json!(
+                "sidecar `quitter` stopped before it answered: its output ended; it exited with code 4"
+            ),
+            "{quit}"
+        );
+    }
+    assert_eq!(
+        quit["third"],
+        json!(
+            "sidecar `quitter` is stopped: it exited and was restarted 1 times already (`max-restarts`)"
+        ),
+        "{quit}"
+    );
+    assert_eq!(
+        quit["missing"],
+        json!(
+            "sidecar `missing` could not start: `no-such-program-for-millennium` was not found in PATH"
+        ),
+        "{quit}"
+    );
+    assert!(
+        quit["echo"]
+            .as_str()
+            .is_some_and(|m| m.contains("is stopped")),
+        "{quit}"
     );
 }
 

@@ -41,6 +41,7 @@ bench:
 	$(CARGO) build --release --workspace --bins
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) bench -p millennium-e2e --bench host_vs_wry
 	$(CARGO) bench -p millennium-e2e --bench update
+	$(CARGO) bench -p millennium-e2e --bench launch
 
 lint:
 	tests/setup-debian.sh

@@ -33,6 +33,9 @@ pub fn check(
     checker.updater(config);
     checker.bundle(config, base_dir);
     checker.sidecars(config, base_dir);
+    if let Some(cli) = &config.cli {
+        checker.cli(cli, "/cli", 0);
+    }
     checker.out
 }
 
@@ -742,6 +745,154 @@ impl Checker<'_> {
                     );
                 }
             }
+        }
+    }
+
+    /// `[cli]` at `pointer` (a subcommand at depth `depth`): what clap
+    /// would refuse (or panic on) is said here, at build time.
+    fn cli(&mut self, cli: &crate::model::CliConfig, pointer: &str, depth: usize) {
+        let mut names = HashSet::new();
+        let mut shorts = HashSet::new();
+        let mut indices = Vec::new();
+        for (index, arg) in cli.args.iter().enumerate() {
+            let at = |key: &str| format!("{pointer}/args/{index}/{key}");
+            if !names.insert(arg.name.as_str()) {
+                self.report(
+                    &at("name"),
+                    format!("two arguments are named `{}`", arg.name),
+                    "duplicate",
+                    None,
+                );
+            }
+            if matches!(arg.name.as_str(), "help" | "version") {
+                self.report(
+                    &at("name"),
+                    format!("`--{}` is built in", arg.name),
+                    "reserved",
+                    Some("every app has `--help` and `--version`; choose another name".to_owned()),
+                );
+            }
+            if let Some(short) = &arg.short {
+                if matches!(short.as_str(), "h" | "V") {
+                    self.report(
+                        &at("short"),
+                        format!("`-{short}` is built in (`--help`, `--version`)"),
+                        "reserved",
+                        None,
+                    );
+                } else if !shorts.insert(short.as_str()) {
+                    self.report(
+                        &at("short"),
+                        format!("two arguments have the short form `-{short}`"),
+                        "duplicate",
+                        None,
+                    );
+                }
+            }
+            if let Some(position) = arg.index {
+                indices.push((position, index));
+                if arg.short.is_some() {
+                    self.report(
+                        &at("short"),
+                        "a positional argument (`index`) has no short form".to_owned(),
+                        "positional",
+                        None,
+                    );
+                }
+            }
+            let takes_value = arg.takes_value || arg.index.is_some();
+            if !takes_value
+                && (!arg.possible_values.is_empty()
+                    || arg.min_values.is_some()
+                    || arg.max_values.is_some())
+            {
+                self.report(
+                    &at("name"),
+                    format!("`{}` is a flag: `possible-values`, `min-values` and `max-values` need `takes-value = true`", arg.name),
+                    "flag",
+                    None,
+                );
+            }
+            if let (Some(min), Some(max)) = (arg.min_values, arg.max_values)
+                && min > max
+            {
+                self.report(
+                    &at("min-values"),
+                    format!("`min-values` ({min}) is more than `max-values` ({max})"),
+                    "more than the most",
+                    None,
+                );
+            }
+            if arg.max_values == Some(0) {
+                self.report(
+                    &at("max-values"),
+                    "`max-values` must be at least 1".to_owned(),
+                    "zero",
+                    None,
+                );
+            }
+        }
+        indices.sort_unstable();
+        for (expected, (position, index)) in indices.iter().enumerate() {
+            if *position != expected + 1 {
+                self.report(
+                    &format!("{pointer}/args/{index}/index"),
+                    format!("positional arguments are numbered 1, 2, 3... without gaps or twins; expected {}", expected + 1),
+                    "out of sequence",
+                    None,
+                );
+                break;
+            }
+        }
+        // A positional that takes any number of values must be the last,
+        // and a required one cannot follow an optional one.
+        let last = indices.len();
+        let mut optional_before = false;
+        for (n, (_, index)) in indices.iter().enumerate() {
+            let arg = &cli.args[*index];
+            if arg.multiple && n + 1 < last {
+                self.report(
+                    &format!("{pointer}/args/{index}/multiple"),
+                    "only the last positional argument may take several values".to_owned(),
+                    "not last",
+                    None,
+                );
+            }
+            if arg.required && optional_before {
+                self.report(
+                    &format!("{pointer}/args/{index}/required"),
+                    "a required positional argument cannot follow an optional one".to_owned(),
+                    "after an optional one",
+                    None,
+                );
+            }
+            optional_before |= !arg.required;
+        }
+        if depth >= 8 && !cli.subcommands.is_empty() {
+            self.report(
+                &format!("{pointer}/subcommands"),
+                "subcommands nest at most 8 deep".to_owned(),
+                "too deep",
+                None,
+            );
+            return;
+        }
+        for (name, sub) in &cli.subcommands {
+            let sub_pointer = format!("{pointer}/subcommands/{name}");
+            let valid = name.len() <= 64
+                && name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid || name == "help" {
+                self.report(
+                    &sub_pointer,
+                    format!("`{name}` cannot name a subcommand"),
+                    "invalid name",
+                    Some("a subcommand name is lower-case letters, digits and `-`, starting with a letter, and not `help`".to_owned()),
+                );
+            }
+            self.cli(sub, &sub_pointer, depth + 1);
         }
     }
 

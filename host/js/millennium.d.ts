@@ -40,6 +40,20 @@ declare global {
       show(): Promise<void>;
       /** Hides every window. Needs `allowlist.app.hide`. */
       hide(): Promise<void>;
+      /**
+       * With `[app] single-instance = true`, calls `handler` when the app is
+       * launched again: the later launch's arguments and working directory
+       * (it exits; this copy's main window is shown and focused). Needs no
+       * key. Resolves with the function that stops listening.
+       */
+      onSecondInstance(handler: (launch: SecondInstance) => void): Promise<() => void>;
+    }
+    /** What a later launch handed over. */
+    interface SecondInstance {
+      /** Its arguments, after the program name. */
+      readonly args: string[];
+      /** Its working directory (absolute). */
+      readonly cwd: string;
     }
 
     // ------------------------------------------------------------ process
@@ -705,6 +719,27 @@ declare global {
        * Resolves with the function that stops listening.
        */
       on(method: string, handler: (params: unknown) => void): Promise<() => void>;
+    }
+    // ---------------------------------------------------------------- cli
+    interface Api {
+      readonly cli: Cli;
+    }
+    /** One declared argument as given: `value` is `true`/`false` for a flag,
+     * the value (or every value, for `multiple`) for one that takes values,
+     * `null` when absent. */
+    interface ArgMatch {
+      readonly value: string | boolean | string[] | null;
+      readonly occurrences: number;
+    }
+    interface CliMatches {
+      /** Every argument `[cli] args` declares, by name. */
+      readonly args: Readonly<Record<string, ArgMatch>>;
+      /** The subcommand given, with its own matches. */
+      readonly subcommand: { readonly name: string; readonly matches: CliMatches } | null;
+    }
+    interface Cli {
+      /** The launch's arguments, as `[cli]` parsed them. Needs `allowlist.cli.get-matches`. */
+      getMatches(): Promise<CliMatches>;
     }
     // ---------------------------------------------------------------- ipc
     interface Api {

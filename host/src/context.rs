@@ -83,6 +83,8 @@ pub struct HostContext {
     /// The packaged executable the updater may replace; `None` when the app
     /// runs from a directory (the generic host is never replaced).
     pub executable: Option<PathBuf>,
+    /// The arguments the app was launched with, as `[cli]` parsed them.
+    pub launch: crate::launch::Launch,
     resolver: AssetResolver,
     /// The fs scope: `fs`, `dialog` and the grants of picked paths share it.
     scope: FsScope,
@@ -231,6 +233,7 @@ impl HostContext {
             scope,
             apis,
             executable: None,
+            launch: crate::launch::Launch::default(),
             remote,
             navigation,
             gate: AllowlistGate::new(config.allowlist.clone()),

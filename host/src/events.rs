@@ -85,6 +85,8 @@ pub enum UserEvent {
         /// Payload.
         payload: Value,
     },
+    /// A later launch handed its arguments over (`[app] single-instance`).
+    SecondInstance(crate::instance::Forwarded),
     /// `check-on-start` found an update and `[updater] dialog` is on: ask.
     UpdatePrompt(Box<crate::updater::Update>),
     /// The new version reported healthy: this process ends.

@@ -37,7 +37,9 @@ pub mod dev;
 pub mod events;
 #[cfg(feature = "generic")]
 pub mod inline_scripts;
+pub mod instance;
 pub mod ipc;
+pub mod launch;
 pub mod packaged;
 pub mod payload;
 mod platform;

@@ -1,5 +1,6 @@
-//! `millennium-host [PATH]`: run the app whose `millennium.toml` is PATH or
-//! is inside the directory PATH (default: the current directory).
+//! `millennium-host [PATH] [-- ARGS...]`: run the app whose
+//! `millennium.toml` is PATH or is inside the directory PATH (default: the
+//! current directory), with ARGS as its own command line (`[cli]`).
 //!
 //! Exit codes: 0 after the last window closed (or the code the page passed to
 //! `process.exit`), 1 when the app cannot start (invalid config: the same
@@ -11,8 +12,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use millennium_host::{HostContext, RunOptions};
 
-const USAGE: &str = "usage: millennium-host [PATH]\n\n\
-PATH is an app directory or its millennium.toml (default: .).\n\
+const USAGE: &str = "usage: millennium-host [PATH] [-- ARGS...]\n\n\
+PATH is an app directory or its millennium.toml (default: .); ARGS are the\n\
+app's own arguments, as its [cli] declares them.\n\
 Set MILLENNIUM_AUTOMATION=1 to let WebKitWebDriver drive the app.";
 
 fn main() -> ExitCode {
@@ -25,8 +27,8 @@ fn main() -> ExitCode {
     if let Some(code) = millennium_host::packaged::run_if_packaged() {
         return code;
     }
-    let path = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Some(path)) => path,
+    let (path, app_args) = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Some(parsed)) => parsed,
         Ok(None) => return ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}\n\n{USAGE}");
@@ -40,7 +42,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match start(&loaded) {
+    let bin = format!("millennium-host {} --", path.display());
+    let launch = match millennium_host::launch::parse(&loaded.config, &bin, app_args) {
+        Ok(launch) => launch,
+        Err(exit) => return ExitCode::from(exit.report() as u8),
+    };
+    match start(&loaded, launch) {
         Ok(never) => match never {},
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -49,18 +56,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn start(loaded: &millennium_config::LoadedConfig) -> anyhow::Result<std::convert::Infallible> {
-    let ctx = HostContext::from_loaded(loaded)
+fn start(
+    loaded: &millennium_config::LoadedConfig,
+    launch: millennium_host::launch::Launch,
+) -> anyhow::Result<std::convert::Infallible> {
+    let mut ctx = HostContext::from_loaded(loaded)
         .with_context(|| format!("cannot start {}", loaded.path.display()))?;
+    ctx.launch = launch;
     millennium_host::run(ctx, RunOptions::from_env())
         .with_context(|| format!("cannot start {}", loaded.config.app.name))
 }
 
-/// `Ok(None)` when the arguments asked for help or the version.
-fn parse_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Option<PathBuf>, String> {
+/// The app's path and its own arguments (after `--`); `Ok(None)` when the
+/// arguments asked for help or the version.
+type Parsed = (PathBuf, Vec<std::ffi::OsString>);
+fn parse_args(
+    mut args: impl Iterator<Item = std::ffi::OsString>,
+) -> Result<Option<Parsed>, String> {
     let mut path = None;
-    for arg in args {
+    for arg in args.by_ref() {
         match arg.to_str() {
+            Some("--") => break,
             Some("-h" | "--help") => {
                 println!("{USAGE}");
                 return Ok(None);
@@ -77,5 +93,8 @@ fn parse_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Option<P
             _ => path = Some(PathBuf::from(arg)),
         }
     }
-    Ok(Some(path.unwrap_or_else(|| PathBuf::from("."))))
+    Ok(Some((
+        path.unwrap_or_else(|| PathBuf::from(".")),
+        args.collect(),
+    )))
 }

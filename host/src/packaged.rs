@@ -34,15 +34,21 @@ pub fn run_if_packaged() -> Option<ExitCode> {
     }
 }
 
-/// Runs the app baked into this executable. Arguments are ignored except
-/// `--help`/`--version`; the app's security settings are the payload's.
+/// Runs the app baked into this executable. Its arguments are the app's
+/// `[cli]` (data for the page); the app's security settings are the
+/// payload's.
 fn run_packaged(payload: &Payload<'static>) -> ExitCode {
     let config = payload.config();
-    let mut args = std::env::args_os().skip(1);
-    if args.any(|a| a == "-V" || a == "--version" || a == "-h" || a == "--help") {
-        println!("{} {}", config.app.name, config.app.version);
-        return ExitCode::SUCCESS;
-    }
+    let mut argv = std::env::args_os();
+    let bin = argv
+        .next()
+        .map(PathBuf::from)
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| config.app.name.clone());
+    let launch = match crate::launch::parse(config, &bin, argv.collect()) {
+        Ok(launch) => launch,
+        Err(exit) => return ExitCode::from(exit.report() as u8),
+    };
     let exe_dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(PathBuf::from))
@@ -53,6 +59,7 @@ fn run_packaged(payload: &Payload<'static>) -> ExitCode {
         .context("cannot start the app")
         .and_then(|mut ctx| {
             ctx.executable = std::env::current_exe().ok();
+            ctx.launch = launch;
             crate::run(ctx, RunOptions::from_env())
                 .with_context(|| format!("cannot start {}", config.app.name))
         });

@@ -51,6 +51,16 @@ impl RunOptions {
 /// Opens the app's windows and runs until the last one closes or the page
 /// calls `process.exit`. Returns only on a start-up error.
 pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostError> {
+    // One copy per user: a later launch hands over and ends here, before it
+    // needs a display. `millennium dev` always starts its own.
+    let first = if ctx.config.app.single_instance && options.dev.is_none() {
+        match claim_instance(&ctx)? {
+            Some(first) => Some(first),
+            None => std::process::exit(0),
+        }
+    } else {
+        None
+    };
     // tao panics when GTK cannot start; find out first, and say why.
     platform::open_display().map_err(HostError::Display)?;
     platform::ignore_file_size_signal();
@@ -62,6 +72,12 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
     let mut web_context = WebContext::new(ctx.paths.webview_profile());
     if options.automation {
         web_context.set_allows_automation(true);
+    }
+    if let Some(first) = first {
+        let proxy = event_loop.create_proxy();
+        first.listen(move |forwarded| {
+            let _ = proxy.send_event(UserEvent::SecondInstance(forwarded));
+        });
     }
     let ctx = Arc::new(ctx);
     let mut windows = Windows::new(
@@ -128,6 +144,9 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 payload,
                 crate::api::window::Audience::Sidecar(&sidecar),
             ),
+            Event::UserEvent(UserEvent::SecondInstance(forwarded)) => {
+                windows.second_instance(forwarded)
+            }
             Event::UserEvent(UserEvent::UpdatePrompt(update)) => {
                 if let Some(parent) = windows.any_window() {
                     crate::api::updater::prompt(windows.ctx(), windows.proxy(), parent, *update);
@@ -209,5 +228,31 @@ fn invoke(
                 (None, _) => {}
             }
         }
+    }
+}
+
+/// `[app] single-instance`: `Some` when this launch is the first (it then
+/// listens for later ones), `None` when a running copy took its arguments.
+fn claim_instance(ctx: &HostContext) -> Result<Option<crate::instance::First>, HostError> {
+    use crate::instance::{Claim, Forwarded};
+    let cwd = std::env::current_dir()
+        .map_err(|e| format!("the working directory is unknown: {e}"))
+        .and_then(|dir| {
+            dir.into_os_string().into_string().map_err(|dir| {
+                format!(
+                    "the working directory {} is not UTF-8",
+                    dir.to_string_lossy()
+                )
+            })
+        })
+        .map_err(HostError::Instance)?;
+    let forwarded = Forwarded {
+        args: ctx.launch.args.clone(),
+        cwd,
+    };
+    match crate::instance::claim(&ctx.config.app.identifier, &forwarded) {
+        Ok(Claim::First(first)) => Ok(Some(first)),
+        Ok(Claim::Handed) => Ok(None),
+        Err(error) => Err(HostError::Instance(error.to_string())),
     }
 }

@@ -41,6 +41,9 @@ pub enum Command {
         /// environment (MILLENNIUM_AUTOMATION=1) decides about automation.
         #[arg(long, hide = true)]
         automation: bool,
+        /// The app's own arguments (its `[cli]`), after `--`.
+        #[arg(last = true)]
+        args: Vec<std::ffi::OsString>,
     },
     /// Package the app into one executable (the host plus the app's payload).
     Build {
@@ -214,12 +217,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(crate::check::run(&path, format, color.into()))
         }
-        Command::Dev { path, .. } => {
+        Command::Dev { path, args, .. } => {
             // SAFETY: the CLI has started no thread before this point.
             if let Err(why) = unsafe { millennium_host::sandbox_web_processes() } {
                 eprintln!("millennium dev: pages run without WebKit's web-process sandbox: {why}");
             }
-            crate::dev::run(&path)
+            crate::dev::run(&path, args)
         }
         Command::Build {
             path,

@@ -158,6 +158,8 @@ allowlist! {
     updater: UpdaterAllowlist,
     /// Calling the app's `[[sidecars]]`, limited to `scope` (`Millennium.sidecar`).
     sidecar: SidecarAllowlist,
+    /// The command line the app was started with, as `[cli]` parsed it (`Millennium.cli`).
+    cli: CliAllowlist,
 }
 
 allowlist_category! {
@@ -362,6 +364,14 @@ allowlist_category! {
         show = "show",
         /// `hide()`: hide every window of the app.
         hide = "hide",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.cli`.
+    CliAllowlist("cli") {
+        /// `getMatches()`: the arguments `[cli]` parsed at start.
+        get_matches = "get-matches",
     }
 }
 

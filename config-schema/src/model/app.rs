@@ -47,6 +47,12 @@ pub struct AppConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "validate", schemars(extend("format" = "uri")))]
     pub dev_url: Option<String>,
+
+    /// One running copy per user: a second launch hands its arguments and
+    /// working directory to the running one (`Millennium.app.onSecondInstance`),
+    /// which shows and focuses its main window, and exits 0.
+    #[serde(default)]
+    pub single_instance: bool,
 }
 
 fn default_version() -> String {

@@ -4,6 +4,7 @@
 mod allowlist;
 mod app;
 mod bundle;
+mod cli;
 mod security;
 mod sidecar;
 mod updater;
@@ -12,6 +13,7 @@ mod window;
 pub use allowlist::*;
 pub use app::AppConfig;
 pub use bundle::{BundleConfig, DebConfig, DebPriority, DesktopCategory};
+pub use cli::{CliArg, CliConfig};
 pub use security::{Csp, CspSources, DEFAULT_CSP, EventName, RemoteDomainAccess, SecurityConfig};
 pub use sidecar::{SidecarArg, SidecarConfig, SidecarFile, SidecarStart};
 pub use updater::{ENDPOINT_VARIABLES, UpdaterConfig};
@@ -62,4 +64,10 @@ pub struct Config {
     /// reach them through `[allowlist.sidecar]` only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sidecars: Vec<SidecarConfig>,
+
+    /// The arguments, flags and subcommands the app accepts, parsed at
+    /// start; pages read them with `Millennium.cli.getMatches()`. Without
+    /// `[cli]` the app takes no arguments of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cli: Option<CliConfig>,
 }

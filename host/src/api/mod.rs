@@ -35,6 +35,7 @@ macro_rules! apis {
             http => Http(HttpCommand),
             updater => Updater(UpdaterCommand),
             sidecar => Sidecar(SidecarCommand),
+            cli => Cli(CliCommand),
             ipc => Ipc(IpcCommand),
         }
     };

@@ -37,10 +37,11 @@ use self::watch::{Change, Classifier, Debouncer, MAX_WAIT, Pending, QUIET};
 /// (deleted and created again, renamed over), which a watch cannot see.
 const REPLACED_CHECK: Duration = Duration::from_millis(500);
 
-/// Runs the app at `path` until its last window closes. Returns only when
-/// it cannot start: an invalid config (after printing its diagnostics) or a
-/// start-up error.
-pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
+/// Runs the app at `path`, with `args` as its own command line, until its
+/// last window closes. Returns only when it cannot start: an invalid config
+/// (after printing its diagnostics), arguments its `[cli]` refuses (exit 2)
+/// or a start-up error.
+pub fn run(path: &Path, args: Vec<std::ffi::OsString>) -> anyhow::Result<ExitCode> {
     let loaded = match millennium_config::load_for(path, Purpose::DevServer) {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -48,7 +49,13 @@ pub fn run(path: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let ctx = dev_context(&loaded)?;
+    let bin = format!("millennium dev {} --", path.display());
+    let launch = match millennium_host::launch::parse(&loaded.config, &bin, args) {
+        Ok(launch) => launch,
+        Err(exit) => return Ok(ExitCode::from(exit.report() as u8)),
+    };
+    let mut ctx = dev_context(&loaded)?;
+    ctx.launch = launch;
     let targets = Targets::of(&loaded);
     let toml = loaded.path.clone();
     eprintln!(

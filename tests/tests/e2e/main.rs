@@ -20,6 +20,7 @@ mod host_dialog_e2e;
 mod host_e2e;
 mod host_fs_attacks_e2e;
 mod host_fs_e2e;
+mod host_launch_e2e;
 mod host_shell_http_e2e;
 mod host_sidecar_e2e;
 mod new_and_deb;

@@ -13,5 +13,19 @@
       show(): Promise<void>;
       /** Hides every window. Needs `allowlist.app.hide`. */
       hide(): Promise<void>;
+      /**
+       * With `[app] single-instance = true`, calls `handler` when the app is
+       * launched again: the later launch's arguments and working directory
+       * (it exits; this copy's main window is shown and focused). Needs no
+       * key. Resolves with the function that stops listening.
+       */
+      onSecondInstance(handler: (launch: SecondInstance) => void): Promise<() => void>;
+    }
+    /** What a later launch handed over. */
+    interface SecondInstance {
+      /** Its arguments, after the program name. */
+      readonly args: string[];
+      /** Its working directory (absolute). */
+      readonly cwd: string;
     }
 

@@ -5,4 +5,11 @@
     getMillenniumVersion: function () { return invoke("app.getMillenniumVersion"); },
     show: function () { return invoke("app.show"); },
     hide: function () { return invoke("app.hide"); },
+    // [app] single-instance: a later launch's { args, cwd }.
+    onSecondInstance: function (handler) {
+      if (typeof handler !== "function") {
+        return PromiseCtor.reject(new TypeError("the handler must be a function"));
+      }
+      return addListener("millennium://second-instance", function (e) { handler(e.payload); }, false, null);
+    },
   });

@@ -28,7 +28,7 @@ impl Api for AppCommand {
     type State = ();
 
     const SURFACE: Surface = Surface {
-        members: &["getName", "getVersion", "getMillenniumVersion", "show", "hide"],
+        members: &["getName", "getVersion", "getMillenniumVersion", "show", "hide", "onSecondInstance"],
         samples: &[
             sample("app.getName", "{}", "Millennium.app.getName()"),
             sample("app.getVersion", "{}", "Millennium.app.getVersion()"),

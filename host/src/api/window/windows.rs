@@ -59,6 +59,10 @@ pub enum HostError {
         /// Why.
         reason: String,
     },
+    /// `[app] single-instance`: neither the first copy nor one that could
+    /// hand over.
+    #[error("{0}")]
+    Instance(String),
 }
 
 /// The context the protocol handler serves from. It is registered once per
@@ -560,6 +564,20 @@ impl Windows {
                 continue;
             }
             self.emit_to(label, event, payload.clone(), None, audience, None);
+        }
+    }
+
+    /// A later launch handed over (`[app] single-instance`): the app pages
+    /// hear `millennium://second-instance` (`{ args, cwd }`), and the main
+    /// window is shown, restored and focused.
+    pub fn second_instance(&self, forwarded: crate::instance::Forwarded) {
+        let payload = json!({ "args": forwarded.args, "cwd": forwarded.cwd });
+        self.broadcast("millennium://second-instance", payload);
+        let main = self.ctx.config.windows.first().map(|w| w.label.as_str());
+        if let Some(window) = main.and_then(|label| self.window(label)) {
+            window.set_visible(true);
+            window.set_minimized(false);
+            window.set_focus();
         }
     }
 

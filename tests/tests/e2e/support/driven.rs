@@ -72,6 +72,14 @@ impl Driven {
         Driven::launch_capabilities(&host_capabilities(app), env)
     }
 
+    /// The same, with `args` after the app's path (`-- ARGS` passes the
+    /// app its own command line) and extra environment variables.
+    pub fn launch_with(app: &Path, args: &[&str], env: &[(&str, String)]) -> Driven {
+        let mut all = vec![app.as_os_str()];
+        all.extend(args.iter().map(std::ffi::OsStr::new));
+        Driven::launch_capabilities(&capabilities(&host_binary(), &all), env)
+    }
+
     /// Starts the driver and a session running a packaged app (an
     /// executable with its payload), with no arguments.
     pub fn launch_packaged(executable: &Path) -> Driven {

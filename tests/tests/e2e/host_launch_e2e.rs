@@ -1,0 +1,297 @@
+//! How an app is launched: its `[cli]` (arguments as data for the page,
+//! usage errors before any window) and `[app] single-instance` (a later
+//! launch hands its arguments to the running copy and exits 0).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{Driven, TempDir, gui_lock, host_binary};
+use serde_json::json;
+
+fn launch_app(single_instance: bool, granted: bool) -> TempDir {
+    let app = TempDir::new("host-launch-e2e");
+    app.write(
+        "millennium.toml",
+        &format!(
+            r#"
+[app]
+name = "Launch"
+identifier = "dev.millennium.launch{}"
+version = "2.1.0"
+frontend = "dist"
+single-instance = {single_instance}
+
+[cli]
+description = "Opens notes"
+
+[[cli.args]]
+name = "file"
+index = 1
+multiple = true
+
+[[cli.args]]
+name = "verbose"
+short = "v"
+multiple = true
+
+[[cli.args]]
+name = "theme"
+takes-value = true
+possible-values = ["light", "dark"]
+
+[allowlist.cli]
+get-matches = {granted}
+"#,
+            std::process::id()
+        ),
+    );
+    app.write(
+        "dist/index.html",
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>Launch</title></head><body>launch</body></html>"#,
+    );
+    app
+}
+
+/// Runs the host on `app` with `args` after `--`, without a display, in
+/// `cwd`, with `env`; its exit code, stdout and stderr, within 20 s.
+fn run_host(
+    app: &Path,
+    args: &[&str],
+    cwd: &Path,
+    env: &[(&str, String)],
+) -> (Option<i32>, String, String) {
+    let mut command = Command::new(host_binary());
+    command
+        .arg(app)
+        .arg("--")
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::null());
+    run_bounded(&mut command)
+}
+
+fn run_bounded(command: &mut Command) -> (Option<i32>, String, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn millennium-host");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("millennium-host did not exit within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("output");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn host_launch_arguments_it_does_not_declare_exit_2_before_any_window() {
+    let app = launch_app(false, true);
+    let here = std::env::temp_dir();
+    for (args, needles) in [
+        (
+            &["--nope"][..],
+            &[
+                "error: unexpected argument '--nope' found",
+                "Usage: millennium-host",
+            ][..],
+        ),
+        (
+            &["--theme", "blue"][..],
+            &[
+                "error: invalid value 'blue' for '--theme <theme>'",
+                "[possible values: light, dark]",
+            ][..],
+        ),
+    ] {
+        let (code, stdout, stderr) = run_host(&app.0, args, &here, &[]);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        }
+        assert!(stdout.is_empty(), "{stdout}");
+    }
+    let (code, stdout, _) = run_host(&app.0, &["--help"], &here, &[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("Opens notes") && stdout.contains("--theme <theme>"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run_host(&app.0, &["--version"], &here, &[]);
+    assert_eq!((code, stdout.as_str()), (Some(0), "Launch 2.1.0\n"));
+}
+
+#[test]
+fn host_launch_declared_arguments_reach_the_page_only_with_the_key() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = launch_app(false, true);
+    let driven = Driven::launch_with(
+        &app.0,
+        &["--", "-vv", "--theme", "dark", "a.md", "b.md"],
+        &[],
+    );
+    assert_eq!(
+        driven.run("return await Millennium.cli.getMatches();"),
+        Ok(json!({
+            "args": {
+                "file": { "value": ["a.md", "b.md"], "occurrences": 2 },
+                "verbose": { "value": true, "occurrences": 2 },
+                "theme": { "value": "dark", "occurrences": 1 },
+            },
+            "subcommand": null,
+        }))
+    );
+    drop(driven);
+    let denied = launch_app(false, false);
+    let driven = Driven::launch_with(&denied.0, &["--", "a.md"], &[]);
+    assert_eq!(
+        driven.run("return await Millennium.cli.getMatches();"),
+        Err("allowlist.cli.get-matches is not enabled in millennium.toml".to_owned())
+    );
+}
+
+/// A private runtime directory for one test's launches, as a login gives.
+fn runtime_dir(tag: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o700)).unwrap();
+    dir
+}
+
+#[test]
+fn host_launch_a_second_launch_hands_its_arguments_to_the_first() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = launch_app(true, true);
+    let runtime = runtime_dir("host-launch-runtime");
+    let env = [("XDG_RUNTIME_DIR", runtime.0.display().to_string())];
+    let driven = Driven::launch_with(&app.0, &[], &env);
+    driven
+        .run("window.__launches = []; await Millennium.app.onSecondInstance((l) => window.__launches.push(l)); return 1;")
+        .expect("listening");
+    let elsewhere = TempDir::new("host-launch-cwd");
+
+    // The second launch needs no display: it hands over and exits 0.
+    let started = Instant::now();
+    let (code, stdout, stderr) = run_host(&app.0, &["-v", "second.md"], &elsewhere.0, &env);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty() && stderr.is_empty(), "{stdout}{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    driven.wait_until("window.__launches.length === 1", Duration::from_secs(10));
+    assert_eq!(
+        driven.execute("return window.__launches;"),
+        json!([{ "args": ["-v", "second.md"], "cwd": elsewhere.0.canonicalize().unwrap() }])
+    );
+
+    // Its own arguments are checked first: a usage error is not handed over.
+    let (code, _, stderr) = run_host(&app.0, &["--nope"], &elsewhere.0, &env);
+    assert_eq!(code, Some(2), "{stderr}");
+
+    // What is not a launch's message, from another process, is refused;
+    // the running copy is unharmed and still takes the next launch.
+    let socket = runtime
+        .0
+        .join(format!("dev.millennium.launch{}.sock", std::process::id()));
+    for garbage in [
+        b"garbage\n".to_vec(),
+        vec![b'x'; 5 * 1024 * 1024],
+        b"{\"args\": [], \"cwd\": \"relative\"}\n".to_vec(),
+    ] {
+        use std::io::{Read, Write};
+        let mut stream = std::os::unix::net::UnixStream::connect(&socket).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let _ = stream.write_all(&garbage);
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply);
+        assert!(reply.starts_with("error: "), "{reply}");
+    }
+    let (code, _, stderr) = run_host(&app.0, &["third.md"], &elsewhere.0, &env);
+    assert_eq!(code, Some(0), "{stderr}");
+    driven.wait_until("window.__launches.length === 2", Duration::from_secs(10));
+    assert_eq!(
+        driven.execute("return window.__launches[1].args;"),
+        json!(["third.md"])
+    );
+
+    // Another user has a lock of their own: their launch does not reach
+    // this copy (it starts its own, which here finds no display).
+    if std::process::Command::new("runuser")
+        .arg("--help")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        let mut command = Command::new("runuser");
+        command
+            .args(["-u", "nobody", "--"])
+            .arg(host_binary())
+            .arg(&app.0)
+            .args(["--", "from-nobody.md"])
+            .current_dir("/")
+            .env_remove("DISPLAY")
+            .env("XDG_RUNTIME_DIR", &runtime.0)
+            .stdin(Stdio::null());
+        let (code, _, stderr) = run_bounded(&mut command);
+        assert_ne!(code, Some(0), "{stderr}");
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(driven.execute("return window.__launches.length;"), json!(2));
+    }
+    drop(driven);
+}
+
+#[test]
+fn host_launch_a_lock_left_by_a_killed_copy_or_a_symlink_is_handled() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = launch_app(true, true);
+    let runtime = runtime_dir("host-launch-stale");
+    let env = [("XDG_RUNTIME_DIR", runtime.0.display().to_string())];
+    let driven = Driven::launch_with(&app.0, &[], &env);
+    let host = crate::support::processes_running(&host_binary())
+        .into_iter()
+        .find(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(app.0.to_str().unwrap()))
+        })
+        .expect("the first copy");
+    let killed = Command::new("kill")
+        .args(["-KILL", &host.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    drop(driven);
+    // Its socket is left; the next launch is the first again.
+    let stem = format!("dev.millennium.launch{}", std::process::id());
+    assert!(runtime.0.join(format!("{stem}.sock")).exists());
+    let driven = Driven::launch_with(&app.0, &[], &env);
+    assert_eq!(
+        driven.run("return await Millennium.app.getName();"),
+        Ok(json!("Launch"))
+    );
+    drop(driven);
+
+    // A lock file that is a symlink is never followed.
+    let lock = runtime.0.join(format!("{stem}.lock"));
+    std::fs::remove_file(&lock).unwrap();
+    let target = runtime.0.join("elsewhere");
+    std::os::unix::fs::symlink(&target, &lock).unwrap();
+    let (code, _, stderr) = run_host(&app.0, &[], Path::new("/"), &env);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("it is a symlink; remove it"), "{stderr}");
+    assert!(!target.exists());
+}

@@ -631,6 +631,55 @@ impl Checker<'_> {
 
     fn bundle(&mut self, config: &Config, base_dir: &Path) {
         let bundle = &config.bundle;
+        let mut schemes = HashSet::new();
+        for (index, scheme) in bundle.url_schemes.iter().enumerate() {
+            let pointer = format!("/bundle/url-schemes/{index}");
+            const TAKEN: &[&str] = &[
+                "http",
+                "https",
+                "file",
+                "ftp",
+                "data",
+                "about",
+                "javascript",
+                "blob",
+                "ws",
+                "wss",
+                "mailto",
+                "millennium",
+            ];
+            if TAKEN.contains(&scheme.0.as_str()) {
+                self.report(
+                    &pointer,
+                    format!(
+                        "`{}` is the browser's or the desktop's, not an app's own scheme",
+                        scheme.0
+                    ),
+                    "reserved",
+                    Some("choose a scheme of the app's own, e.g. its name".to_owned()),
+                );
+            } else if !schemes.insert(scheme.0.as_str()) {
+                self.report(
+                    &pointer,
+                    format!("`{}` is listed twice", scheme.0),
+                    "duplicate",
+                    None,
+                );
+            }
+        }
+        let mut extensions = HashSet::new();
+        for (index, association) in bundle.file_associations.iter().enumerate() {
+            for (ext_index, extension) in association.extensions.iter().enumerate() {
+                if !extensions.insert(extension.0.to_ascii_lowercase()) {
+                    self.report(
+                        &format!("/bundle/file-associations/{index}/extensions/{ext_index}"),
+                        format!("`.{}` is associated twice", extension.0),
+                        "duplicate",
+                        None,
+                    );
+                }
+            }
+        }
         if let Some(icon) = &bundle.icon {
             let path = base_dir.join(icon);
             let mut magic = [0u8; 8];

@@ -47,6 +47,20 @@ declare global {
        * key. Resolves with the function that stops listening.
        */
       onSecondInstance(handler: (launch: SecondInstance) => void): Promise<() => void>;
+      /**
+       * The files of `[bundle] file-associations` the app was started with
+       * ("Open with"), as absolute paths; the main window's fs calls may
+       * read and write exactly these, as files picked in the open dialog.
+       * Needs `allowlist.app.get-opened-files`.
+       */
+      getOpenedFiles(): Promise<string[]>;
+      /**
+       * Calls `handler` with the files a later launch opens (`[app]
+       * single-instance`), granted like those above. Heard only with
+       * `allowlist.app.get-opened-files`. Resolves with the function that
+       * stops listening.
+       */
+      onFilesOpened(handler: (paths: string[]) => void): Promise<() => void>;
     }
     /** What a later launch handed over. */
     interface SecondInstance {
@@ -740,6 +754,25 @@ declare global {
     interface Cli {
       /** The launch's arguments, as `[cli]` parsed them. Needs `allowlist.cli.get-matches`. */
       getMatches(): Promise<CliMatches>;
+    }
+    // ----------------------------------------------------------- deepLink
+    interface Api {
+      readonly deepLink: DeepLink;
+    }
+    interface DeepLink {
+      /**
+       * The URLs of `[bundle] url-schemes` the app was started with (on its
+       * command line, as the desktop passes them), or `null`. Needs
+       * `allowlist.deep-link.get-current`.
+       */
+      getCurrent(): Promise<string[] | null>;
+      /**
+       * Calls `handler` with the URLs a later launch hands over
+       * (`[app] single-instance`). Heard only with
+       * `allowlist.deep-link.get-current`. Resolves with the function that
+       * stops listening.
+       */
+      onOpenUrl(handler: (urls: string[]) => void): Promise<() => void>;
     }
     // ---------------------------------------------------------------- ipc
     interface Api {

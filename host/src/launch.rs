@@ -1,10 +1,13 @@
-//! What the app was launched with: its arguments, parsed as `[cli]`
-//! declares (clap), before any window opens. They are data for the page
-//! (`Millennium.cli.getMatches()`), never configuration: nothing here can
+//! What the app was launched with: URLs of its `[bundle] url-schemes` and
+//! files of its `[bundle] file-associations` (taken out first), then the
+//! rest parsed as `[cli]` declares (clap), before any window opens. All of
+//! it is data for the page (`Millennium.cli`, `Millennium.deepLink`,
+//! `Millennium.app.getOpenedFiles`), never configuration: nothing here can
 //! change the config, the allowlist or where assets come from.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use millennium_config::model::{CliArg, CliConfig, Config};
@@ -18,6 +21,132 @@ pub struct Launch {
     /// `getMatches()`: `{ args: { name: { value, occurrences } },
     /// subcommand: { name, matches } | null }`, Tauri v1's shape.
     pub matches: Value,
+    /// URLs of the app's schemes.
+    pub deep_links: Vec<String>,
+    /// Files of the app's types, canonical, each a regular file.
+    pub opened_files: Vec<PathBuf>,
+}
+
+/// Longest URL taken as a deep link, in bytes.
+pub const MAX_URL_BYTES: usize = 64 * 1024;
+
+/// Arguments sorted: what the app's schemes and file types take, what was
+/// refused (and why), and the rest, for `[cli]`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Sorted {
+    /// For the `[cli]` parser.
+    pub rest: Vec<String>,
+    /// URLs of the app's schemes.
+    pub deep_links: Vec<String>,
+    /// Files of the app's types, canonical.
+    pub files: Vec<PathBuf>,
+    /// Arguments that looked like a URL or a file for the app but cannot
+    /// be opened, each with why.
+    pub refused: Vec<String>,
+}
+
+/// Sorts `args`, relative paths taken from `cwd`. Only an app that declares
+/// schemes or file types has any taken out.
+pub fn sort(config: &Config, args: &[String], cwd: &Path) -> Sorted {
+    let schemes: Vec<&str> = config
+        .bundle
+        .url_schemes
+        .iter()
+        .map(|s| s.0.as_str())
+        .collect();
+    let types = &config.bundle.file_associations;
+    let mut sorted = Sorted::default();
+    let mut options_ended = false;
+    for arg in args {
+        if (!options_ended && arg.starts_with('-')) || (schemes.is_empty() && types.is_empty()) {
+            options_ended |= arg == "--";
+            sorted.rest.push(arg.clone());
+            continue;
+        }
+        let scheme = url_scheme(arg);
+        let file = match scheme.as_deref() {
+            Some(scheme) if schemes.contains(&scheme) => {
+                if arg.len() > MAX_URL_BYTES {
+                    sorted.refused.push(format!(
+                        "a `{scheme}:` URL of {} bytes (at most {MAX_URL_BYTES})",
+                        arg.len()
+                    ));
+                } else {
+                    sorted.deep_links.push(arg.clone());
+                }
+                continue;
+            }
+            Some("file") if !types.is_empty() => match url::Url::parse(arg)
+                .ok()
+                .and_then(|u| u.to_file_path().ok())
+            {
+                Some(path) => path,
+                None => {
+                    sorted
+                        .refused
+                        .push(format!("`{}`: not a local file URL", shown(arg)));
+                    continue;
+                }
+            },
+            Some(other) if arg.contains("://") => {
+                sorted.refused.push(format!(
+                    "`{}`: `{other}:` is not a URL scheme this app opens",
+                    shown(arg)
+                ));
+                continue;
+            }
+            _ => PathBuf::from(arg),
+        };
+        let associated = file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            types
+                .iter()
+                .any(|t| t.extensions.iter().any(|x| x.0.eq_ignore_ascii_case(e)))
+        });
+        if !associated {
+            if scheme.as_deref() == Some("file") {
+                sorted
+                    .refused
+                    .push(format!("`{}`: not a file type this app opens", shown(arg)));
+            } else {
+                sorted.rest.push(arg.clone());
+            }
+            continue;
+        }
+        let path = cwd.join(&file);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => match std::fs::canonicalize(&path) {
+                Ok(canonical) => sorted.files.push(canonical),
+                Err(error) => sorted
+                    .refused
+                    .push(format!("`{}`: {error}", path.display())),
+            },
+            Ok(_) => sorted.refused.push(format!(
+                "`{}` is not a regular file (a directory, a FIFO or a device)",
+                path.display()
+            )),
+            Err(error) => sorted
+                .refused
+                .push(format!("`{}`: {error}", path.display())),
+        }
+    }
+    sorted
+}
+
+/// The scheme of `arg` when it reads as `scheme:...` (two letters or more,
+/// so a drive letter never does), lower-cased.
+fn url_scheme(arg: &str) -> Option<String> {
+    let (scheme, _) = arg.split_once(':')?;
+    let valid = scheme.len() >= 2
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// At most 200 characters of `arg`, for messages.
+fn shown(arg: &str) -> String {
+    arg.chars().take(200).collect()
 }
 
 /// The launch ends before the app starts: `--help`, `--version` (printed,
@@ -34,7 +163,8 @@ impl Exit {
 }
 
 /// Parses `args` (after the program name) for the app of `config`, whose
-/// executable is called `bin`.
+/// executable is called `bin`. What cannot be opened is said on stderr;
+/// the app starts without it.
 pub fn parse(config: &Config, bin: &str, args: Vec<OsString>) -> Result<Launch, Exit> {
     let empty = CliConfig::default();
     let cli = config.cli.as_ref().unwrap_or(&empty);
@@ -49,6 +179,7 @@ pub fn parse(config: &Config, bin: &str, args: Vec<OsString>) -> Result<Launch, 
     // WebKitWebDriver may pass this to the program it drives; the
     // environment, not argv, decides about automation.
     let args: Vec<OsString> = args.into_iter().filter(|a| a != "--automation").collect();
+    // Not UTF-8: a usage error (pages get strings, and nothing is lost).
     let strings = args
         .iter()
         .map(|a| {
@@ -60,12 +191,19 @@ pub fn parse(config: &Config, bin: &str, args: Vec<OsString>) -> Result<Launch, 
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let sorted = sort(config, &strings, &cwd);
+    for why in &sorted.refused {
+        eprintln!("{bin}: not opened: {why}");
+    }
     let matched = command
-        .try_get_matches_from(std::iter::once(OsString::from(bin)).chain(args))
+        .try_get_matches_from(std::iter::once(bin.to_owned()).chain(sorted.rest))
         .map_err(Exit)?;
     Ok(Launch {
         args: strings,
         matches: matches_json(cli, &matched),
+        deep_links: sorted.deep_links,
+        opened_files: sorted.files,
     })
 }
 
@@ -324,6 +462,65 @@ required = true
 
     fn millennium_e2e_fixtures() -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/config")
+    }
+
+    const LINKS: &str = r#"
+[bundle]
+url-schemes = ["notes"]
+
+[[bundle.file-associations]]
+extensions = ["md"]
+mime-type = "text/markdown"
+
+[[cli.args]]
+name = "verbose"
+short = "v"
+"#;
+
+    #[test]
+    fn urls_of_the_apps_schemes_and_files_of_its_types_are_taken_out_first() {
+        let dir = std::env::temp_dir().join(format!("millennium-sort-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub.md")).unwrap();
+        std::fs::write(dir.join("a.md"), "# a").unwrap();
+        std::fs::write(dir.join("b.txt"), "b").unwrap();
+        let file_url = url::Url::from_file_path(dir.join("a.md"))
+            .unwrap()
+            .to_string();
+        let long = format!("notes://open?name={}", "x".repeat(MAX_URL_BYTES));
+        let args: Vec<String> = [
+            "-v",
+            "notes://open?name=Trip",
+            "NOTES:x",
+            "a.md",
+            &file_url,
+            "b.txt",
+            "missing.md",
+            "sub.md",
+            "https://example.com/",
+            &long,
+            "C:thing",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let sorted = sort(&config(LINKS), &args, &dir);
+        assert_eq!(sorted.deep_links, ["notes://open?name=Trip", "NOTES:x"]);
+        let a = std::fs::canonicalize(dir.join("a.md")).unwrap();
+        assert_eq!(sorted.files, [a.clone(), a]);
+        assert_eq!(sorted.rest, ["-v", "b.txt", "C:thing"]);
+        let refused = sorted.refused.join("\n");
+        for needle in [
+            "missing.md`: No such file or directory",
+            "sub.md` is not a regular file",
+            "`https:` is not a URL scheme this app opens",
+            "of 65554 bytes (at most 65536)",
+        ] {
+            assert!(refused.contains(needle), "{needle}: {refused}");
+        }
+        // An app that declares neither takes nothing out.
+        let plain = sort(&config(""), &args, &dir);
+        assert_eq!(plain.rest, args);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

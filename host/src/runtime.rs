@@ -10,6 +10,7 @@ use tao::event::Event;
 use tao::event_loop::{ControlFlow, EventLoop, EventLoopBuilder, EventLoopWindowTarget};
 use wry::WebContext;
 
+use crate::api::fs::GrantKind;
 use crate::api::window::{Audience, Windows};
 use crate::api::{Call, LoopCall, Route};
 use crate::context::HostContext;
@@ -72,6 +73,15 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
     let mut web_context = WebContext::new(ctx.paths.webview_profile());
     if options.automation {
         web_context.set_allows_automation(true);
+    }
+    // Files the app was opened with join the main window's scope, as files
+    // picked in its open dialog.
+    if let Some(main) = ctx.config.windows.first() {
+        for file in &ctx.launch.opened_files {
+            if let Err(error) = ctx.fs_scope().grant(file, GrantKind::Exact, &main.label) {
+                eprintln!("millennium: `{}` was not opened: {error}", file.display());
+            }
+        }
     }
     if let Some(first) = first {
         let proxy = event_loop.create_proxy();

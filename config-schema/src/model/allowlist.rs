@@ -160,6 +160,8 @@ allowlist! {
     sidecar: SidecarAllowlist,
     /// The command line the app was started with, as `[cli]` parsed it (`Millennium.cli`).
     cli: CliAllowlist,
+    /// URLs of the app's `[bundle] url-schemes` it was opened with (`Millennium.deepLink`).
+    deep_link: DeepLinkAllowlist,
 }
 
 allowlist_category! {
@@ -364,6 +366,9 @@ allowlist_category! {
         show = "show",
         /// `hide()`: hide every window of the app.
         hide = "hide",
+        /// `getOpenedFiles()` and `onFilesOpened()`: the files of the app's
+        /// `[bundle] file-associations` it was opened with.
+        get_opened_files = "get-opened-files",
     }
 }
 
@@ -372,6 +377,14 @@ allowlist_category! {
     CliAllowlist("cli") {
         /// `getMatches()`: the arguments `[cli]` parsed at start.
         get_matches = "get-matches",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.deepLink`.
+    DeepLinkAllowlist("deep-link") {
+        /// `getCurrent()` and `onOpenUrl()`: the app's URLs it was opened with.
+        get_current = "get-current",
     }
 }
 

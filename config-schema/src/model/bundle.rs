@@ -41,6 +41,83 @@ pub struct BundleConfig {
     /// Debian package settings.
     #[serde(default)]
     pub deb: DebConfig,
+
+    /// URL schemes the app opens (`["notes"]` for `notes://open?name=x`):
+    /// the desktop entry registers it as their handler, and such a URL on
+    /// the command line (or from a later launch) reaches the page through
+    /// `Millennium.deepLink`. URLs of other schemes are refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub url_schemes: Vec<UrlScheme>,
+
+    /// File types the app opens ("Open with"): the desktop entry declares
+    /// their MIME types; files of these extensions given on the command
+    /// line (or by a later launch) reach the page as paths
+    /// (`Millennium.app.getOpenedFiles()`) and join the fs scope of the main
+    /// window, as a file picked in the open dialog does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_associations: Vec<FileAssociation>,
+}
+
+/// A URL scheme, lower-case, e.g. `"notes"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(transparent)]
+pub struct UrlScheme(
+    #[cfg_attr(feature = "validate", schemars(
+        length(min = 2, max = 64),
+        regex(pattern = r"^[a-z][a-z0-9+.-]*$"),
+        extend("patternErrorMessage" = "a URL scheme is lower-case letters, digits, `+`, `-` and `.`, starting with a letter, e.g. `notes`")
+    ))]
+    pub String,
+);
+
+/// One file type the app opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct FileAssociation {
+    /// Extensions without the dot, e.g. `["md", "markdown"]`.
+    #[cfg_attr(feature = "validate", schemars(length(min = 1)))]
+    pub extensions: Vec<FileExtension>,
+    /// Its MIME type, e.g. `"text/markdown"`.
+    #[cfg_attr(feature = "validate", schemars(
+        regex(pattern = r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$"),
+        extend("patternErrorMessage" = "a MIME type is `type/subtype` in lower case, e.g. `text/markdown`")
+    ))]
+    pub mime_type: String,
+    /// What the type is, for the desktop's type database, e.g.
+    /// `"Markdown document"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "validate", schemars(length(max = 200)))]
+    pub description: Option<String>,
+    /// What the app does with it.
+    #[serde(default)]
+    pub role: FileRole,
+}
+
+/// A file extension without its dot, e.g. `"md"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(transparent)]
+pub struct FileExtension(
+    #[cfg_attr(feature = "validate", schemars(
+        length(min = 1, max = 32),
+        regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_+-]*$"),
+        extend("patternErrorMessage" = "an extension is letters, digits, `_`, `+` and `-`, without the dot, e.g. `md`")
+    ))]
+    pub String,
+);
+
+/// What the app does with a file type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum FileRole {
+    /// It opens and changes such files.
+    #[default]
+    Editor,
+    /// It only shows them.
+    Viewer,
 }
 
 /// Fields of the Debian package's `control` file.

@@ -12,7 +12,10 @@ mod window;
 
 pub use allowlist::*;
 pub use app::AppConfig;
-pub use bundle::{BundleConfig, DebConfig, DebPriority, DesktopCategory};
+pub use bundle::{
+    BundleConfig, DebConfig, DebPriority, DesktopCategory, FileAssociation, FileExtension,
+    FileRole, UrlScheme,
+};
 pub use cli::{CliArg, CliConfig};
 pub use security::{Csp, CspSources, DEFAULT_CSP, EventName, RemoteDomainAccess, SecurityConfig};
 pub use sidecar::{SidecarArg, SidecarConfig, SidecarFile, SidecarStart};

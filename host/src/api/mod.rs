@@ -36,6 +36,7 @@ macro_rules! apis {
             updater => Updater(UpdaterCommand),
             sidecar => Sidecar(SidecarCommand),
             cli => Cli(CliCommand),
+            deepLink => DeepLink(DeepLinkCommand),
             ipc => Ipc(IpcCommand),
         }
     };
@@ -44,7 +45,8 @@ pub(crate) use apis;
 
 macro_rules! declare_modules {
     ( $( $ns:ident => $variant:ident ( $ty:ident ), )* ) => {
-        $( pub mod $ns; )*
+        // Folders are named as the JS namespace (`deepLink`).
+        $( #[allow(non_snake_case)] pub mod $ns; )*
     };
 }
 apis!(declare_modules);

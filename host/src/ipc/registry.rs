@@ -122,6 +122,7 @@ macro_rules! registry {
         /// to the registry: a handler reaches its API's state only through
         /// `HostContext::state`, which takes the handler's `Admitted<C>`.
         #[derive(Debug)]
+        #[allow(non_snake_case)]
         pub struct ApiStates {
             $( $ns: <$ty as Api>::State, )*
         }

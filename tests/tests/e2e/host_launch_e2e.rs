@@ -295,3 +295,150 @@ fn host_launch_a_lock_left_by_a_killed_copy_or_a_symlink_is_handled() {
     assert!(stderr.contains("it is a symlink; remove it"), "{stderr}");
     assert!(!target.exists());
 }
+
+/// `[bundle] url-schemes` and `file-associations`: a URL of the app's
+/// scheme and a file of its type on the command line reach the page
+/// (`deepLink.getCurrent`, `app.getOpenedFiles`), the file is readable by
+/// `fs` and its sibling is not; a later launch's arrive as events.
+#[test]
+fn host_launch_deep_links_and_opened_files_reach_the_page_and_only_them() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = TempDir::new("host-launch-links");
+    let identifier = format!("dev.millennium.links{}", std::process::id());
+    app.write(
+        "millennium.toml",
+        &format!(
+            r#"
+[app]
+name = "Links"
+identifier = "{identifier}"
+frontend = "dist"
+single-instance = true
+
+[bundle]
+url-schemes = ["notes"]
+
+[[bundle.file-associations]]
+extensions = ["md"]
+mime-type = "text/markdown"
+
+[allowlist.deep-link]
+get-current = true
+
+[allowlist.app]
+get-opened-files = true
+
+[allowlist.fs]
+read-file = true
+"#
+        ),
+    );
+    app.write("dist/index.html", "<!doctype html><title>Links</title>");
+    let files = TempDir::new("host-launch-files");
+    let opened = files.write("Trip.md", "# Trip");
+    let sibling = files.write("Secret.md", "# Secret");
+    let fifo = files.0.join("pipe.md");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let runtime = runtime_dir("host-launch-links-runtime");
+    let env = [("XDG_RUNTIME_DIR", runtime.0.display().to_string())];
+    // Over the 64 KiB a deep link may have (one argument cannot exceed
+    // 128 KiB on Linux; a 1 MiB one is sent through the socket below).
+    let big = format!("notes://open?payload={}", "A".repeat(100 * 1024));
+    let driven = Driven::launch_with(
+        &app.0,
+        &[
+            "--",
+            "notes://open?name=Trip",
+            opened.to_str().unwrap(),
+            fifo.to_str().unwrap(),
+            &big,
+        ],
+        &env,
+    );
+    let read = |path: &Path| {
+        driven.run(&format!(
+            "return await Millennium.fs.readTextFile({}).catch((e) => 'refused: ' + e.message);",
+            json!(path)
+        ))
+    };
+    assert_eq!(
+        driven.run("return await Millennium.deepLink.getCurrent();"),
+        Ok(json!(["notes://open?name=Trip"]))
+    );
+    assert_eq!(
+        driven.run("return await Millennium.app.getOpenedFiles();"),
+        Ok(json!([opened.canonicalize().unwrap()]))
+    );
+    assert_eq!(read(&opened), Ok(json!("# Trip")));
+    let refused = read(&sibling).unwrap();
+    assert!(
+        refused.as_str().is_some_and(|r| r.starts_with("refused: ")),
+        "{refused}"
+    );
+
+    // A later launch, from the files' directory with a relative path.
+    driven
+        .run(
+            "window.__got = [];
+             await Millennium.deepLink.onOpenUrl((urls) => window.__got.push({ urls }));
+             await Millennium.app.onFilesOpened((paths) => window.__got.push({ paths }));
+             return 1;",
+        )
+        .expect("listening");
+    let later = files.write("Later.md", "# Later");
+    let (code, _, stderr) = run_host(
+        &app.0,
+        &[
+            "Later.md",
+            "notes://open?name=Later",
+            "https://example.com/x",
+        ],
+        &files.0,
+        &env,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    driven.wait_until("window.__got.length === 2", Duration::from_secs(10));
+    let got = driven.execute("return window.__got;");
+    assert!(
+        got.as_array()
+            .unwrap()
+            .contains(&json!({ "urls": ["notes://open?name=Later"] })),
+        "{got}"
+    );
+    assert!(
+        got.as_array()
+            .unwrap()
+            .contains(&json!({ "paths": [later.canonicalize().unwrap()] })),
+        "{got}"
+    );
+    assert_eq!(read(&later), Ok(json!("# Later")));
+    assert!(
+        read(&sibling)
+            .unwrap()
+            .as_str()
+            .is_some_and(|r| r.starts_with("refused: "))
+    );
+
+    // A 1 MiB deep link and a FIFO handed over by hand: taken as a message,
+    // neither is opened.
+    {
+        use std::io::{Read, Write};
+        let socket = runtime.0.join(format!("{identifier}.sock"));
+        let mut stream = std::os::unix::net::UnixStream::connect(&socket).expect("connect");
+        let huge = format!("notes://open?payload={}", "A".repeat(1024 * 1024));
+        let message = json!({ "args": [huge, "pipe.md"], "cwd": files.0 });
+        stream.write_all(format!("{message}\n").as_bytes()).unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert_eq!(reply, "ok\n");
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(driven.execute("return window.__got.length;"), json!(2));
+}

@@ -20,6 +20,20 @@
        * key. Resolves with the function that stops listening.
        */
       onSecondInstance(handler: (launch: SecondInstance) => void): Promise<() => void>;
+      /**
+       * The files of `[bundle] file-associations` the app was started with
+       * ("Open with"), as absolute paths; the main window's fs calls may
+       * read and write exactly these, as files picked in the open dialog.
+       * Needs `allowlist.app.get-opened-files`.
+       */
+      getOpenedFiles(): Promise<string[]>;
+      /**
+       * Calls `handler` with the files a later launch opens (`[app]
+       * single-instance`), granted like those above. Heard only with
+       * `allowlist.app.get-opened-files`. Resolves with the function that
+       * stops listening.
+       */
+      onFilesOpened(handler: (paths: string[]) => void): Promise<() => void>;
     }
     /** What a later launch handed over. */
     interface SecondInstance {

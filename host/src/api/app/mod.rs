@@ -22,19 +22,25 @@ pub enum AppCommand {
     Show,
     /// `hide()`.
     Hide,
+    /// `getOpenedFiles()`.
+    GetOpenedFiles,
 }
+
+/// The event the files a later launch opens reach pages by (`{ paths }`).
+pub const FILES_OPENED_EVENT: &str = "millennium://files-opened";
 
 impl Api for AppCommand {
     type State = ();
 
     const SURFACE: Surface = Surface {
-        members: &["getName", "getVersion", "getMillenniumVersion", "show", "hide", "onSecondInstance"],
+        members: &["getName", "getVersion", "getMillenniumVersion", "show", "hide", "onSecondInstance", "getOpenedFiles", "onFilesOpened"],
         samples: &[
             sample("app.getName", "{}", "Millennium.app.getName()"),
             sample("app.getVersion", "{}", "Millennium.app.getVersion()"),
             sample("app.getMillenniumVersion", "{}", "Millennium.app.getMillenniumVersion()"),
             sample("app.show", "{}", "Millennium.app.show()"),
             sample("app.hide", "{}", "Millennium.app.hide()"),
+            sample("app.getOpenedFiles", "{}", "Millennium.app.getOpenedFiles()"),
         ],
     };
 
@@ -49,6 +55,7 @@ impl Api for AppCommand {
             "getMillenniumVersion" => AppCommand::GetMillenniumVersion,
             "show" => AppCommand::Show,
             "hide" => AppCommand::Hide,
+            "getOpenedFiles" => AppCommand::GetOpenedFiles,
             _ => return Err(unknown(cmd)),
         })
     }
@@ -58,6 +65,7 @@ impl Api for AppCommand {
             AppCommand::GetName | AppCommand::GetVersion | AppCommand::GetMillenniumVersion => &[],
             AppCommand::Show => &[AppAllowlist::show],
             AppCommand::Hide => &[AppAllowlist::hide],
+            AppCommand::GetOpenedFiles => &[AppAllowlist::get_opened_files],
         }
     }
 
@@ -74,6 +82,16 @@ impl Api for AppCommand {
             AppCommand::GetName => json(&app.name),
             AppCommand::GetVersion => json(&app.version),
             AppCommand::GetMillenniumVersion => json(env!("CARGO_PKG_VERSION")),
+            AppCommand::GetOpenedFiles => {
+                let paths: Vec<String> = call
+                    .ctx
+                    .launch
+                    .opened_files
+                    .iter()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect();
+                json(&paths)
+            }
             AppCommand::Show | AppCommand::Hide => Err("app.show and app.hide run on the event loop".to_owned()),
         }
     }

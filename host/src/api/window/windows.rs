@@ -571,9 +571,32 @@ impl Windows {
     /// hear `millennium://second-instance` (`{ args, cwd }`), and the main
     /// window is shown, restored and focused.
     pub fn second_instance(&self, forwarded: crate::instance::Forwarded) {
+        use millennium_config::model::{AppAllowlist, DeepLinkAllowlist};
+        let config = &self.ctx.config;
+        let main = config.windows.first().map(|w| w.label.as_str());
+        // Its URLs and files, sorted as at a start, relative to its cwd.
+        let sorted = crate::launch::sort(config, &forwarded.args, std::path::Path::new(&forwarded.cwd));
+        for why in &sorted.refused {
+            eprintln!("millennium: a later launch's argument was not opened: {why}");
+        }
         let payload = json!({ "args": forwarded.args, "cwd": forwarded.cwd });
         self.broadcast("millennium://second-instance", payload);
-        let main = self.ctx.config.windows.first().map(|w| w.label.as_str());
+        if !sorted.deep_links.is_empty() && config.allowlist.permits(DeepLinkAllowlist::get_current) {
+            self.broadcast(crate::api::deepLink::EVENT, json!({ "urls": sorted.deep_links }));
+        }
+        if let Some(main) = main
+            && !sorted.files.is_empty()
+            && config.allowlist.permits(AppAllowlist::get_opened_files)
+        {
+            let mut paths = Vec::new();
+            for file in &sorted.files {
+                match self.ctx.fs_scope().grant(file, crate::api::fs::scope::GrantKind::Exact, main) {
+                    Ok(granted) => paths.push(granted.to_string_lossy().into_owned()),
+                    Err(error) => eprintln!("millennium: `{}` was not opened: {error}", file.display()),
+                }
+            }
+            self.broadcast(crate::api::app::FILES_OPENED_EVENT, json!({ "paths": paths }));
+        }
         if let Some(window) = main.and_then(|label| self.window(label)) {
             window.set_visible(true);
             window.set_minimized(false);

@@ -18,6 +18,7 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   packages+=(xdotool)                   # answers native dialogs in e2e tests
   packages+=(python3-gi)                # a stand-in notification service
+  packages+=(lintian desktop-file-utils libxml2-utils)  # the .deb checks: lintian, desktop-file-validate, xmllint
 fi
 if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
   # The Taplo CLI checks our schema, and api-tour's sidecar runs on node. A

@@ -38,11 +38,35 @@ pub struct Forwarded {
     pub cwd: String,
 }
 
-/// This launch is the first: it holds the lock while it lives.
+/// This launch is the first: it holds the lock until it exits (or
+/// [`release`]s it).
 #[derive(Debug)]
 pub struct First {
-    _lock: OwnedFd,
+    lock: OwnedFd,
     listener: UnixListener,
+    socket: PathBuf,
+}
+
+/// The lock and socket path of the copy that listens, for [`release`].
+static HELD: std::sync::Mutex<Option<(OwnedFd, PathBuf)>> = std::sync::Mutex::new(None);
+
+/// Set once this copy has begun to exit: it takes no more launches.
+static RELEASED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// This copy is exiting: a later launch must not hand its arguments to it
+/// (they would be lost) but start a copy of its own. The socket is removed
+/// while the lock is still held (so it can only be ours), then the lock is
+/// let go; a launch already connected is told to try again.
+pub fn release() {
+    RELEASED.store(true, std::sync::atomic::Ordering::SeqCst);
+    let held = HELD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some((lock, socket)) = held {
+        let _ = std::fs::remove_file(&socket);
+        drop(lock);
+    }
 }
 
 /// What [`claim`] found.
@@ -74,12 +98,19 @@ pub enum InstanceError {
 }
 
 /// Takes the lock for `identifier`, or hands `forwarded` to the copy that
-/// holds it. A copy that exits while it is being reached leaves the lock
-/// free: the claim is tried once more.
+/// holds it. A copy that is exiting (or was killed) soon leaves the lock
+/// free, so a hand-over it refuses is tried again for up to 3 s.
 pub fn claim(identifier: &str, forwarded: &Forwarded) -> Result<Claim, InstanceError> {
-    match claim_once(identifier, forwarded) {
-        Err(InstanceError::NotTaken(_)) => claim_once(identifier, forwarded),
-        other => other,
+    // A copy that is exiting lets go of the lock at once, one that was
+    // killed as soon as the kernel takes it: try again for a while.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match claim_once(identifier, forwarded) {
+            Err(InstanceError::NotTaken(_)) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            other => return other,
+        }
     }
 }
 
@@ -102,8 +133,9 @@ fn claim_once(identifier: &str, forwarded: &Forwarded) -> Result<Claim, Instance
             }
             let listener = UnixListener::bind(&socket_path).map_err(io(&socket_path))?;
             Ok(Claim::First(First {
-                _lock: lock,
+                lock,
                 listener,
+                socket: socket_path,
             }))
         }
         Err(rustix::io::Errno::WOULDBLOCK) => {
@@ -114,14 +146,21 @@ fn claim_once(identifier: &str, forwarded: &Forwarded) -> Result<Claim, Instance
 }
 
 impl First {
-    /// Takes what later launches send, on a thread of its own, for as long
-    /// as the process lives; `deliver` gets each message that is valid.
+    /// Takes what later launches send, on a thread of its own, until the
+    /// process exits or [`release`]s the lock; `deliver` gets each message
+    /// that is valid.
     pub fn listen(self, deliver: impl Fn(Forwarded) + Send + 'static) {
-        let First { _lock, listener } = self;
+        let First {
+            lock,
+            listener,
+            socket,
+        } = self;
+        *HELD
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((lock, socket));
         let spawned = std::thread::Builder::new()
             .name("single-instance".to_owned())
             .spawn(move || {
-                let _lock = _lock;
                 for stream in listener.incoming() {
                     let Ok(stream) = stream else { continue };
                     match take(stream) {
@@ -138,9 +177,15 @@ impl First {
     }
 }
 
+/// What a copy that is exiting answers.
+const EXITING: &str = "the running copy is exiting";
+
 /// Reads one message from a later launch and answers it.
 fn take(mut stream: UnixStream) -> Result<Forwarded, String> {
     let answer = (|| {
+        if RELEASED.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(EXITING.to_owned());
+        }
         same_user(&stream)?;
         stream
             .set_read_timeout(Some(PATIENCE))

@@ -166,7 +166,11 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 *control_flow = ControlFlow::Exit
             }
             // The process ends right after this: children must not outlive it.
-            Event::LoopDestroyed => windows.ctx().shut_down(),
+            Event::LoopDestroyed => {
+                // Later launches start their own copy from now on.
+                crate::instance::release();
+                windows.ctx().shut_down()
+            }
             Event::UserEvent(UserEvent::PageLoadStarted { label }) => {
                 windows.page_load_started(&label)
             }

@@ -15,7 +15,25 @@ pub fn desktop_entry(
     if let Some(comment) = &app.description {
         entry.push_str(&format!("Comment={}\n", escape(comment)));
     }
-    entry.push_str(&format!("Exec={executable}\n"));
+    // What the app opens: the desktop passes URLs (files as `file://`) to
+    // `%U`, which the host sorts into deep links and opened files.
+    let mut types: Vec<String> = bundle
+        .url_schemes
+        .iter()
+        .map(|s| format!("x-scheme-handler/{}", s.0))
+        .collect();
+    for association in &bundle.file_associations {
+        if !types.contains(&association.mime_type) {
+            types.push(association.mime_type.clone());
+        }
+    }
+    if types.is_empty() {
+        entry.push_str(&format!("Exec={executable}\n"));
+    } else {
+        entry.push_str(&format!("Exec={executable} %U\n"));
+        let list: String = types.iter().map(|t| format!("{t};")).collect();
+        entry.push_str(&format!("MimeType={list}\n"));
+    }
     if has_icon {
         entry.push_str(&format!("Icon={}\n", app.identifier));
     }
@@ -29,6 +47,51 @@ pub fn desktop_entry(
         entry.push_str(&format!("Categories={categories}\n"));
     }
     entry
+}
+
+/// `usr/share/mime/packages/<identifier>.xml` for shared-mime-info: each
+/// file type given a `description` is declared, with its extensions as
+/// globs (a type the desktop already knows needs none). `None` when there
+/// is nothing to declare.
+pub fn mime_package(bundle: &BundleConfig) -> Option<String> {
+    let declared: Vec<_> = bundle
+        .file_associations
+        .iter()
+        .filter(|a| a.description.is_some())
+        .collect();
+    if declared.is_empty() {
+        return None;
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <mime-info xmlns=\"http://www.freedesktop.org/standards/shared-mime-info\">\n",
+    );
+    for association in declared {
+        // The type and extensions are checked patterns; only the comment
+        // can hold markup characters.
+        xml.push_str(&format!(
+            "  <mime-type type=\"{}\">\n",
+            association.mime_type
+        ));
+        if let Some(description) = &association.description {
+            xml.push_str(&format!(
+                "    <comment>{}</comment>\n",
+                xml_text(description)
+            ));
+        }
+        for extension in &association.extensions {
+            xml.push_str(&format!("    <glob pattern=\"*.{}\"/>\n", extension.0));
+        }
+        xml.push_str("  </mime-type>\n");
+    }
+    xml.push_str("</mime-info>\n");
+    Some(xml)
+}
+
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Escapes a string value: a value is one line, and `\` starts an escape.

@@ -5,7 +5,10 @@
 //! `data.tar.gz` ([`tarball`]) holding
 //!
 //! - `usr/bin/<executable>` (0755), the packaged app;
-//! - `usr/share/applications/<identifier>.desktop` ([`desktop`]);
+//! - `usr/share/applications/<identifier>.desktop` ([`desktop`]), with
+//!   `MimeType=` for `[bundle] url-schemes` and `file-associations`;
+//! - `usr/share/mime/packages/<identifier>.xml` for the file types given a
+//!   `description` (new types);
 //! - `usr/share/icons/hicolor/<N>x<N>/apps/<identifier>.png` with `[bundle] icon`;
 //! - `usr/share/doc/<package>/copyright`, from `[bundle]`, and `changelog.gz`.
 //!
@@ -155,6 +158,13 @@ pub fn package(
             desktop::desktop_entry(app, bundle, package, has_icon).into_bytes(),
         ),
     });
+    if let Some(xml) = desktop::mime_package(bundle) {
+        files.push(FileEntry {
+            path: format!("usr/share/mime/packages/{}.xml", app.identifier),
+            mode: 0o644,
+            contents: Contents::Bytes(xml.into_bytes()),
+        });
+    }
     files.push(FileEntry {
         path: format!("usr/share/doc/{package}/copyright"),
         mode: 0o644,

@@ -427,17 +427,81 @@ async function importNote() {
     filters: [{ name: "Markdown", extensions: ["md", "markdown", "txt"] }],
   });
   if (!picked) return; // cancelled
-  const path = Array.isArray(picked) ? picked[0] : picked;
-  // An absolute path without `dir`: allowed because the user picked it.
+  await importFrom(Array.isArray(picked) ? picked[0] : picked);
+}
+
+/**
+ * Copies the file at `path` into the notes folder and opens it; a note of
+ * the same name and text is opened instead of copied again. `path` must be
+ * one the user gave: picked in a dialog, or opened with Notes.
+ */
+async function importFrom(path) {
+  // An absolute path without `dir`: allowed because the user chose it.
   const text = await M.fs.readTextFile(path);
   const fileName = path.split(/[\\/]/).pop();
-  const name = uniqueName(sanitizeName(fileName));
+  const same = sanitizeName(fileName);
+  if (state.notes.includes(same)) {
+    const existing = await M.fs.readTextFile(notePath(same), inAppData());
+    if (existing === text) {
+      await openNote(same);
+      setStatus(`Opened ${same}`);
+      return;
+    }
+  }
+  const name = uniqueName(same);
   await save();
   await M.fs.writeTextFile(notePath(name), text, inAppData());
   reindex(name);
   await refreshList();
   await openNote(name);
-  setStatus(`Imported ${fileName} as ${name}`);
+  setStatus(name === fileName ? `Imported ${name}` : `Imported ${fileName} as ${name}`);
+}
+
+// ------------------------------------------------------------ 6. opened from outside
+
+/** "Open with Notes", or `notes a.md`: each file becomes a note; the last one stays open. */
+async function openFiles(paths) {
+  for (const path of paths) await importFrom(path);
+}
+
+/** A `notes://open?name=Groceries` link opens that note. */
+async function openLink(url) {
+  let link;
+  try {
+    link = new URL(url);
+  } catch {
+    throw new Error(`Notes cannot read the link ${url}`);
+  }
+  const name = link.searchParams.get("name");
+  if (link.hostname !== "open" || !name) {
+    throw new Error("Notes links look like notes://open?name=Groceries");
+  }
+  const file = sanitizeName(name);
+  await refreshList();
+  if (!state.notes.includes(file)) throw new Error(`No note is called “${stem(file)}”`);
+  await openNote(file);
+  setStatus(`Opened ${file} from a link`);
+}
+
+/** What the app was started with (once its notes are listed). */
+async function openWhatWasGiven() {
+  const files = await M.app.getOpenedFiles();
+  if (files.length > 0) await openFiles(files).catch((error) => showError("Could not open the file", error));
+  for (const url of (await M.deepLink.getCurrent()) || []) {
+    await openLink(url).catch((error) => showError("Could not follow the link", error));
+  }
+}
+
+/** What later launches hand over (Notes runs once: a second launch comes here). */
+function listenForLaterLaunches(ready) {
+  M.app.onFilesOpened((paths) => {
+    ready.then(() => openFiles(paths)).catch((error) => showError("Could not open the file", error));
+  });
+  M.deepLink.onOpenUrl((urls) => {
+    ready.then(async () => {
+      for (const url of urls) await openLink(url);
+    }).catch((error) => showError("Could not follow the link", error));
+  });
 }
 
 /** Export…: write the open note wherever the user chooses. */
@@ -463,7 +527,7 @@ async function showAbout() {
   );
 }
 
-// ------------------------------------------------------------ 6. events, shortcuts, start-up
+// ------------------------------------------------------------ 7. events, shortcuts, start-up
 
 const newNoteAction = guarded("Could not create the note", () =>
   askForName({ label: "Name of the new note", initial: "", action: createNote }));
@@ -618,6 +682,8 @@ setPreview(true);
 renderAll();
 const ready = start();
 ready.catch((error) => showError("Could not load your notes", error));
+listenForLaterLaunches(ready);
+ready.then(openWhatWasGiven).catch((error) => showError("Could not open what Notes was given", error));
 
 // ------------------------------------------------------------ test hook
 // Used by the end-to-end tests (tests/), which drive the app over WebDriver.

@@ -317,3 +317,78 @@ fn deb_without_a_maintainer_is_a_clear_error_before_anything_is_built() {
         names_in(&out)
     );
 }
+
+/// The flagship's `.deb` declares what Notes opens: `Exec=notes %U`, its
+/// `x-scheme-handler/notes` and Markdown in `MimeType=`, and a
+/// shared-mime-info file for a type given a `description` (added here to a
+/// copy of it); `desktop-file-validate` and lintian accept it.
+#[test]
+fn notes_deb_declares_its_url_scheme_and_file_types() {
+    let temp = TempDir::new("notes-deb");
+    let app = temp.0.join("notes");
+    millennium_e2e::copy_dir(&millennium_e2e::repo_root().join("sample-apps/notes"), &app);
+    let mut toml = std::fs::read_to_string(app.join("millennium.toml")).unwrap();
+    toml.push_str(
+        "\n[bundle.deb]\nmaintainer = \"Millennium Samples <samples@example.com>\"\n\n\
+         [[bundle.file-associations]]\nextensions = [\"notesbundle\"]\n\
+         mime-type = \"application/x-notes-bundle\"\ndescription = \"Notes bundle & more\"\n",
+    );
+    std::fs::write(app.join("millennium.toml"), toml).unwrap();
+    let out = temp.0.join("out");
+    let built = build_deb(&app, &out, "1700000000");
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    if !on_path("dpkg-deb") {
+        eprintln!("\n\n!!!! SKIPPED: dpkg-deb is not installed (Debian: dpkg) !!!!\n\n");
+        return;
+    }
+    let deb = out.join(format!("notes_1.0.0_{}.deb", deb_arch()));
+    let unpacked = temp.0.join("unpacked");
+    let extracted = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(&deb)
+        .arg(&unpacked)
+        .output()
+        .expect("dpkg-deb runs");
+    assert!(extracted.status.success(), "{}", stderr(&extracted));
+    let entry = unpacked.join("usr/share/applications/dev.millennium.notes.desktop");
+    let desktop = std::fs::read_to_string(&entry).unwrap();
+    for line in [
+        "Exec=notes %U\n",
+        "MimeType=x-scheme-handler/notes;text/markdown;application/x-notes-bundle;\n",
+    ] {
+        assert!(desktop.contains(line), "no {line:?} in\n{desktop}");
+    }
+    let mime =
+        std::fs::read_to_string(unpacked.join("usr/share/mime/packages/dev.millennium.notes.xml"))
+            .unwrap();
+    assert_eq!(
+        mime,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <mime-info xmlns=\"http://www.freedesktop.org/standards/shared-mime-info\">\n  \
+         <mime-type type=\"application/x-notes-bundle\">\n    \
+         <comment>Notes bundle &amp; more</comment>\n    \
+         <glob pattern=\"*.notesbundle\"/>\n  \
+         </mime-type>\n</mime-info>\n"
+    );
+    if on_path("desktop-file-validate") {
+        let validated = Command::new("desktop-file-validate")
+            .arg(&entry)
+            .output()
+            .unwrap();
+        assert!(
+            validated.status.success(),
+            "{}{}",
+            stdout(&validated),
+            stderr(&validated)
+        );
+    }
+    if on_path("xmllint") {
+        let checked = Command::new("xmllint")
+            .args(["--noout"])
+            .arg(unpacked.join("usr/share/mime/packages/dev.millennium.notes.xml"))
+            .output()
+            .unwrap();
+        assert!(checked.status.success(), "{}", stderr(&checked));
+    }
+    lint(&deb);
+}

@@ -171,6 +171,66 @@ fn notes_app_edits_saves_exports_imports_with_dialogs_and_shortcuts() {
     );
 }
 
+/// Notes opened from outside, packaged: a Markdown file and a
+/// `notes://open?name=...` link on its command line become an imported
+/// note and the note the link names; a second launch of Notes with another
+/// file hands it to the running window (one copy runs) and exits 0. The
+/// screenshot is kept at `target/screenshots/notes-opened.png`.
+#[test]
+fn notes_app_opens_files_and_links_given_to_it_and_runs_once() {
+    require_gui!();
+    let _gui = gui_lock();
+    let scratch = TempDir::new("sample-notes-opened");
+    let exe = packaged("notes", &scratch);
+    let files = TempDir::new("sample-notes-files");
+    let trip = files.write("Trip.md", "# Trip\n\nPack the tent.\n");
+    let driven =
+        Driven::launch_packaged_with(&exe, &[trip.to_str().unwrap(), "notes://open?name=welcome"]);
+    ok(driven.run("await window.notesApp.ready; return null;"));
+    driven.wait_until(
+        "document.getElementById('status').textContent.includes('from a link')",
+        Duration::from_secs(15),
+    );
+    assert_eq!(
+        ok(driven.run("return await window.notesApp.current();")),
+        json!("welcome.md")
+    );
+    let list = ok(driven.run("return await window.notesApp.list();"));
+    assert!(
+        list.as_array().unwrap().contains(&json!("Trip.md")),
+        "{list}"
+    );
+
+    let later = files.write("Later.md", "# Later\n\nOpened by a second launch.\n");
+    let second = std::process::Command::new(&exe)
+        .arg("Later.md")
+        .current_dir(&files.0)
+        .env("XDG_RUNTIME_DIR", driven.runtime_dir())
+        .env_remove("DISPLAY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("a second launch");
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    driven.wait_until(
+        "document.getElementById('status').textContent.includes('Later.md')",
+        Duration::from_secs(15),
+    );
+    assert_eq!(
+        ok(driven.run("return await window.notesApp.current();")),
+        json!("Later.md")
+    );
+    assert_eq!(
+        driven.execute("return document.getElementById('editor').value;"),
+        json!(std::fs::read_to_string(&later).unwrap())
+    );
+    assert!(keep_screenshot(&driven, &scratch, "notes-opened.png") > 50);
+}
+
 /// The filter box searches the notes' text through the packed Python
 /// sidecar (SQLite FTS5): a saved note is found by a word in its body, the
 /// snippet marks the match, a renamed note is found under its new name and

@@ -3,7 +3,7 @@
 //! app), and the X display of that Xvfb for what WebDriver cannot reach
 //! (native dialogs, the whole screen), driven with xdotool and ImageMagick.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -34,6 +34,9 @@ pub fn driver_command(port: u16, home: &TempDir, automation: Option<&str>) -> Co
         .env("XDG_DATA_HOME", home.0.join("data"))
         .env("XDG_CONFIG_HOME", home.0.join("config"))
         .env("XDG_CACHE_HOME", home.0.join("cache"))
+        // Each app's own single-instance lock: a copy still exiting from
+        // the previous test never takes the next one's launch.
+        .env("XDG_RUNTIME_DIR", private_dir(&home.0.join("runtime")))
         .env("NO_AT_BRIDGE", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -46,6 +49,16 @@ pub fn driver_command(port: u16, home: &TempDir, automation: Option<&str>) -> Co
         command.env("MILLENNIUM_AUTOMATION", value);
     }
     command
+}
+
+/// `dir`, created 0700, as a login's runtime directory is.
+fn private_dir(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::DirBuilderExt;
+    let _ = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir);
+    dir.to_owned()
 }
 
 /// A running WebKitWebDriver (under its own Xvfb and session bus) with one
@@ -84,6 +97,18 @@ impl Driven {
     /// executable with its payload), with no arguments.
     pub fn launch_packaged(executable: &Path) -> Driven {
         Driven::launch_capabilities(&capabilities(executable, &[]), &[])
+    }
+
+    /// The same, with `args` as its command line.
+    pub fn launch_packaged_with(executable: &Path, args: &[&str]) -> Driven {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+        Driven::launch_capabilities(&capabilities(executable, &args), &[])
+    }
+
+    /// The `XDG_RUNTIME_DIR` the app runs with (where its single-instance
+    /// lock is), for launching it again.
+    pub fn runtime_dir(&self) -> PathBuf {
+        self.home().join("runtime")
     }
 
     fn launch_capabilities(capabilities: &Map<String, Value>, env: &[(&str, String)]) -> Driven {

@@ -167,6 +167,7 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
             }
             // The process ends right after this: children must not outlive it.
             Event::LoopDestroyed => {
+                windows.remember_all();
                 // Later launches start their own copy from now on.
                 crate::instance::release();
                 windows.ctx().shut_down()

@@ -128,6 +128,14 @@ pub struct WindowConfig {
     /// `prefers-color-scheme`. Defaults to the desktop's theme.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<Theme>,
+
+    /// Remember the window's size, position, maximized and fullscreen
+    /// state when it closes (in `$APPCONFIG/window-state.json`) and open it
+    /// so next time, on a monitor that is there then. Replaces `width`,
+    /// `height`, `x`, `y`, `center`, `maximized` and `fullscreen` once the
+    /// window has been closed once.
+    #[serde(default)]
+    pub remember_state: bool,
 }
 
 /// A window theme.
@@ -167,6 +175,7 @@ impl Default for WindowConfig {
             background_color: None,
             devtools: None,
             theme: None,
+            remember_state: false,
         }
     }
 }

@@ -442,3 +442,100 @@ read-file = true
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(driven.execute("return window.__got.length;"), json!(2));
 }
+
+/// `[[windows]] remember-state`: a window moved and resized comes back
+/// there at the next start; one saved on a monitor that is gone opens on
+/// the screen; a damaged state file is ignored with a warning.
+#[test]
+fn host_launch_a_window_comes_back_where_it_was_left() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = TempDir::new("host-launch-state");
+    app.write(
+        "millennium.toml",
+        r#"
+[app]
+name = "State"
+identifier = "dev.millennium.windowstate"
+frontend = "dist"
+
+[[windows]]
+label = "main"
+width = 500
+height = 400
+center = true
+remember-state = true
+
+[allowlist.window]
+set-size = true
+set-position = true
+
+[allowlist.process]
+exit = true
+"#,
+    );
+    app.write("dist/index.html", "<!doctype html><title>State</title>");
+    let config = TempDir::new("host-launch-state-config");
+    let env = [("XDG_CONFIG_HOME", config.0.display().to_string())];
+    let geometry = "const w = Millennium.window.getCurrent(); const f = await w.scaleFactor();
+                    const p = await w.outerPosition(); const s = await w.innerSize();
+                    return [Math.round(p.x / f), Math.round(p.y / f), Math.round(s.width / f), Math.round(s.height / f)];";
+
+    let driven = Driven::launch_with(&app.0, &[], &env);
+    driven
+        .run(
+            "const win = Millennium.window; const w = win.getCurrent();
+             await w.setSize(new win.LogicalSize(610, 410));
+             await w.setPosition(new win.LogicalPosition(130, 95));
+             for (let i = 0; i < 100; i++) {
+               const f = await w.scaleFactor(); const p = await w.outerPosition();
+               if (Math.round(p.x / f) === 130 && Math.round(p.y / f) === 95) break;
+               await new Promise((r) => setTimeout(r, 50));
+             }
+             return 1;",
+        )
+        .expect("moved");
+    let _ = driven.try_execute("Millennium.process.exit(0); return 1;");
+    let file = config
+        .0
+        .join("dev.millennium.windowstate/window-state.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !file.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(driven);
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("saved")).unwrap();
+    assert_eq!(
+        (
+            saved["main"]["width"].as_f64(),
+            saved["main"]["height"].as_f64()
+        ),
+        (Some(610.0), Some(410.0)),
+        "{saved}"
+    );
+
+    let driven = Driven::launch_with(&app.0, &[], &env);
+    assert_eq!(driven.run(geometry), Ok(json!([130, 95, 610, 410])));
+    drop(driven);
+
+    // Saved on a second monitor that is not there now (the screen is 1280 wide).
+    std::fs::write(
+        &file,
+        r#"{"main": {"x": 3000, "y": 200, "width": 610, "height": 410, "maximized": false, "fullscreen": false}}"#,
+    )
+    .unwrap();
+    let driven = Driven::launch_with(&app.0, &[], &env);
+    assert_eq!(driven.run(geometry), Ok(json!([0, 0, 610, 410])));
+    drop(driven);
+
+    // Damaged: the configured size, centred, and the app starts.
+    std::fs::write(&file, "{ damaged").unwrap();
+    let driven = Driven::launch_with(&app.0, &[], &env);
+    let opened = driven.run(geometry).expect("geometry");
+    assert_eq!(
+        (&opened[2], &opened[3]),
+        (&json!(500), &json!(400)),
+        "{opened}"
+    );
+}

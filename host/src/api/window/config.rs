@@ -145,6 +145,7 @@ pub fn from_options(label: &str, options: &WindowOptions) -> WindowConfig {
         background_color: options.background_color.clone(),
         devtools: None,
         theme: options.theme,
+        remember_state: false,
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod config;
 mod decode;
 mod ops;
+pub mod state;
 mod windows;
 
 pub use windows::{Audience, HostError, Windows};

@@ -20,7 +20,7 @@ use tao::window::{Window, WindowId};
 use wry::http::Request;
 use wry::{NewWindowResponse, WebContext, WebView, WebViewBuilder};
 
-use super::config;
+use super::{config, state};
 use crate::bridge::{self, BridgeParams, RemotePage};
 use crate::context::{Caller, HostContext, Screened};
 use crate::events::{Reply, UserEvent, page};
@@ -253,7 +253,17 @@ impl Windows {
             label: label.clone(),
             reason,
         })?;
-        let window = config::builder(config, &self.ctx.config.app.name)
+        let mut builder = config::builder(config, &self.ctx.config.app.name);
+        let remembered = config
+            .remember_state
+            .then(|| self.state_file())
+            .flatten()
+            .and_then(|file| state::load(&file).remove(&label))
+            .map(|saved| state::onto(saved, &state::monitors(target)));
+        if let Some(saved) = &remembered {
+            builder = state::apply(builder, saved);
+        }
+        let window = builder
             .build(target)
             .map_err(|source| HostError::Window {
                 label: label.clone(),
@@ -264,7 +274,7 @@ impl Windows {
             // hidden window does not get until it is shown.
             window.set_resizable(false);
         }
-        if config.center {
+        if config.center && remembered.is_none() {
             config::center(&window, Some(LogicalSize::new(config.width, config.height)));
         }
         // After an update the new version is healthy when its main window
@@ -412,8 +422,36 @@ impl Windows {
         }
     }
 
+    /// `$APPCONFIG/window-state.json`, where `remember-state` windows are.
+    fn state_file(&self) -> Option<std::path::PathBuf> {
+        state::file(self.ctx.paths.base_dir(millennium_config::BaseDirectory::AppConfig))
+    }
+
+    /// Saves the state of window `label` when its config remembers it.
+    fn remember(&self, label: &str) {
+        let remembers = self.ctx.config.windows.iter().any(|w| w.label == label && w.remember_state);
+        let (Some(file), Some(entry)) = (remembers.then(|| self.state_file()).flatten(), self.open.get(label))
+        else {
+            return;
+        };
+        if let Some(now) = state::of(&entry.window)
+            && let Err(error) = state::save(&file, label, now)
+        {
+            eprintln!("millennium: the size and position of window `{label}` were not saved: {error}");
+        }
+    }
+
+    /// The app is exiting with these windows open: each that remembers its
+    /// state saves it.
+    pub fn remember_all(&self) {
+        for label in self.open.keys() {
+            self.remember(label);
+        }
+    }
+
     /// Closes a window now; the app exits with its last window.
     pub fn close(&mut self, label: &str, control_flow: &mut ControlFlow) {
+        self.remember(label);
         if let Some(closed) = self.open.remove(label) {
             self.labels.remove(&closed.window.id());
             drop(closed);

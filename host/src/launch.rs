@@ -25,7 +25,12 @@ pub struct Launch {
     pub deep_links: Vec<String>,
     /// Files of the app's types, canonical, each a regular file.
     pub opened_files: Vec<PathBuf>,
+    /// Started by the desktop at login (the autostart entry's [`AUTOSTART_FLAG`]).
+    pub autostarted: bool,
 }
+
+/// What the app's autostart entry passes, taken out before `[cli]`.
+pub const AUTOSTART_FLAG: &str = "--autostart";
 
 /// Longest URL taken as a deep link, in bytes.
 pub const MAX_URL_BYTES: usize = 64 * 1024;
@@ -179,6 +184,8 @@ pub fn parse(config: &Config, bin: &str, args: Vec<OsString>) -> Result<Launch, 
     // WebKitWebDriver may pass this to the program it drives; the
     // environment, not argv, decides about automation.
     let args: Vec<OsString> = args.into_iter().filter(|a| a != "--automation").collect();
+    let autostarted = args.iter().any(|a| a == AUTOSTART_FLAG);
+    let args: Vec<OsString> = args.into_iter().filter(|a| a != AUTOSTART_FLAG).collect();
     // Not UTF-8: a usage error (pages get strings, and nothing is lost).
     let strings = args
         .iter()
@@ -204,6 +211,7 @@ pub fn parse(config: &Config, bin: &str, args: Vec<OsString>) -> Result<Launch, 
         matches: matches_json(cli, &matched),
         deep_links: sorted.deep_links,
         opened_files: sorted.files,
+        autostarted,
     })
 }
 

@@ -162,6 +162,8 @@ allowlist! {
     cli: CliAllowlist,
     /// URLs of the app's `[bundle] url-schemes` it was opened with (`Millennium.deepLink`).
     deep_link: DeepLinkAllowlist,
+    /// Starting the app when the user logs in (`Millennium.autostart`).
+    autostart: AutostartAllowlist,
 }
 
 allowlist_category! {
@@ -377,6 +379,18 @@ allowlist_category! {
     CliAllowlist("cli") {
         /// `getMatches()`: the arguments `[cli]` parsed at start.
         get_matches = "get-matches",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.autostart`: an XDG autostart entry for the user.
+    AutostartAllowlist("autostart") {
+        /// `enable()`: start the app at login.
+        enable = "enable",
+        /// `disable()`: stop starting it at login.
+        disable = "disable",
+        /// `isEnabled()` and `wasLaunchedAtLogin()`.
+        is_enabled = "is-enabled",
     }
 }
 

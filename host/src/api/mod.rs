@@ -37,6 +37,7 @@ macro_rules! apis {
             sidecar => Sidecar(SidecarCommand),
             cli => Cli(CliCommand),
             deepLink => DeepLink(DeepLinkCommand),
+            autostart => Autostart(AutostartCommand),
             ipc => Ipc(IpcCommand),
         }
     };

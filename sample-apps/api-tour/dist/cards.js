@@ -356,6 +356,40 @@ const CARDS = [
     ],
   },
   {
+    id: "launch",
+    title: "Launch",
+    api: "Millennium.cli, Millennium.deepLink, Millennium.autostart",
+    about:
+      "What the app was started with ([cli] arguments, tour:// links), and starting it at login. " +
+      "Try: api-tour --verbose tour://hello",
+    actions: [
+      {
+        label: "cli.getMatches(), deepLink.getCurrent()",
+        keys: [["allowlist.cli.get-matches", true], ["allowlist.deep-link.get-current", true]],
+        run: async () => ({
+          matches: await M.cli.getMatches(),
+          links: await M.deepLink.getCurrent(),
+        }),
+      },
+      {
+        label: "autostart.isEnabled(), wasLaunchedAtLogin()",
+        keys: [["allowlist.autostart.is-enabled", true]],
+        run: async () => ({
+          enabled: await M.autostart.isEnabled(),
+          atLogin: await M.autostart.wasLaunchedAtLogin(),
+        }),
+      },
+      {
+        label: "autostart.enable()",
+        keys: [["allowlist.autostart.enable", false]],
+        run: async () => {
+          await M.autostart.enable(); // refused here: enable is off
+          return "starts at login";
+        },
+      },
+    ],
+  },
+  {
     id: "process",
     title: "Process",
     api: "Millennium.process",

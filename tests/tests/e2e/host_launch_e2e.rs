@@ -539,3 +539,88 @@ exit = true
         "{opened}"
     );
 }
+
+/// `Millennium.autostart`: `enable()` writes an XDG autostart entry that
+/// `desktop-file-validate` accepts and that starts this app with
+/// `--autostart` (which the app sees as `wasLaunchedAtLogin()`, not as an
+/// argument of its own); `disable()` removes it.
+#[test]
+fn host_launch_autostart_writes_an_entry_that_starts_the_app() {
+    require_gui!();
+    let _gui = gui_lock();
+    let app = TempDir::new("host-launch-autostart");
+    app.write(
+        "millennium.toml",
+        r#"
+[app]
+name = "Auto Start"
+identifier = "dev.millennium.autostart"
+frontend = "dist"
+
+[allowlist.autostart]
+enable = true
+disable = true
+is-enabled = true
+"#,
+    );
+    app.write("dist/index.html", "<!doctype html><title>Auto</title>");
+    let config = TempDir::new("host-launch-autostart-config");
+    let env = [("XDG_CONFIG_HOME", config.0.display().to_string())];
+    let driven = Driven::launch_with(&app.0, &[], &env);
+    assert_eq!(
+        driven.run(
+            "const a = Millennium.autostart;
+             const before = await a.isEnabled();
+             await a.enable();
+             return [before, await a.isEnabled(), await a.wasLaunchedAtLogin()];"
+        ),
+        Ok(json!([false, true, false]))
+    );
+    let entry = config.0.join("autostart/dev.millennium.autostart.desktop");
+    let text = std::fs::read_to_string(&entry).expect("the entry");
+    let exec = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Exec="))
+        .expect("an Exec line")
+        .to_owned();
+    assert_eq!(
+        exec,
+        format!(
+            "{} {} -- --autostart",
+            host_binary().display(),
+            app.0.display()
+        ),
+        "{text}"
+    );
+    if Command::new("desktop-file-validate")
+        .arg("--help")
+        .output()
+        .is_ok()
+    {
+        let validated = Command::new("desktop-file-validate")
+            .arg(&entry)
+            .output()
+            .unwrap();
+        assert!(
+            validated.status.success(),
+            "{}",
+            String::from_utf8_lossy(&validated.stdout)
+        );
+    }
+    drop(driven);
+
+    // What the entry runs at login: the app, told it was started so.
+    let words: Vec<&str> = exec.split(' ').collect();
+    let driven = Driven::launch_with(Path::new(words[1]), &words[2..], &env);
+    assert_eq!(
+        driven.run("return await Millennium.autostart.wasLaunchedAtLogin();"),
+        Ok(json!(true))
+    );
+    assert_eq!(
+        driven.run(
+            "await Millennium.autostart.disable(); return await Millennium.autostart.isEnabled();"
+        ),
+        Ok(json!(false))
+    );
+    assert!(!entry.exists());
+}

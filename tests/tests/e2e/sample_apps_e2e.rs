@@ -341,7 +341,7 @@ fn api_tour_shows_results_and_denials() {
     let _gui = gui_lock();
     let scratch = TempDir::new("sample-api-tour");
     let exe = packaged("api-tour", &scratch);
-    let driven = Driven::launch_packaged(&exe);
+    let driven = Driven::launch_packaged_with(&exe, &["--verbose", "tour://hello"]);
     let cards = ok(driven.run("return window.tour.cards;"));
     let cards: Vec<String> = serde_json::from_value(cards).unwrap();
     for expected in [
@@ -358,9 +358,23 @@ fn api_tour_shows_results_and_denials() {
         "notification",
         "process",
         "sidecar",
+        "launch",
     ] {
         assert!(cards.iter().any(|c| c == expected), "no card {expected}");
     }
+    let launch = ok(driven.run("return await window.tour.run('launch', 0);"));
+    assert_eq!(
+        launch["value"],
+        json!({ "matches": { "args": { "verbose": { "value": true, "occurrences": 1 } }, "subcommand": null },
+                "links": ["tour://hello"] }),
+        "{launch}"
+    );
+    let refused = ok(driven.run("return await window.tour.run('launch', 2);"));
+    assert_eq!(
+        refused["error"],
+        json!("allowlist.autostart.enable is not enabled in millennium.toml"),
+        "{refused}"
+    );
     // The Node sidecar, packed into the executable.
     let add = ok(driven.run("return await window.tour.run('sidecar', 0);"));
     assert_eq!(add["ok"], json!(true), "{add}");

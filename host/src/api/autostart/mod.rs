@@ -71,8 +71,8 @@ impl Api for AutostartCommand {
     fn run(admitted: Admitted<AutostartCommand>, call: &Call<'_>) -> Result<Output, String> {
         let ctx = call.ctx;
         match admitted.command() {
-            AutostartCommand::WasLaunchedAtLogin => json(&ctx.launch.autostarted),
-            AutostartCommand::IsEnabled => json(&entry_path(ctx)?.is_file()),
+            AutostartCommand::WasLaunchedAtLogin => json(ctx.launch.autostarted),
+            AutostartCommand::IsEnabled => json(entry_path(ctx)?.is_file()),
             AutostartCommand::Disable => {
                 let path = entry_path(ctx)?;
                 match std::fs::remove_file(&path) {

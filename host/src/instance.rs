@@ -162,12 +162,25 @@ impl First {
             .name("single-instance".to_owned())
             .spawn(move || {
                 for stream in listener.incoming() {
-                    let Ok(stream) = stream else { continue };
-                    match take(stream) {
-                        Ok(message) => deliver(message),
-                        Err(why) => eprintln!(
-                            "millennium: a message from another launch was refused: {why}"
-                        ),
+                    let Ok(mut stream) = stream else {
+                        continue;
+                    };
+                    // Delivered before the launch is told `ok`, and only
+                    // while this copy is not exiting: an `ok` means taken.
+                    let taken = take(&stream).and_then(|message| {
+                        if RELEASED.load(std::sync::atomic::Ordering::SeqCst) {
+                            return Err(EXITING.to_owned());
+                        }
+                        deliver(message);
+                        Ok(())
+                    });
+                    let reply = match &taken {
+                        Ok(()) => "ok\n".to_owned(),
+                        Err(why) => format!("error: {why}\n"),
+                    };
+                    let _ = stream.write_all(reply.as_bytes());
+                    if let Err(why) = taken {
+                        eprintln!("millennium: a message from another launch was refused: {why}");
                     }
                 }
             });
@@ -180,43 +193,32 @@ impl First {
 /// What a copy that is exiting answers.
 const EXITING: &str = "the running copy is exiting";
 
-/// Reads one message from a later launch and answers it.
-fn take(mut stream: UnixStream) -> Result<Forwarded, String> {
-    let answer = (|| {
-        if RELEASED.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(EXITING.to_owned());
-        }
-        same_user(&stream)?;
-        stream
-            .set_read_timeout(Some(PATIENCE))
-            .map_err(|e| e.to_string())?;
-        let mut line = Vec::new();
-        BufReader::new(&stream)
-            .take(MAX_MESSAGE_BYTES + 1)
-            .read_until(b'\n', &mut line)
-            .map_err(|e| format!("reading it failed: {e}"))?;
-        if line.len() as u64 > MAX_MESSAGE_BYTES {
-            return Err("it is larger than 4 MiB".to_owned());
-        }
-        if line.pop() != Some(b'\n') {
-            return Err("it ended before its end of line".to_owned());
-        }
-        let message: Forwarded = serde_json::from_slice(&line)
-            .map_err(|e| format!("it is not a launch's message: {e}"))?;
-        if message.args.len() > MAX_ARGS {
-            return Err(format!("it has more than {MAX_ARGS} arguments"));
-        }
-        if !Path::new(&message.cwd).is_absolute() {
-            return Err("its working directory is not absolute".to_owned());
-        }
-        Ok(message)
-    })();
-    let reply = match &answer {
-        Ok(_) => "ok\n".to_owned(),
-        Err(why) => format!("error: {why}\n"),
-    };
-    let _ = stream.write_all(reply.as_bytes());
-    answer
+/// Reads one message from a later launch (the caller answers it).
+fn take(stream: &UnixStream) -> Result<Forwarded, String> {
+    same_user(stream)?;
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .map_err(|e| e.to_string())?;
+    let mut line = Vec::new();
+    BufReader::new(stream)
+        .take(MAX_MESSAGE_BYTES + 1)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| format!("reading it failed: {e}"))?;
+    if line.len() as u64 > MAX_MESSAGE_BYTES {
+        return Err("it is larger than 4 MiB".to_owned());
+    }
+    if line.pop() != Some(b'\n') {
+        return Err("it ended before its end of line".to_owned());
+    }
+    let message: Forwarded =
+        serde_json::from_slice(&line).map_err(|e| format!("it is not a launch's message: {e}"))?;
+    if message.args.len() > MAX_ARGS {
+        return Err(format!("it has more than {MAX_ARGS} arguments"));
+    }
+    if !Path::new(&message.cwd).is_absolute() {
+        return Err("its working directory is not absolute".to_owned());
+    }
+    Ok(message)
 }
 
 /// Sends `forwarded` to the copy listening on `socket`, and waits for its

@@ -3,7 +3,7 @@
 #   make test   the whole test suite (what CI runs)
 #   make bench  millennium-host against a bare wry + tao program (release builds, Xvfb), the runtime's
 #               candidate profiles and the size of every shipped binary (builds each candidate: about
-#               30 minutes on 2 cores), and the updater's steps
+#               30 minutes on 2 cores), the updater's steps and what single instance costs a launch
 #   make fuzz   fuzz the config loader, the IPC decoder and the payload reader, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
 #   make schema regenerate millennium.schema.json from the config types
 #   make dts    regenerate host/js/millennium.d.ts from each API's api.d.ts

@@ -276,13 +276,10 @@ fn same_user(stream: &UnixStream) -> Result<(), String> {
 /// `$XDG_RUNTIME_DIR` when it is this user's private directory, else
 /// `/tmp/millennium-<uid>`, made 0700 if missing.
 fn lock_dir() -> Result<PathBuf, InstanceError> {
-    let uid = rustix::process::getuid();
-    if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from)
-        && dir.is_absolute()
-        && private_dir(&dir, uid).is_ok()
-    {
+    if let Some(dir) = private_runtime_dir() {
         return Ok(dir);
     }
+    let uid = rustix::process::getuid();
     let dir = std::env::temp_dir().join(format!("millennium-{}", uid.as_raw()));
     match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
         Ok(()) => {}
@@ -296,6 +293,14 @@ fn lock_dir() -> Result<PathBuf, InstanceError> {
     }
     private_dir(&dir, uid).map_err(InstanceError::Dir)?;
     Ok(dir)
+}
+
+/// `$XDG_RUNTIME_DIR` when it is absolute and this user's private
+/// directory (see [`private_dir`]); what a session manager sets, checked,
+/// since anyone may set the variable.
+pub(crate) fn private_runtime_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR")?);
+    (dir.is_absolute() && private_dir(&dir, rustix::process::getuid()).is_ok()).then_some(dir)
 }
 
 /// `dir` is a real directory (not a symlink) of `uid`, which nobody else

@@ -130,7 +130,7 @@ impl Files {
 /// `$XDG_RUNTIME_DIR`, itself private, or the temporary directory. Chosen
 /// before the fs scope is built, which never reaches it.
 pub fn unpack_dir(identifier: &str) -> Result<PathBuf, String> {
-    let base = private_runtime_dir().unwrap_or_else(std::env::temp_dir);
+    let base = crate::instance::private_runtime_dir().unwrap_or_else(std::env::temp_dir);
     let random = crate::ipc::InvokeKey::generate().map_err(|e| e.to_string())?;
     Ok(base.join(format!(
         "{}{}-{}",
@@ -138,12 +138,6 @@ pub fn unpack_dir(identifier: &str) -> Result<PathBuf, String> {
         std::process::id(),
         &random.as_str()[..16]
     )))
-}
-
-fn private_runtime_dir() -> Option<PathBuf> {
-    std::env::var_os("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .filter(|dir| dir.is_absolute() && dir.is_dir())
 }
 
 /// Writes a packaged app's sidecar files into `dir`, made now with mode
@@ -158,7 +152,7 @@ fn unpack(
     identifier: &str,
 ) -> Result<PathBuf, String> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    if let Some(base) = private_runtime_dir() {
+    if let Some(base) = crate::instance::private_runtime_dir() {
         remove_stale(&base, identifier);
     }
     let unpacking = |what: &str, error: std::io::Error| format!("cannot unpack {what}: {error}");

@@ -2,40 +2,26 @@
 //! config is reported like `millennium check` does and no window opens.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::support::{TempDir, host_binary};
+use crate::support::{TempDir, host_binary, run_within};
 
 /// Runs the host with no display at all: if it tried to open a window it
 /// would fail differently (or hang), so a clean exit 1 proves it stopped first.
 fn run_host(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
-    let mut child = Command::new(host_binary())
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn millennium-host");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            let mut stderr = String::new();
-            use std::io::Read;
-            if let Some(mut pipe) = child.stderr.take() {
-                let _ = pipe.read_to_string(&mut stderr);
-            }
-            return (status.code(), stderr);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("millennium-host did not exit within 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let output = run_within(
+        Command::new(host_binary())
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null()),
+        Duration::from_secs(20),
+    );
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]

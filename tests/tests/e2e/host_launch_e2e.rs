@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Driven, TempDir, gui_lock, host_binary};
+use crate::support::{Driven, TempDir, gui_lock, host_binary, run_within};
 use serde_json::json;
 
 fn launch_app(single_instance: bool, granted: bool) -> TempDir {
@@ -75,21 +75,7 @@ fn run_host(
 }
 
 fn run_bounded(command: &mut Command) -> (Option<i32>, String, String) {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn millennium-host");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().expect("wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("millennium-host did not exit within 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().expect("output");
+    let output = run_within(command, Duration::from_secs(20));
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),

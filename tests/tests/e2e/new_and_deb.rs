@@ -58,6 +58,18 @@ fn dpkg_deb(args: &[&str], deb: &Path) -> String {
     stdout(&output)
 }
 
+/// Unpacks the files of `deb` into `into` (`dpkg-deb -x`); `into`.
+fn extract(deb: &Path, into: &Path) -> PathBuf {
+    let extracted = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(deb)
+        .arg(into)
+        .output()
+        .expect("dpkg-deb runs");
+    assert!(extracted.status.success(), "{}", stderr(&extracted));
+    into.to_owned()
+}
+
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -150,14 +162,7 @@ fn new_app_checks_builds_a_deb_and_runs() {
             contents.contains("2023-11-14"),
             "SOURCE_DATE_EPOCH not used:\n{contents}"
         );
-        let unpacked = temp.0.join("unpacked");
-        let extracted = Command::new("dpkg-deb")
-            .arg("-x")
-            .arg(&deb)
-            .arg(&unpacked)
-            .output()
-            .expect("dpkg-deb runs");
-        assert!(extracted.status.success(), "{}", stderr(&extracted));
+        let unpacked = extract(&deb, &temp.0.join("unpacked"));
         let desktop = std::fs::read_to_string(
             unpacked.join("usr/share/applications/com.example.demo.desktop"),
         )
@@ -342,14 +347,7 @@ fn notes_deb_declares_its_url_scheme_and_file_types() {
         return;
     }
     let deb = out.join(format!("notes_1.0.0_{}.deb", deb_arch()));
-    let unpacked = temp.0.join("unpacked");
-    let extracted = Command::new("dpkg-deb")
-        .arg("-x")
-        .arg(&deb)
-        .arg(&unpacked)
-        .output()
-        .expect("dpkg-deb runs");
-    assert!(extracted.status.success(), "{}", stderr(&extracted));
+    let unpacked = extract(&deb, &temp.0.join("unpacked"));
     let entry = unpacked.join("usr/share/applications/dev.millennium.notes.desktop");
     let desktop = std::fs::read_to_string(&entry).unwrap();
     for line in [

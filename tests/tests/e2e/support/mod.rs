@@ -121,6 +121,31 @@ pub fn distinct_colours(png: &[u8], dir: &Path) -> u64 {
     })
 }
 
+/// Runs `command` with its output captured, and panics if it has not
+/// ended within `limit` (it is killed then). Its output is read while it
+/// runs, so a chatty program cannot block on a full pipe.
+pub fn run_within(command: &mut Command, limit: std::time::Duration) -> Output {
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let pid = child.id();
+    let (done, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match output.recv_timeout(limit) {
+        Ok(output) => output.expect("wait for it"),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("{command:?} did not end within {limit:?}");
+        }
+    }
+}
+
 /// Runs `command` to its end and asserts that it succeeded; a failure
 /// names it as `what` and shows its standard error.
 pub fn run_ok(command: &mut Command, what: &str) -> Output {

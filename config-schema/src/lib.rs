@@ -15,14 +15,19 @@
 //!   and the update manifest `latest.json`, shared by packager and updater.
 //! - [`patterns`]: the fs scope's glob parts and the shell's anchored
 //!   regular expressions, compiled alike by `check` and the host.
+//! - [`accelerator`]: the keyboard accelerator grammar of menus and
+//!   shortcuts, shared by `check` and the host.
+//! - [`icon`]: what a tray icon may be (a small PNG), for `check` and the host.
 //! - [`url_glob`]: the one URL-glob matcher (http scope, navigation, remote
 //!   grants), shared by `check` and the host.
 
+pub mod accelerator;
 mod base_dir;
 #[cfg(feature = "validate")]
 mod csp;
 #[cfg(feature = "validate")]
 mod diagnostic;
+pub mod icon;
 #[cfg(feature = "validate")]
 mod load;
 pub mod model;

@@ -13,6 +13,8 @@ use crate::model::{
 };
 use crate::source::{SourceMap, escape};
 
+mod desktop;
+
 /// Runs every rule. `base_dir` is the directory of the `millennium.toml`.
 /// `pages_on_disk` is false when a dev server serves the pages, so the
 /// frontend directory and window pages need not exist.
@@ -33,6 +35,7 @@ pub fn check(
     checker.updater(config);
     checker.bundle(config, base_dir);
     checker.sidecars(config, base_dir);
+    checker.desktop(config, base_dir, pages_on_disk);
     if let Some(cli) = &config.cli {
         checker.cli(cli, "/cli", 0);
     }

@@ -164,6 +164,12 @@ allowlist! {
     deep_link: DeepLinkAllowlist,
     /// Starting the app when the user logs in (`Millennium.autostart`).
     autostart: AutostartAllowlist,
+    /// Changing the declared menus and showing context menus (`Millennium.menu`).
+    menu: MenuAllowlist,
+    /// Changing the `[tray]` icon at run time (`Millennium.tray`).
+    tray: TrayAllowlist,
+    /// Global shortcuts registered by the page (`Millennium.globalShortcut`).
+    global_shortcut: GlobalShortcutAllowlist,
 }
 
 allowlist_category! {
@@ -661,3 +667,43 @@ pub struct SidecarMethod(
     ))]
     pub String,
 );
+
+allowlist_category! {
+    /// `Millennium.menu`. Hearing clicks (`onClick`) needs no key.
+    MenuAllowlist("menu") {
+        /// `setItem()`: change the label, enabled or checked state of an
+        /// item of the declared `[menus]`.
+        set_item = "set-item",
+        /// `popup()`: show a context menu of items the page gives (data:
+        /// ids, labels, and the edit roles only).
+        popup = "popup",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.tray`: change the `[tray]` at run time.
+    TrayAllowlist("tray") {
+        /// `setIcon()`: a PNG of the frontend directory.
+        set_icon = "set-icon",
+        /// `setTooltip()`.
+        set_tooltip = "set-tooltip",
+        /// `setTitle()`: the text beside the icon.
+        set_title = "set-title",
+        /// `setMenu()`: one of the declared `[menus]`, or none.
+        set_menu = "set-menu",
+    }
+}
+
+allowlist_category! {
+    /// `Millennium.globalShortcut`: key combinations that reach the page
+    /// whichever program has the focus (X11 only).
+    GlobalShortcutAllowlist("global-shortcut") {
+        /// `register()`, `unregister()`, `unregisterAll()`, `isRegistered()`.
+        register = "register",
+    }
+    extra {
+        /// The accelerators pages may register, e.g. `["CmdOrCtrl+Alt+R"]`.
+        /// Absent: any combination with a modifier.
+        accelerators: Option<Vec<String>>,
+    }
+}

@@ -5,6 +5,7 @@ mod allowlist;
 mod app;
 mod bundle;
 mod cli;
+mod desktop;
 mod security;
 mod sidecar;
 mod updater;
@@ -17,6 +18,10 @@ pub use bundle::{
     FileRole, UrlScheme,
 };
 pub use cli::{CliArg, CliConfig};
+pub use desktop::{
+    CloseBehavior, DesktopAction, MAX_MENU_DEPTH, MenuConfig, MenuItemConfig, MenuItemKind,
+    MenuRole, ShortcutConfig, TrayConfig,
+};
 pub use security::{Csp, CspSources, DEFAULT_CSP, EventName, RemoteDomainAccess, SecurityConfig};
 pub use sidecar::{SidecarArg, SidecarConfig, SidecarFile, SidecarStart};
 pub use updater::{ENDPOINT_VARIABLES, UpdaterConfig};
@@ -73,4 +78,20 @@ pub struct Config {
     /// `[cli]` the app takes no arguments of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli: Option<CliConfig>,
+
+    /// Menus by id: a window's menu bar (`[[windows]] menu = "<id>"`) or
+    /// the tray's menu (`[tray] menu`). A click reaches the page as
+    /// `Millennium.menu.onClick`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub menus: std::collections::BTreeMap<String, MenuConfig>,
+
+    /// An icon in the desktop's status area, with a menu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tray: Option<TrayConfig>,
+
+    /// Global shortcuts: key combinations that reach the app whichever
+    /// program has the focus (X11 only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "validate", schemars(length(max = 100)))]
+    pub shortcuts: Vec<ShortcutConfig>,
 }

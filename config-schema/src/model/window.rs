@@ -136,6 +136,16 @@ pub struct WindowConfig {
     /// window has been closed once.
     #[serde(default)]
     pub remember_state: bool,
+
+    /// The window's menu bar: a `[menus.<id>]`. Its accelerators work while
+    /// the window has the focus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu: Option<String>,
+
+    /// What closing the window does: `close` it (the app ends with its last
+    /// window) or `hide` it, so a tray app keeps running without a window.
+    #[serde(default)]
+    pub close_behavior: super::CloseBehavior,
 }
 
 /// A window theme.
@@ -176,6 +186,8 @@ impl Default for WindowConfig {
             devtools: None,
             theme: None,
             remember_state: false,
+            menu: None,
+            close_behavior: super::CloseBehavior::Close,
         }
     }
 }

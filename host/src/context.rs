@@ -133,7 +133,11 @@ impl HostContext {
     /// Prepares an app loaded from disk: frontend from `[app] frontend`.
     #[cfg(feature = "generic")]
     pub fn from_loaded(loaded: &LoadedConfig) -> Result<HostContext, ContextError> {
-        let frontend = loaded.base_dir.join(&loaded.config.app.frontend);
+        // Absolute: sidecars run in the data directory, where a relative
+        // `millennium-host sample-apps/notes` would name nothing.
+        let base_dir =
+            std::path::absolute(&loaded.base_dir).unwrap_or_else(|_| loaded.base_dir.clone());
+        let frontend = base_dir.join(&loaded.config.app.frontend);
         let source = crate::assets::DirectorySource::new(&frontend).map_err(|source| {
             ContextError::Frontend {
                 path: frontend.clone(),
@@ -146,16 +150,18 @@ impl HostContext {
         // run its code in every later session: the whole app directory is
         // out of reach, the toml and frontend too wherever they are.
         let own = [
-            Protected::Tree(loaded.base_dir.clone()),
-            Protected::Tree(loaded.path.clone()),
+            Protected::Tree(base_dir.clone()),
+            Protected::Tree(
+                std::path::absolute(&loaded.path).unwrap_or_else(|_| loaded.path.clone()),
+            ),
             Protected::Tree(frontend),
         ];
         let mut ctx = HostContext::build(
             loaded.config.clone(),
-            &loaded.base_dir,
+            &base_dir,
             AssetResolver::new(Box::new(source)),
             &own,
-            FileSource::Dir(loaded.base_dir.clone()),
+            FileSource::Dir(base_dir.clone()),
         )?;
         ctx.hash_inline_scripts = true;
         Ok(ctx)
@@ -322,7 +328,19 @@ impl HostContext {
         };
         let envelope = match decode_envelope(text) {
             Ok(envelope) => envelope,
-            Err((_, error)) => return Screened::Ignore(error.to_string()),
+            Err((_, error)) => {
+                // Only the holder of the key may settle the promise.
+                return match crate::ipc::decode::leading_id_and_key(text) {
+                    Some((id, key)) if self.key_of(caller).is_some_and(|k| k.matches(key)) => {
+                        Screened::Reject {
+                            id,
+                            caller,
+                            error: error.to_string(),
+                        }
+                    }
+                    _ => Screened::Ignore(error.to_string()),
+                };
+            }
         };
         if !self
             .key_of(caller)
@@ -361,6 +379,12 @@ impl HostContext {
         &self.scope
     }
 
+    /// The app's global shortcuts, for the loop (a press, a window that
+    /// closed or shows another page) and the declared ones at start.
+    pub(crate) fn shortcuts(&self) -> &crate::api::globalShortcut::Shortcuts {
+        StateOf::<crate::api::globalShortcut::GlobalShortcutCommand>::state(&self.apis)
+    }
+
     /// The updater's one-install-at-a-time flag, for the built-in update
     /// dialog (the host's own prompt, not a page's command).
     pub(crate) fn updater_state(&self) -> &UpdaterState {
@@ -370,6 +394,7 @@ impl HostContext {
     /// The app is ending: children it spawned must not outlive it, and its
     /// sidecars get their `shutdown-timeout-secs` to exit.
     pub fn shut_down(&self) {
+        self.shortcuts().release_all();
         StateOf::<crate::api::shell::ShellCommand>::state(&self.apis).kill_all();
         StateOf::<crate::api::sidecar::SidecarCommand>::state(&self.apis).shut_down();
     }
@@ -397,6 +422,31 @@ mod tests {
     use crate::assets::{AssetPath, AssetSource, Entry};
     use millennium_config::model::RemoteDomainAccess;
     use serde_json::{Value, json};
+
+    /// Regression: `millennium-host sample-apps/notes` (a relative path)
+    /// ran the notes sidecar with `sample-apps/notes/sidecar/search.py`,
+    /// which names nothing in the data directory sidecars run in.
+    #[cfg(feature = "generic")]
+    #[test]
+    fn an_app_given_by_a_relative_path_runs_from_its_absolute_directory() {
+        let dir = std::env::temp_dir().join(format!("millennium-relative-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("dist")).unwrap();
+        std::fs::write(
+            dir.join("millennium.toml"),
+            "[app]\nname = \"R\"\nidentifier = \"dev.millennium.relative\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("dist/index.html"), "<!doctype html>").unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        let up = "../".repeat(cwd.components().count() - 1);
+        let relative = std::path::PathBuf::from(up).join(dir.strip_prefix("/").unwrap());
+        assert!(relative.is_relative());
+        let loaded = millennium_config::load(&relative).unwrap();
+        let ctx = HostContext::from_loaded(&loaded).unwrap();
+        assert!(ctx.base_dir.is_absolute(), "{}", ctx.base_dir.display());
+        assert!(ctx.base_dir.join("millennium.toml").is_file());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     struct NoAssets;
 

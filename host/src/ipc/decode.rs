@@ -94,6 +94,23 @@ pub fn decode_envelope(text: &str) -> Result<Envelope, (Option<u64>, DecodeError
     }
 }
 
+/// The promise id and key of a message as the bridge writes it
+/// (`{"id":N,"key":"...",` first) when it cannot be parsed as a whole (too
+/// large, nested deeper than the JSON parser goes): with the key checked,
+/// its promise can be rejected instead of left waiting.
+pub fn leading_id_and_key(text: &str) -> Option<(u64, &str)> {
+    let rest = text.strip_prefix("{\"id\":")?;
+    let end = rest.find(|c: char| !c.is_ascii_digit())?;
+    if end == 0 || end > 19 {
+        return None;
+    }
+    let id = rest[..end].parse().ok()?;
+    let rest = rest[end..].strip_prefix(",\"key\":\"")?;
+    let close = rest.find('"')?;
+    let key = &rest[..close];
+    (!key.contains('\\')).then_some((id, key))
+}
+
 /// Decodes a whole `postMessage` text: envelope, then command.
 pub fn decode_message(text: &str) -> Result<(Envelope, Command), (Option<u64>, DecodeError)> {
     let envelope = decode_envelope(text)?;
@@ -234,6 +251,40 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::msg;
     use super::*;
+
+    /// Regression: a message nested deeper than the JSON parser goes (a
+    /// context menu 1,000 levels deep) or larger than the limit was dropped,
+    /// and the page's promise waited for ever: its id and key are read
+    /// from the front, as the bridge writes them.
+    #[test]
+    fn a_message_too_deep_or_too_large_still_names_its_promise() {
+        let deep = format!(
+            "{{\"id\":7,\"key\":\"k1\",\"cmd\":\"menu.popup\",\"args\":{}{}}}",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        assert!(matches!(
+            decode_envelope(&deep),
+            Err((_, DecodeError::Malformed(_)))
+        ));
+        assert_eq!(leading_id_and_key(&deep), Some((7, "k1")));
+        let huge = format!(
+            "{{\"id\":8,\"key\":\"k2\",\"args\":\"{}\"}}",
+            "x".repeat(MAX_MESSAGE_BYTES)
+        );
+        assert!(matches!(
+            decode_envelope(&huge),
+            Err((_, DecodeError::TooLarge { .. }))
+        ));
+        assert_eq!(leading_id_and_key(&huge), Some((8, "k2")));
+        assert_eq!(leading_id_and_key("{\"id\":,\"key\":\"k\""), None);
+        assert_eq!(
+            leading_id_and_key("{\"id\":99999999999999999999999,\"key\":\"k\""),
+            None
+        );
+        assert_eq!(leading_id_and_key("{\"id\":1,\"key\":\"a\\\"b\""), None);
+        assert_eq!(leading_id_and_key("[1,2]"), None);
+    }
     use crate::api::app::AppCommand;
     use crate::api::event::{Emit, EventCommand};
     use crate::api::ipc::IpcCommand;

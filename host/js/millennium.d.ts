@@ -792,6 +792,96 @@ declare global {
       /** Whether this run was started by that entry. Needs `allowlist.autostart.is-enabled`. */
       wasLaunchedAtLogin(): Promise<boolean>;
     }
+    // ---------------------------------------------------------------- menu
+    interface Api {
+      readonly menu: Menu;
+    }
+    /** A click on an item of the app's `[menus]`. */
+    interface MenuClick {
+      /** The item's `id`. */
+      id: string;
+      /** The `[menus.<id>]` it belongs to. */
+      menu: string;
+      /** A window's menu bar (heard by that window's page) or the tray's menu (heard by every window). */
+      source: "window" | "tray";
+      /** For a check item: its state after the click. */
+      checked?: boolean;
+    }
+    /** An item of a context menu a page shows. Items are data: ids, labels and the edit roles only. */
+    type PopupItem =
+      | { id: string; label: string; enabled?: boolean; kind?: "normal" }
+      | { id: string; label: string; kind: "check"; checked?: boolean; enabled?: boolean }
+      | { kind: "separator" }
+      | { label: string; items: PopupItem[]; enabled?: boolean; kind?: "submenu" }
+      | { role: "copy" | "cut" | "paste" | "select-all" | "undo" | "redo"; label?: string; enabled?: boolean };
+    interface Menu {
+      /**
+       * Calls `handler` for every click on an item of the app's menus
+       * (roles excepted). Needs no key. Resolves with the function that
+       * stops listening.
+       */
+      onClick(handler: (click: MenuClick) => void): Promise<() => void>;
+      /**
+       * Changes item `id` wherever the declared menus show it (every
+       * window's menu bar, the tray's menu). Needs `allowlist.menu.set-item`.
+       */
+      setItem(id: string, changes: { label?: string; enabled?: boolean; checked?: boolean }): Promise<void>;
+      /**
+       * Shows a context menu over this window, at the pointer or at `at`
+       * (CSS pixels of the page), and resolves with the `id` clicked, or
+       * `null` when it is dismissed. At most 1000 items, 8 levels deep.
+       * Needs `allowlist.menu.popup`.
+       */
+      popup(items: PopupItem[], at?: { x: number; y: number }): Promise<string | null>;
+    }
+    // ---------------------------------------------------------------- tray
+    interface Api {
+      readonly tray: Tray;
+    }
+    interface Tray {
+      /**
+       * Shows `path`, a PNG of the frontend directory (at most 1 MiB and
+       * 1024x1024), as the tray icon. Needs `allowlist.tray.set-icon`.
+       */
+      setIcon(path: string): Promise<void>;
+      /** The text shown on hover; `null` for the app's name. Needs `allowlist.tray.set-tooltip`. */
+      setTooltip(text: string | null): Promise<void>;
+      /** The text beside the icon (panels that show one); `null` for none. Needs `allowlist.tray.set-title`. */
+      setTitle(text: string | null): Promise<void>;
+      /**
+       * Shows menu `menu` of `[menus]` (after the click action), or only
+       * the click action with `null`. Needs `allowlist.tray.set-menu`.
+       */
+      setMenu(menu: string | null): Promise<void>;
+    }
+    // ------------------------------------------------------ globalShortcut
+    interface Api {
+      readonly globalShortcut: GlobalShortcut;
+    }
+    /**
+     * A key combination such as `"CmdOrCtrl+Alt+R"`: modifiers (`Ctrl`,
+     * `Alt`, `Shift`, `Super`, `CmdOrCtrl`) and one key (`A`-`Z`, `0`-`9`,
+     * `F1`-`F24`, `Space`, `Enter`, `Up`, ...), joined by `+`.
+     */
+    type Accelerator = string;
+    interface GlobalShortcut {
+      /**
+       * Calls `handler` whenever `accelerator` is pressed, whichever program
+       * has the focus, while this page shows. Needs
+       * `allowlist.global-shortcut.register` (and the accelerator in its
+       * `accelerators`, when that list is given). Rejects when the
+       * combination is malformed or a plain key, registered already, taken
+       * by another program, or the session is Wayland (where no program may
+       * take keys for itself).
+       */
+      register(accelerator: Accelerator, handler: (accelerator: Accelerator) => void): Promise<void>;
+      /** Releases a combination this window registered. */
+      unregister(accelerator: Accelerator): Promise<void>;
+      /** Releases every combination this window registered. */
+      unregisterAll(): Promise<void>;
+      /** Whether this app holds `accelerator` (declared or registered by any page). */
+      isRegistered(accelerator: Accelerator): Promise<boolean>;
+    }
     // ---------------------------------------------------------------- ipc
     interface Api {
       /** Low-level IPC, used by the namespaces above. Still behind the allowlist. */

@@ -85,6 +85,12 @@ pub enum UserEvent {
         /// Payload.
         payload: Value,
     },
+    /// A menu item was clicked: muda's id of it ([`crate::desktop`]).
+    Menu(String),
+    /// Context menu `token` closed.
+    PopupClosed(u64),
+    /// A grabbed key combination was pressed: global-hotkey's id of it.
+    GlobalShortcut(u32),
     /// A later launch handed its arguments over (`[app] single-instance`).
     SecondInstance(crate::instance::Forwarded),
     /// `check-on-start` found an update and `[updater] dialog` is on: ask.

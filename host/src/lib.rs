@@ -19,6 +19,7 @@
 //! - [`updater`]: self-update of packaged apps.
 //! - [`atomic_file`]: the one atomic file replacement of the workspace.
 //! - [`beneath`]: opening a path without following any symlink in it.
+//! - [`desktop`]: menu bars, context menus and the tray (muda, tray-icon).
 //! - [`dev`]: what `millennium dev` adds (devtools, reload, restart); no
 //!   switch of the `millennium-host` binary reaches it.
 //!
@@ -33,6 +34,7 @@ pub mod beneath;
 pub mod bridge;
 pub mod context;
 pub mod csp;
+pub mod desktop;
 pub mod dev;
 pub mod events;
 #[cfg(feature = "generic")]

@@ -102,6 +102,9 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
     for config in &ctx.config.windows {
         windows.open(&event_loop, config)?;
     }
+    crate::desktop::forward_clicks(windows.proxy());
+    windows.start_tray();
+    ctx.shortcuts().start_declared(windows.proxy());
     crate::api::updater::start(&ctx, windows.proxy());
     ctx.start_sidecars(windows.proxy());
     drop(ctx);
@@ -154,6 +157,9 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 payload,
                 crate::api::window::Audience::Sidecar(&sidecar),
             ),
+            Event::UserEvent(UserEvent::Menu(id)) => windows.menu_clicked(&id, control_flow),
+            Event::UserEvent(UserEvent::PopupClosed(token)) => windows.desktop.popup_closed(token),
+            Event::UserEvent(UserEvent::GlobalShortcut(id)) => windows.global_shortcut(id),
             Event::UserEvent(UserEvent::SecondInstance(forwarded)) => {
                 windows.second_instance(forwarded)
             }
@@ -168,6 +174,8 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
             // The process ends right after this: children must not outlive it.
             Event::LoopDestroyed => {
                 windows.remember_all();
+                // Off the panel, and its icon file removed.
+                windows.desktop.tray = None;
                 // Later launches start their own copy from now on.
                 crate::instance::release();
                 windows.ctx().shut_down()

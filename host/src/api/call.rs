@@ -42,6 +42,11 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// The page that called ([`crate::events::page`]).
+    pub fn page(&self) -> u64 {
+        self.page
+    }
+
     /// Sends `event` with a payload to the page that called, from any thread
     /// (a spawned child's output lines); once the window shows another page,
     /// nothing more arrives.

@@ -38,6 +38,9 @@ macro_rules! apis {
             cli => Cli(CliCommand),
             deepLink => DeepLink(DeepLinkCommand),
             autostart => Autostart(AutostartCommand),
+            menu => Menu(MenuCommand),
+            tray => Tray(TrayCommand),
+            globalShortcut => GlobalShortcut(GlobalShortcutCommand),
             ipc => Ipc(IpcCommand),
         }
     };

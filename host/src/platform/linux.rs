@@ -110,6 +110,9 @@ pub fn on_load_failed(webview: &WebView, failed: impl Fn() + 'static) {
 /// own initialisation then finds GTK ready.
 pub fn open_display() -> Result<(), String> {
     if gtk::init().is_ok() {
+        use gtk::glib::prelude::ObjectExt;
+        let x11 = gtk::gdk::Display::default().is_some_and(|d| d.type_().name() == "GdkX11Display");
+        crate::api::globalShortcut::set_display_is_x11(x11);
         return Ok(());
     }
     let display = std::env::var("WAYLAND_DISPLAY")

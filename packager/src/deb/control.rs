@@ -9,6 +9,10 @@ use super::DebError;
 /// GTK 3 and the C library); every package depends on them.
 pub const RUNTIME_DEPENDS: &[&str] = &["libwebkit2gtk-4.1-0", "libgtk-3-0", "libc6"];
 
+/// What an app with a `[tray]` needs besides: the status-notifier library
+/// tray-icon opens at run time.
+pub const TRAY_DEPENDS: &str = "libayatana-appindicator3-1 | libappindicator3-1";
+
 /// A semantic version in Debian's ordering: the prerelease separator `-`
 /// becomes `~` (so `1.0.0~rc.1` sorts before `1.0.0`, as in semver), and
 /// hyphens inside identifiers become `.` because a `-` would start a Debian

@@ -190,6 +190,12 @@ pub fn package(
         installed_kib += file.contents.byte_len().div_ceil(1024);
     }
 
+    // The tray opens libappindicator at run time, so nothing links it:
+    // the package names it.
+    let mut depends = bundle.deb.depends.clone();
+    if loaded.config.tray.is_some() {
+        depends.push(control::TRAY_DEPENDS.to_owned());
+    }
     let synopsis = app.description.as_deref().unwrap_or(&app.name);
     let description = control::description(synopsis, bundle.long_description.as_deref());
     let control = control::Control {
@@ -198,7 +204,7 @@ pub fn package(
         architecture,
         maintainer,
         installed_kib,
-        depends: &bundle.deb.depends,
+        depends: &depends,
         section: &bundle.deb.section,
         priority: bundle.deb.priority,
         homepage: bundle.homepage.as_deref(),

@@ -146,6 +146,8 @@ pub fn from_options(label: &str, options: &WindowOptions) -> WindowConfig {
         devtools: None,
         theme: options.theme,
         remember_state: false,
+        menu: None,
+        close_behavior: d.close_behavior,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod config;
 mod decode;
+mod desktop;
 mod ops;
 pub mod state;
 mod windows;

@@ -42,7 +42,7 @@ pub(super) fn apply(call: &mut LoopCall<'_>, label: &str, op: WindowOp) -> Resul
     }
     if let W::ConfirmClose = op {
         if windows.open.get(label).is_some_and(|w| w.close_pending) {
-            windows.close(label, call.control_flow);
+            windows.finish_close(label, call.control_flow);
         }
         return Ok(Value::Null);
     }

@@ -78,6 +78,8 @@ pub(super) struct AppWindow {
     pub(super) intercept_close: bool,
     /// A close was requested and the page has not answered yet.
     pub(super) close_pending: bool,
+    /// What closing it does (`[[windows]] close-behavior`).
+    pub(super) close_behavior: millennium_config::model::CloseBehavior,
 }
 
 /// Every open window, by label, and what building one needs.
@@ -98,6 +100,13 @@ pub struct Windows {
     /// its handler on the shared context, so each download reaches all of
     /// them: one asks, the others reuse its answer).
     downloads: Rc<RefCell<Option<DownloadAnswer>>>,
+    /// The menu bars, context menus and tray.
+    pub(crate) desktop: crate::desktop::Desktop,
+    /// The window whose page popped up the context menu shown last.
+    pub(super) popup_window: Option<String>,
+    /// A `quit` item was chosen: windows close (not hide) as their pages
+    /// let them, and the app ends with the last one.
+    quitting: bool,
 }
 
 /// What the user answered for the download of `url`, and when.
@@ -125,6 +134,9 @@ impl Windows {
             labels: HashMap::new(),
             protocol_registered: false,
             downloads: Rc::default(),
+            desktop: crate::desktop::Desktop::default(),
+            popup_window: None,
+            quitting: false,
             workers: protocol::RequestLimit::new(protocol::MAX_CONCURRENT_REQUESTS),
         }
     }
@@ -227,6 +239,7 @@ impl Windows {
         // config's at-start sidecars start.
         previous.shut_down();
         self.ctx.start_sidecars(&self.proxy);
+        self.ctx.shortcuts().start_declared(&self.proxy);
         for (label, window) in opened {
             self.insert(label, window);
         }
@@ -396,11 +409,22 @@ impl Windows {
                 load_failed.store(true, std::sync::atomic::Ordering::SeqCst);
             });
         }
+        if let Some(menu) = &config.menu {
+            match self.ctx.config.menus.get(menu) {
+                Some(declared) => {
+                    if let Err(error) = self.desktop.attach_bar(&label, menu, &declared.items, &window) {
+                        eprintln!("millennium: window `{label}` has no menu bar: {error}");
+                    }
+                }
+                None => eprintln!("millennium: window `{label}` has no menu bar: no menu `{menu}` is declared"),
+            }
+        }
         Ok(AppWindow {
             webview,
             window,
             intercept_close: false,
             close_pending: false,
+            close_behavior: config.close_behavior,
         })
     }
 
@@ -417,8 +441,35 @@ impl Windows {
                     Some(label),
                 );
             }
+            Some(_) => self.finish_close(label, control_flow),
+            None => {}
+        }
+    }
+
+    /// A close nobody holds back any more: the window hides when its
+    /// `close-behavior` says so, and closes otherwise.
+    pub fn finish_close(&mut self, label: &str, control_flow: &mut ControlFlow) {
+        match self.open.get_mut(label) {
+            Some(w) if !self.quitting && w.close_behavior == millennium_config::model::CloseBehavior::Hide => {
+                w.close_pending = false;
+                w.window.set_visible(false);
+            }
             Some(_) => self.close(label, control_flow),
             None => {}
+        }
+    }
+
+    /// A `quit` menu item: every window closes, those whose page listens
+    /// for close requests once the page lets it (so it can save first);
+    /// the app ends with the last window, as always.
+    pub fn quit(&mut self, control_flow: &mut ControlFlow) {
+        self.quitting = true;
+        let labels: Vec<String> = self.open.keys().cloned().collect();
+        for label in labels {
+            self.request_close(&label, control_flow);
+        }
+        if self.open.is_empty() {
+            *control_flow = ControlFlow::Exit;
         }
     }
 
@@ -456,6 +507,8 @@ impl Windows {
             self.labels.remove(&closed.window.id());
             drop(closed);
             self.ctx.sidecar_calls_abandoned(label);
+            self.ctx.shortcuts().release_window(label);
+            self.desktop.forget(&crate::desktop::Place::Window(label.to_owned()));
         }
         if self.open.is_empty() {
             *control_flow = ControlFlow::Exit;
@@ -470,6 +523,7 @@ impl Windows {
             entry.close_pending = false;
         }
         self.ctx.sidecar_calls_abandoned(label);
+        self.ctx.shortcuts().release_window(label);
     }
 
     /// Sends a result back to the page (or fetch) that asked.

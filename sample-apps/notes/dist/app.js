@@ -8,6 +8,11 @@
 // sidecar (sidecar/search.py: Python's sqlite3 with FTS5), which the app
 // tells about every note it saves, renames or deletes.
 //
+// The menu bar is declared in millennium.toml ([menus.main]); its clicks
+// reach `runCommand` below, by item id, and its accelerators are the app's
+// keyboard shortcuts. The page keeps the items' state in step with the
+// toolbar through `Millennium.menu.setItem`.
+//
 // Structure of this file:
 //   1. setup and state      4. notes on disk (list, open, save, new, ...)
 //   2. small helpers        5. import / export (dialogs)
@@ -208,6 +213,32 @@ function renderEditor() {
   el.empty.hidden = open;
   document.body.classList.toggle("no-note", !open);
   for (const id of ["rename", "export", "delete"]) $(id).disabled = !open;
+  renderMenu();
+}
+
+// The menu bar shows what the toolbar shows: the items that need an open
+// note are off without one, and Preview is ticked while the preview shows.
+// An item is sent only when it changes (after a click flips a tick, the
+// click handler records the new state in `menuShown`).
+const NOTE_ITEMS = ["save", "export", "rename", "delete"];
+const menuShown = new Map(); // item id -> the changes last sent, as JSON
+let menuBroken = false;
+function setMenuItem(id, changes) {
+  const sent = JSON.stringify(changes);
+  if (!M.menu || menuShown.get(id) === sent) return;
+  menuShown.set(id, sent);
+  M.menu.setItem(id, changes).then(() => {
+    menuBroken = false;
+  }, (error) => {
+    menuShown.delete(id); // sent again on the next change
+    if (!menuBroken) showError("Could not update the menu bar", error);
+    menuBroken = true;
+  });
+}
+function renderMenu() {
+  const open = state.current !== null;
+  for (const id of NOTE_ITEMS) setMenuItem(id, { enabled: open });
+  setMenuItem("preview", { checked: state.previewOn });
 }
 
 // ------------------------------------------------------------ search (the sidecar)
@@ -261,6 +292,7 @@ function setPreview(on) {
   state.previewOn = on;
   document.body.classList.toggle("no-preview", !on);
   el.togglePreview.setAttribute("aria-pressed", String(on));
+  renderMenu();
 }
 
 // A tiny modal prompt for names. `action(value)` runs on submit; if it throws,
@@ -593,24 +625,94 @@ el.preview.addEventListener("click", (event) => {
   M.shell.open(anchor.href).catch((error) => showError(`Could not open ${anchor.href}`, error));
 });
 
-// Keyboard shortcuts. Ctrl on Linux and Windows, Cmd on macOS.
-const SHORTCUTS = {
-  "n": newNoteAction,
-  "s": saveAction,
-  "shift+s": exportAction,
-  "o": importAction,
-  "p": () => setPreview(!state.previewOn),
-  "f": () => { el.filter.focus(); el.filter.select(); },
+// Commands, by the id of their item in the menu bar ([menus.main] in
+// millennium.toml). The right-click menu of a note reuses rename, delete
+// and export; the keyboard shortcuts below name them too.
+const COMMANDS = {
+  "new-note": newNoteAction,
+  "save": saveAction,
+  "import": importAction,
+  "export": exportAction,
+  "rename": renameAction,
   "delete": deleteAction,
+  "filter": () => { el.filter.focus(); el.filter.select(); },
+  "about": aboutAction,
+};
+
+/** Runs command `id`; `checked` is the Preview item's new tick when a menu click gives one. */
+function runCommand(id, checked) {
+  if (!el.prompt.hidden) {
+    // The name prompt is modal. A click may have flipped Preview's tick: put it back.
+    renderMenu();
+    return;
+  }
+  if (id === "preview") setPreview(typeof checked === "boolean" ? checked : !state.previewOn);
+  else if (COMMANDS[id]) COMMANDS[id]();
+}
+
+// The menu bar. Its accelerators are the shortcuts: the window takes the key
+// before the page sees it and reports a click here instead. Role items
+// (Undo, Copy, Quit, ...) are the host's and report nothing.
+let menuBarAnswers = false;
+if (M.menu) {
+  M.menu.onClick((click) => {
+    if (typeof click.checked === "boolean") menuShown.set(click.id, JSON.stringify({ checked: click.checked }));
+    runCommand(click.id, click.checked);
+  }).then(() => {
+    menuBarAnswers = true;
+  }, (error) => showError("The menu bar does not answer", error));
+}
+
+// Keyboard shortcuts, Ctrl on Linux and Windows, Cmd on macOS: the same
+// commands as the menu bar's accelerators. Once the menu bar answers, the
+// keys it has never get here, and a key that does (its item is disabled)
+// must not run the command anyway: so each command runs once, from one place.
+// Without a menu bar (a host without menus) this handler runs them.
+const SHORTCUTS = {
+  "n": "new-note",
+  "s": "save",
+  "shift+s": "export",
+  "o": "import",
+  "p": "preview",
+  "f": "filter",
+  "delete": "delete",
 };
 document.addEventListener("keydown", (event) => {
   if (!(event.ctrlKey || event.metaKey) || event.altKey || !el.prompt.hidden) return;
   const key = (event.shiftKey ? "shift+" : "") + event.key.toLowerCase();
-  const action = SHORTCUTS[key];
-  if (action) {
-    event.preventDefault();
-    action();
+  const id = SHORTCUTS[key];
+  if (id) {
+    event.preventDefault(); // no browser default (Ctrl+P prints) either way
+    if (!menuBarAnswers) runCommand(id);
   }
+});
+
+// Right-click on a note in the list: a menu for that note. A choice opens
+// the note, then runs the command on it, as the toolbar would. Everywhere
+// else the page keeps the default context menu (spelling in the editor).
+const NOTE_MENU = [
+  { id: "rename", label: "Rename…" },
+  { id: "delete", label: "Delete" },
+  { kind: "separator" },
+  { id: "export", label: "Export…" },
+];
+const noteMenuAction = guarded("Could not show the note's menu", async (name, button) => {
+  button.classList.add("menu-target"); // which note the menu is for
+  let chosen;
+  try {
+    chosen = await M.menu.popup(NOTE_MENU);
+  } finally {
+    button.classList.remove("menu-target");
+  }
+  if (!chosen) return; // dismissed
+  await openAction(name); // reports its own failure...
+  if (state.current === name) runCommand(chosen); // ...and then the note is not open
+});
+el.list.addEventListener("contextmenu", (event) => {
+  const button = event.target.closest("button[data-name]");
+  if (!button || !M.menu) return;
+  event.preventDefault();
+  noteMenuAction(button.dataset.name, button);
 });
 
 // Closing the window: save first. If saving fails, keep the window open once

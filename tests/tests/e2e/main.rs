@@ -16,6 +16,7 @@ mod dev_e2e;
 mod host_allowlist_e2e;
 mod host_cli;
 mod host_clipboard_e2e;
+mod host_desktop_e2e;
 mod host_dialog_e2e;
 mod host_e2e;
 mod host_fs_attacks_e2e;

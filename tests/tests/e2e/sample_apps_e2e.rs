@@ -3,7 +3,9 @@
 //! imports notes through real GTK dialogs and keyboard shortcuts, and shows
 //! the open note in the window title; multiwindow opens a window and talks
 //! to it through events; api-tour shows results and denials. Notes also
-//! finds notes by their text through its packed Python sidecar.
+//! finds notes by their text through its packed Python sidecar; tray-timer
+//! lives in the tray (seen through a stand-in panel on the session bus) and
+//! answers its tray menu and global shortcuts.
 //!
 //! Each app is copied to a scratch directory, packaged, its sources are
 //! deleted, and the executable runs under WebKitWebDriver. A screenshot of
@@ -13,6 +15,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::host_desktop_e2e::{Watcher, labels};
 use crate::support::{Driven, TempDir, build_packaged, gui_lock};
 use serde_json::{Value, json};
 
@@ -106,6 +109,13 @@ fn notes_app_edits_saves_exports_imports_with_dialogs_and_shortcuts() {
         colours > 50,
         "the window shows the note ({colours} colours)"
     );
+
+    // Its menu bar, File open, for a person to look at.
+    driven.focus_window_titled("Groceries.md — Notes");
+    driven.press(&["alt+f"]);
+    std::thread::sleep(Duration::from_millis(700));
+    keep_screenshot(&driven, &scratch, "notes-menu-bar.png");
+    driven.press(&["Escape"]);
 
     // Ctrl+Shift+S exports through the save dialog to a path the user picks.
     let files = TempDir::new("sample-notes-files");
@@ -411,4 +421,65 @@ fn api_tour_shows_results_and_denials() {
             .is_some_and(|t| t.contains("allowlist.process")),
         "the denial is on screen"
     );
+}
+
+#[test]
+fn tray_timer_lives_in_the_tray_and_answers_its_menu_and_shortcuts() {
+    require_gui!();
+    let _gui = gui_lock();
+    let scratch = TempDir::new("sample-tray-timer");
+    let exe = packaged("tray-timer", &scratch);
+    let driven = Driven::launch_packaged(&exe);
+    let bus = driven
+        .session_bus_address()
+        .expect("the driver's session bus");
+    let watcher = Watcher::start(&bus);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !watcher.registered() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the tray never registered"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let item = watcher.wait_item(|item| item["XAyatanaLabel"] == json!("25:00"));
+    assert_eq!(
+        labels(&item),
+        ["Show or hide the timer", "Start", "Reset", "Quit"]
+    );
+
+    // Start from the tray's menu: the time runs, the item says Pause.
+    watcher.click("Start");
+    let item = watcher.wait_item(|item| labels(item).contains(&"Pause".to_owned()));
+    assert!(
+        item["Title"].as_str().unwrap().starts_with("Work"),
+        "{item}"
+    );
+    let running = watcher.wait_item(|item| {
+        item["XAyatanaLabel"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("24:"))
+    });
+    assert!(
+        running["Title"].as_str().unwrap().contains("left"),
+        "{running}"
+    );
+    let colours = keep_screenshot(&driven, &scratch, "tray-timer.png");
+    assert!(
+        colours > 50,
+        "the window shows the timer ({colours} colours)"
+    );
+
+    // The declared global shortcut pauses it, whichever window has the focus.
+    driven
+        .xdotool(&["key", "--clearmodifiers", "ctrl+alt+p"])
+        .unwrap();
+    watcher.wait_item(|item| labels(item).contains(&"Resume".to_owned()));
+    // The one the page registered resets it.
+    driven
+        .xdotool(&["key", "--clearmodifiers", "ctrl+alt+r"])
+        .unwrap();
+    watcher.wait_item(|item| {
+        labels(item).contains(&"Start".to_owned()) && item["XAyatanaLabel"] == json!("25:00")
+    });
 }

@@ -115,6 +115,17 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
+    /// What a bug report needs: the versions of Millennium, WebKitGTK and
+    /// GTK, the display server, whether the session bus, the desktop portal
+    /// and a tray host answer, known problems here with their workaround,
+    /// and, given an app, a summary of its config.
+    Info {
+        /// An app directory or a millennium.toml.
+        path: Option<PathBuf>,
+        /// `human` (lines) or `json` (for tools).
+        #[arg(long, value_enum, default_value_t = crate::info::InfoFormat::Human)]
+        format: crate::info::InfoFormat,
+    },
     /// Print the JSON schema of millennium.toml.
     Schema,
 }
@@ -217,6 +228,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(crate::check::run(&path, format, color.into()))
         }
+        Command::Info { path, format } => Ok(crate::info::run(path.as_deref(), format)),
         Command::Dev { path, args, .. } => {
             // SAFETY: the CLI has started no thread before this point.
             if let Err(why) = unsafe { millennium_host::sandbox_web_processes() } {

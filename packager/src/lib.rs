@@ -9,6 +9,7 @@
 //! - [`keys`]: `millennium keygen`, loading minisign secret and public keys.
 //! - [`sign`]: `millennium sign` / `verify`, and the `.minisig` and
 //!   `latest.json` that `build --key` writes.
+//! - [`info`]: `millennium info`, what a bug report needs.
 //! - [`dev`]: `millennium dev`, the app through the host library with
 //!   devtools, live reload and the `dev-url` proxy.
 
@@ -18,6 +19,7 @@ pub mod check;
 pub mod cli;
 pub mod deb;
 pub mod dev;
+pub mod info;
 pub mod keys;
 pub mod new;
 pub mod sign;

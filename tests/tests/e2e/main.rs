@@ -24,6 +24,7 @@ mod host_fs_e2e;
 mod host_launch_e2e;
 mod host_shell_http_e2e;
 mod host_sidecar_e2e;
+mod info;
 mod new_and_deb;
 mod packaged_e2e;
 mod sample_apps_e2e;

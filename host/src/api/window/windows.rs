@@ -80,6 +80,10 @@ pub(super) struct AppWindow {
     pub(super) close_pending: bool,
     /// What closing it does (`[[windows]] close-behavior`).
     pub(super) close_behavior: millennium_config::model::CloseBehavior,
+    /// A `quit` asked it to close: it closes (not hides) once its page
+    /// lets it. A later close of its own (the page kept it open) hides it
+    /// again.
+    pub(super) quitting: bool,
 }
 
 /// Every open window, by label, and what building one needs.
@@ -104,9 +108,6 @@ pub struct Windows {
     pub(crate) desktop: crate::desktop::Desktop,
     /// The window whose page popped up the context menu shown last.
     pub(super) popup_window: Option<String>,
-    /// A `quit` item was chosen: windows close (not hide) as their pages
-    /// let them, and the app ends with the last one.
-    quitting: bool,
 }
 
 /// What the user answered for the download of `url`, and when.
@@ -136,7 +137,6 @@ impl Windows {
             downloads: Rc::default(),
             desktop: crate::desktop::Desktop::default(),
             popup_window: None,
-            quitting: false,
             workers: protocol::RequestLimit::new(protocol::MAX_CONCURRENT_REQUESTS),
         }
     }
@@ -425,12 +425,21 @@ impl Windows {
             intercept_close: false,
             close_pending: false,
             close_behavior: config.close_behavior,
+            quitting: false,
         })
     }
 
     /// A close asked for by the user or by `close()`: the page decides when
     /// it listens for close requests, otherwise the window closes.
     pub fn request_close(&mut self, label: &str, control_flow: &mut ControlFlow) {
+        if let Some(w) = self.open.get_mut(label) {
+            w.quitting = false;
+        }
+        self.ask_close(label, control_flow);
+    }
+
+    /// [`Windows::request_close`], keeping why it was asked.
+    fn ask_close(&mut self, label: &str, control_flow: &mut ControlFlow) {
         match self.open.get_mut(label) {
             Some(w) if w.intercept_close => {
                 w.close_pending = true;
@@ -450,7 +459,7 @@ impl Windows {
     /// `close-behavior` says so, and closes otherwise.
     pub fn finish_close(&mut self, label: &str, control_flow: &mut ControlFlow) {
         match self.open.get_mut(label) {
-            Some(w) if !self.quitting && w.close_behavior == millennium_config::model::CloseBehavior::Hide => {
+            Some(w) if !w.quitting && w.close_behavior == millennium_config::model::CloseBehavior::Hide => {
                 w.close_pending = false;
                 w.window.set_visible(false);
             }
@@ -463,10 +472,12 @@ impl Windows {
     /// for close requests once the page lets it (so it can save first);
     /// the app ends with the last window, as always.
     pub fn quit(&mut self, control_flow: &mut ControlFlow) {
-        self.quitting = true;
         let labels: Vec<String> = self.open.keys().cloned().collect();
         for label in labels {
-            self.request_close(&label, control_flow);
+            if let Some(w) = self.open.get_mut(&label) {
+                w.quitting = true;
+            }
+            self.ask_close(&label, control_flow);
         }
         if self.open.is_empty() {
             *control_flow = ControlFlow::Exit;

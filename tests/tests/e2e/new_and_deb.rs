@@ -390,3 +390,34 @@ fn notes_deb_declares_its_url_scheme_and_file_types() {
     }
     lint(&deb);
 }
+
+#[test]
+fn tray_timer_deb_depends_on_the_tray_library_it_opens_at_run_time() {
+    let temp = TempDir::new("tray-timer-deb");
+    let app = temp.0.join("tray-timer");
+    millennium_e2e::copy_dir(
+        &millennium_e2e::repo_root().join("sample-apps/tray-timer"),
+        &app,
+    );
+    let mut toml = std::fs::read_to_string(app.join("millennium.toml")).unwrap();
+    toml.push_str("\n[bundle.deb]\nmaintainer = \"Millennium Samples <samples@example.com>\"\n");
+    std::fs::write(app.join("millennium.toml"), toml).unwrap();
+    let out = temp.0.join("out");
+    let built = build_deb(&app, &out, "1700000000");
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    if !on_path("dpkg-deb") {
+        eprintln!("\n\n!!!! SKIPPED: dpkg-deb is not installed (Debian: dpkg) !!!!\n\n");
+        return;
+    }
+    let deb = out.join(format!("tray-timer_1.0.0_{}.deb", deb_arch()));
+    let depends = dpkg_deb(&["-f"], &deb)
+        .lines()
+        .find(|l| l.starts_with("Depends:"))
+        .map(str::to_owned);
+    assert_eq!(
+        depends.as_deref(),
+        Some(
+            "Depends: libwebkit2gtk-4.1-0, libgtk-3-0, libc6, libayatana-appindicator3-1 | libappindicator3-1"
+        )
+    );
+}

@@ -107,6 +107,9 @@ pub enum Purpose {
     /// server, so the frontend directory may not have been built yet. Every
     /// other rule still applies.
     DevServer,
+    /// `millennium build` before it runs `[app] before-build-command`,
+    /// which makes the frontend: the pages need not exist yet.
+    BeforeBuild,
 }
 
 /// Loads and fully validates the config at `path` (an app directory or a toml).
@@ -192,7 +195,11 @@ pub fn load_str_for(
             .with_hint("please report this with your millennium.toml"),
         ]
     })?;
-    let pages_on_disk = purpose == Purpose::Frontend || config.app.dev_url.is_none();
+    let pages_on_disk = match purpose {
+        Purpose::Frontend => true,
+        Purpose::DevServer => config.app.dev_url.is_none(),
+        Purpose::BeforeBuild => config.app.before_build_command.is_none(),
+    };
     let mut diagnostics = semantic::check(&config, base_dir, &map, pages_on_disk);
     if diagnostics.is_empty() {
         Ok(config)

@@ -108,6 +108,32 @@ impl Checker<'_> {
                 )),
             );
         }
+        if let Some(hook) = &app.before_build_command {
+            let cwd = hook.cwd();
+            if hook.script().trim().is_empty() {
+                self.report(
+                    "/app/before-build-command",
+                    "before-build-command is empty".to_owned(),
+                    "empty",
+                    Some("e.g. `npm run build`".to_owned()),
+                );
+            }
+            if Path::new(cwd).is_absolute() || leaves_app_dir(base_dir, cwd) {
+                self.report(
+                    "/app/before-build-command/cwd",
+                    format!("the directory `{cwd}` is not inside the app's directory"),
+                    "outside the app",
+                    Some(format!("write it relative to {}", display_dir(base_dir))),
+                );
+            } else if !cwd.is_empty() && !base_dir.join(cwd).is_dir() {
+                self.report(
+                    "/app/before-build-command/cwd",
+                    format!("the directory `{cwd}` does not exist"),
+                    "no such directory",
+                    Some(format!("it is relative to {}", display_dir(base_dir))),
+                );
+            }
+        }
         if let Some(dev_url) = &app.dev_url {
             match url::Url::parse(dev_url) {
                 Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}

@@ -53,6 +53,52 @@ pub struct AppConfig {
     /// which shows and focuses its main window, and exits 0.
     #[serde(default)]
     pub single_instance: bool,
+
+    /// A command `millennium build` runs before it collects the frontend,
+    /// such as `"npm run build"`: a shell command line run in the app's
+    /// directory, or `{ script = "...", cwd = "web" }` to run it in a
+    /// directory inside the app's. A failure stops the build with the
+    /// command's exit code. It is told `MILLENNIUM_TARGET` (`linux-x86_64`)
+    /// and `MILLENNIUM_BUILD=release`. Until it has run, the frontend
+    /// directory need not exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_build_command: Option<HookCommand>,
+}
+
+/// A command the CLI runs for the app (`before-build-command`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(untagged)]
+pub enum HookCommand {
+    /// A shell command line, run in the app's directory.
+    Script(#[cfg_attr(feature = "validate", schemars(length(min = 1, max = 4096)))] String),
+    /// A shell command line and where to run it.
+    #[serde(rename_all = "kebab-case")]
+    Full {
+        /// The shell command line (`sh -c`).
+        #[cfg_attr(feature = "validate", schemars(length(min = 1, max = 4096)))]
+        script: String,
+        /// A directory inside the app's, relative to it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cwd: Option<String>,
+    },
+}
+
+impl HookCommand {
+    /// The command line.
+    pub fn script(&self) -> &str {
+        match self {
+            HookCommand::Script(script) | HookCommand::Full { script, .. } => script,
+        }
+    }
+
+    /// Its directory, relative to the app's (`""` for the app's own).
+    pub fn cwd(&self) -> &str {
+        match self {
+            HookCommand::Full { cwd: Some(cwd), .. } => cwd,
+            _ => "",
+        }
+    }
 }
 
 fn default_version() -> String {

@@ -12,7 +12,7 @@ mod updater;
 mod window;
 
 pub use allowlist::*;
-pub use app::AppConfig;
+pub use app::{AppConfig, HookCommand};
 pub use bundle::{
     BundleConfig, DebConfig, DebPriority, DesktopCategory, FileAssociation, FileExtension,
     FileRole, UrlScheme,

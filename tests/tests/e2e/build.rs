@@ -268,3 +268,77 @@ fn a_sidecar_built_for_another_machine_is_not_built() {
         );
     }
 }
+
+#[test]
+fn before_build_command_makes_the_frontend_first_and_its_failure_stops_the_build() {
+    let scratch = Scratch::new("before-build");
+    let app = scratch.path("app");
+    std::fs::create_dir_all(app.join("web")).unwrap();
+    // The frontend does not exist until the command has run, in `web/`.
+    std::fs::write(
+        app.join("millennium.toml"),
+        r#"[app]
+name = "Hooked"
+identifier = "dev.millennium.hooked"
+frontend = "dist"
+before-build-command = { script = "mkdir -p ../dist && printf '<!doctype html><title>built</title>' > ../dist/index.html && echo \"$MILLENNIUM_TARGET $MILLENNIUM_BUILD $(pwd)\" > ../ran.txt", cwd = "web" }
+"#,
+    )
+    .unwrap();
+    let out = scratch.path("out");
+    let built = build(&app, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(
+        stderr(&built).contains("running before-build-command"),
+        "{}",
+        stderr(&built)
+    );
+    let ran = std::fs::read_to_string(app.join("ran.txt")).unwrap();
+    let web = app.join("web").canonicalize().unwrap();
+    assert_eq!(
+        ran.trim(),
+        format!(
+            "{} release {}",
+            millennium_config::release::Target::current().as_str(),
+            web.display()
+        )
+    );
+    assert!(out.join("hooked").is_file());
+
+    // A failing command: its exit code, and nothing written.
+    std::fs::write(
+        app.join("millennium.toml"),
+        "[app]\nname = \"Hooked\"\nidentifier = \"dev.millennium.hooked\"\nfrontend = \"dist\"\nbefore-build-command = \"echo building; exit 3\"\n",
+    )
+    .unwrap();
+    let out = scratch.path("out-failed");
+    let failed = build(&app, &out);
+    assert_eq!(failed.status.code(), Some(3), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains(
+            "before-build-command `echo building; exit 3` failed (exit code 3); nothing was built"
+        ),
+        "{}",
+        stderr(&failed)
+    );
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+
+    // A directory outside the app is refused before anything runs.
+    std::fs::write(
+        app.join("millennium.toml"),
+        "[app]\nname = \"Hooked\"\nidentifier = \"dev.millennium.hooked\"\nfrontend = \"dist\"\nbefore-build-command = { script = \"touch ../../escaped\", cwd = \"..\" }\n",
+    )
+    .unwrap();
+    let refused = build(&app, &scratch.path("out-refused"));
+    assert_fails_with(&refused, "is not inside the app's directory");
+    assert!(
+        !scratch.path("escaped").exists()
+            && !app
+                .parent()
+                .unwrap()
+                .parent()
+                .unwrap()
+                .join("escaped")
+                .exists()
+    );
+}

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Driven, TempDir, gui_lock, host_binary, kill_process, process_alive};
+use crate::support::{
+    Driven, TempDir, end_process_group, gui_lock, host_binary, process_alive, wait_for,
+};
 use serde_json::{Value, json};
 
 const PAGE: &str = r#"<!doctype html><html><head><meta charset="utf-8"><title>Desktop</title><script src="app.js"></script></head><body><input id="field" value="some text"></body></html>"#;
@@ -217,21 +219,6 @@ fn menu_bar_clicks_and_accelerators_reach_the_page_and_set_item_changes_them() {
     }
 }
 
-/// Starts `call` (a promise) and leaves its outcome in `window.__outcome`.
-fn start(driven: &Driven, call: &str) {
-    driven.execute(&format!(
-        "window.__outcome = undefined;
-         {call}.then((v) => {{ window.__outcome = {{ ok: v === undefined ? null : v }}; }},
-                     (e) => {{ window.__outcome = {{ err: String(e && e.message || e) }}; }});
-         return null;"
-    ));
-}
-
-fn outcome(driven: &Driven) -> Value {
-    driven.wait_until("window.__outcome !== undefined", Duration::from_secs(20));
-    driven.execute("return window.__outcome")
-}
-
 #[test]
 fn a_context_menu_from_the_page_answers_with_the_id_chosen_or_null_and_refuses_bad_trees() {
     require_gui!();
@@ -242,19 +229,18 @@ fn a_context_menu_from_the_page_answers_with_the_id_chosen_or_null_and_refuses_b
     driven.focus_window_titled("Desktop");
     let items = r#"[{ id: "rename", label: "Rename" }, { kind: "separator" }, { id: "delete", label: "Delete" }, { label: "More", items: [{ role: "copy" }] }]"#;
 
-    start(
-        &driven,
-        &format!("Millennium.menu.popup({items}, {{ x: 40, y: 40 }})"),
-    );
+    driven.start(&format!(
+        "Millennium.menu.popup({items}, {{ x: 40, y: 40 }})"
+    ));
     std::thread::sleep(Duration::from_millis(800));
     keep_screenshot(&driven, "desktop-context-menu.png");
     driven.press(&["Down", "Down", "Return"]);
-    assert_eq!(outcome(&driven), json!({"ok": "delete"}));
+    assert_eq!(driven.outcome(), json!({"ok": "delete"}));
 
-    start(&driven, &format!("Millennium.menu.popup({items})"));
+    driven.start(&format!("Millennium.menu.popup({items})"));
     std::thread::sleep(Duration::from_millis(800));
     driven.press(&["Escape"]);
-    assert_eq!(outcome(&driven), json!({"ok": null}));
+    assert_eq!(driven.outcome(), json!({"ok": null}));
     // A page's items reach nobody else: no click event came out of them.
     assert_eq!(driven.execute("return window.__heard.length"), json!(0));
 
@@ -375,10 +361,11 @@ fn a_global_shortcut_reaches_its_handler_until_unregistered_and_one_taken_elsewh
     // Its window opens before it grabs its shortcuts; while we try, we hold
     // the key only for a moment each second, so its grab is not refused.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !driven.window_titled_exists("Other") {
-        assert!(Instant::now() < deadline, "the other app did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for(
+        Duration::from_secs(30),
+        "the other app did not start",
+        || driven.window_titled_exists("Other"),
+    );
     let taken = loop {
         let result =
             driven.run("return await Millennium.globalShortcut.register('Ctrl+Alt+J', () => {});");
@@ -537,14 +524,11 @@ fn the_tray_registers_with_a_status_notifier_watcher_and_its_menu_reaches_the_pa
         .expect("the driver's session bus");
     // The panel comes after the app, as when a desktop restarts its panel.
     let watcher = Watcher::start(&bus);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !watcher.registered() {
-        assert!(
-            Instant::now() < deadline,
-            "the tray never registered with the watcher"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for(
+        Duration::from_secs(20),
+        "the tray never registered with the watcher",
+        || watcher.registered(),
+    );
     let item = watcher.wait_item(|item| item["Title"] == json!("Desktop timer"));
     assert_eq!(item["Status"], json!("Active"));
     assert_eq!(item["XAyatanaLabel"], json!("25:00"));
@@ -615,27 +599,23 @@ fn the_tray_registers_with_a_status_notifier_watcher_and_its_menu_reaches_the_pa
     driven
         .run("await Millennium.window.getCurrent().close();")
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while driven.window_titled_exists("Desktop") {
-        assert!(Instant::now() < deadline, "the window did not hide");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for(Duration::from_secs(10), "the window did not hide", || {
+        !driven.window_titled_exists("Desktop")
+    });
     assert!(process_alive(pid));
     // The click action brings it back.
     watcher.wait_item(|item| labels(item).contains(&"Quit".to_owned()));
     watcher.click("Show or hide");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !driven.window_titled_exists("Desktop") {
-        assert!(Instant::now() < deadline, "the window did not come back");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for(
+        Duration::from_secs(10),
+        "the window did not come back",
+        || driven.window_titled_exists("Desktop"),
+    );
     // Quit ends it.
     watcher.click("Quit");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while process_alive(pid) {
-        assert!(Instant::now() < deadline, "Quit did not end the app");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for(Duration::from_secs(15), "Quit did not end the app", || {
+        !process_alive(pid)
+    });
 }
 
 #[test]
@@ -685,23 +665,7 @@ fn without_a_status_notifier_watcher_the_app_runs_and_says_once_the_tray_is_not_
         1,
         "{text}"
     );
-    kill_process_group(&mut child);
-}
-
-fn kill_process_group(child: &mut Child) {
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(format!("-{}", child.id()))
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            kill_process(child.id());
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = child.wait();
+    end_process_group(&mut child);
 }
 
 /// `millennium check` refuses a tray icon of 50 MB before anything reads it all.

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use crate::support::{Driven, TempDir, gui_lock};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn dialog_app() -> TempDir {
     let app = TempDir::new("host-dialog-e2e-app");
@@ -48,22 +48,6 @@ scope = ["$APPDATA/own/**"]
     app
 }
 
-/// Starts `call` (a JS expression giving a promise) without waiting; the
-/// outcome lands in `window.__outcome`.
-fn start(driven: &Driven, call: &str) {
-    driven.execute(&format!(
-        "window.__outcome = undefined;
-         {call}.then((v) => {{ window.__outcome = {{ ok: v === undefined ? null : v }}; }},
-                     (e) => {{ window.__outcome = {{ err: String(e && e.message || e) }}; }});
-         return null;"
-    ));
-}
-
-fn outcome(driven: &Driven) -> Value {
-    driven.wait_until("window.__outcome !== undefined", Duration::from_secs(20));
-    driven.execute("return window.__outcome")
-}
-
 #[test]
 fn host_dialog_picks_join_the_scope_cancel_resolves_null_and_off_keys_are_refused() {
     require_gui!();
@@ -89,13 +73,12 @@ fn host_dialog_picks_join_the_scope_cancel_resolves_null_and_off_keys_are_refuse
     );
 
     // Open: type the path into GTK's location bar, as a person would.
-    start(
-        &driven,
+    driven.start(
         r#"Millennium.dialog.open({ title: "Pick a note",
               filters: [{ name: "Markdown", extensions: ["md"] }] })"#,
     );
     driven.answer_file_dialog("Pick a note", &picked, true);
-    assert_eq!(outcome(&driven), json!({"ok": picked}));
+    assert_eq!(driven.outcome(), json!({"ok": picked}));
     let read = driven.run(&format!(
         "return await Millennium.fs.readTextFile({})",
         json!(picked)
@@ -113,21 +96,18 @@ fn host_dialog_picks_join_the_scope_cancel_resolves_null_and_off_keys_are_refuse
     );
 
     // Cancelled: null, and nothing more is allowed.
-    start(&driven, r#"Millennium.dialog.open({ title: "Cancel me" })"#);
+    driven.start(r#"Millennium.dialog.open({ title: "Cancel me" })"#);
     driven.focus_window_titled("Cancel me");
     driven.press(&["Escape"]);
-    assert_eq!(outcome(&driven), json!({"ok": null}));
+    assert_eq!(driven.outcome(), json!({"ok": null}));
 
     // Save: a new file the user names becomes writable.
     let target = outside.0.join("exported.md");
     let target = target.to_str().unwrap().to_owned();
-    start(
-        &driven,
-        r#"Millennium.dialog.save({ title: "Export note", defaultPath: "note.md" })"#,
-    );
+    driven.start(r#"Millennium.dialog.save({ title: "Export note", defaultPath: "note.md" })"#);
     // The name field has focus with `note.md` in it: replace it by a path.
     driven.answer_file_dialog("Export note", &target, false);
-    assert_eq!(outcome(&driven), json!({"ok": target}));
+    assert_eq!(driven.outcome(), json!({"ok": target}));
     let write = driven.run(&format!(
         "await Millennium.fs.writeTextFile({}, 'exported'); return 'written'",
         json!(target)
@@ -145,15 +125,12 @@ fn host_dialog_picks_join_the_scope_cancel_resolves_null_and_off_keys_are_refuse
     let dir = folder.to_str().unwrap().to_owned();
     // GTK completes a typed folder name to its only subfolder, so start the
     // dialog in the folder (defaultPath) and accept it as shown.
-    start(
-        &driven,
-        &format!(
-            r#"Millennium.dialog.open({{ title: "Pick a folder", directory: true, defaultPath: {} }})"#,
-            json!(dir)
-        ),
-    );
+    driven.start(&format!(
+        r#"Millennium.dialog.open({{ title: "Pick a folder", directory: true, defaultPath: {} }})"#,
+        json!(dir)
+    ));
     driven.answer_file_dialog("Pick a folder", "", true);
-    assert_eq!(outcome(&driven), json!({"ok": dir}));
+    assert_eq!(driven.outcome(), json!({"ok": dir}));
     let inside = driven.run(&format!(
         "return await Millennium.fs.readTextFile({})",
         json!(format!("{dir}/a.txt"))
@@ -169,24 +146,18 @@ fn host_dialog_picks_join_the_scope_cancel_resolves_null_and_off_keys_are_refuse
     );
 
     // Message boxes: Enter is yes/OK, Escape is no.
-    start(
-        &driven,
-        r#"Millennium.dialog.ask("Delete the note?", { title: "Ask yes" })"#,
-    );
+    driven.start(r#"Millennium.dialog.ask("Delete the note?", { title: "Ask yes" })"#);
     driven.focus_window_titled("Ask yes");
     driven.press(&["Return"]);
-    assert_eq!(outcome(&driven), json!({"ok": true}));
-    start(&driven, r#"Millennium.dialog.ask("Delete?", "Ask no")"#);
+    assert_eq!(driven.outcome(), json!({"ok": true}));
+    driven.start(r#"Millennium.dialog.ask("Delete?", "Ask no")"#);
     driven.focus_window_titled("Ask no");
     driven.press(&["Escape"]);
-    assert_eq!(outcome(&driven), json!({"ok": false}));
-    start(
-        &driven,
-        r#"Millennium.dialog.message("Saved.", { title: "Told", type: "info" })"#,
-    );
+    assert_eq!(driven.outcome(), json!({"ok": false}));
+    driven.start(r#"Millennium.dialog.message("Saved.", { title: "Told", type: "info" })"#);
     driven.focus_window_titled("Told");
     driven.press(&["Return"]);
-    assert_eq!(outcome(&driven), json!({"ok": null}));
+    assert_eq!(driven.outcome(), json!({"ok": null}));
 
     // A key that is off: refused at once, naming the key.
     let denied = driven.run(r#"return await Millennium.dialog.confirm("Sure?")"#);
@@ -361,15 +332,12 @@ fn host_dialogs_pre_select_only_safe_paths_and_grant_only_the_asking_window() {
         })
         .expect("the main window");
 
-    start(
-        &driven,
-        &format!(
-            "Millennium.dialog.open({{ title: 'Open your notes', defaultPath: {} }})",
-            json!(key)
-        ),
-    );
+    driven.start(&format!(
+        "Millennium.dialog.open({{ title: 'Open your notes', defaultPath: {} }})",
+        json!(key)
+    ));
     assert_eq!(
-        outcome(&driven),
+        driven.outcome(),
         json!({"err": format!("defaultPath `{key}` is neither inside the fs scope (allowlist.fs.scope) nor in one of your standard folders")})
     );
     assert!(
@@ -378,9 +346,7 @@ fn host_dialogs_pre_select_only_safe_paths_and_grant_only_the_asking_window() {
     );
 
     // Home itself, recursively: refused, and nothing joins the scope.
-    start(
-        &driven,
-        &format!(
+    driven.start(&format!(
             "Millennium.dialog.open({{ title: 'Pick a folder', directory: true, recursive: true, defaultPath: {} }})",
             json!(home)
         ),
@@ -389,7 +355,7 @@ fn host_dialogs_pre_select_only_safe_paths_and_grant_only_the_asking_window() {
         driven.try_execute("return window.__outcome === undefined ? null : window.__outcome;");
     assert_eq!(shown, Ok(json!(null)), "the dialog was shown");
     driven.answer_file_dialog("Pick a folder", "", true);
-    let refused = outcome(&driven);
+    let refused = driven.outcome();
     assert!(
         refused["err"]
             .as_str()
@@ -406,9 +372,9 @@ fn host_dialogs_pre_select_only_safe_paths_and_grant_only_the_asking_window() {
     // A file picked in `main` is readable there, not in `other`.
     let picked = TempDir::new("host-dialog-e2e-window");
     let file = picked.write("mine.md", "mine").display().to_string();
-    start(&driven, "Millennium.dialog.open({ title: 'Pick a note' })");
+    driven.start("Millennium.dialog.open({ title: 'Pick a note' })");
     driven.answer_file_dialog("Pick a note", &file, true);
-    assert_eq!(outcome(&driven), json!({"ok": file}));
+    assert_eq!(driven.outcome(), json!({"ok": file}));
     let read = format!("return await Millennium.fs.readTextFile({})", json!(file));
     assert_eq!(driven.run(&read), Ok(json!("mine")));
     let other = driven

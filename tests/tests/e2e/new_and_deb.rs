@@ -58,6 +58,29 @@ fn dpkg_deb(args: &[&str], deb: &Path) -> String {
     stdout(&output)
 }
 
+/// Builds the `.deb` of a copy of `sample-apps/<name>` with a maintainer
+/// and `extra` toml appended; its path, or `None` (said loudly) when
+/// dpkg-deb, which the checks need, is not installed.
+fn sample_deb(temp: &TempDir, name: &str, extra: &str) -> Option<PathBuf> {
+    let app = temp.0.join(name);
+    millennium_e2e::copy_dir(
+        &millennium_e2e::repo_root().join("sample-apps").join(name),
+        &app,
+    );
+    let mut toml = std::fs::read_to_string(app.join("millennium.toml")).unwrap();
+    toml.push_str("\n[bundle.deb]\nmaintainer = \"Millennium Samples <samples@example.com>\"\n");
+    toml.push_str(extra);
+    std::fs::write(app.join("millennium.toml"), toml).unwrap();
+    let out = temp.0.join("out");
+    let built = build_deb(&app, &out, "1700000000");
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    if !on_path("dpkg-deb") {
+        eprintln!("\n\n!!!! SKIPPED: dpkg-deb is not installed (Debian: dpkg) !!!!\n\n");
+        return None;
+    }
+    Some(out.join(format!("{name}_1.0.0_{}.deb", deb_arch())))
+}
+
 /// Unpacks the files of `deb` into `into` (`dpkg-deb -x`); `into`.
 fn extract(deb: &Path, into: &Path) -> PathBuf {
     let extracted = Command::new("dpkg-deb")
@@ -330,23 +353,14 @@ fn deb_without_a_maintainer_is_a_clear_error_before_anything_is_built() {
 #[test]
 fn notes_deb_declares_its_url_scheme_and_file_types() {
     let temp = TempDir::new("notes-deb");
-    let app = temp.0.join("notes");
-    millennium_e2e::copy_dir(&millennium_e2e::repo_root().join("sample-apps/notes"), &app);
-    let mut toml = std::fs::read_to_string(app.join("millennium.toml")).unwrap();
-    toml.push_str(
-        "\n[bundle.deb]\nmaintainer = \"Millennium Samples <samples@example.com>\"\n\n\
-         [[bundle.file-associations]]\nextensions = [\"notesbundle\"]\n\
+    let Some(deb) = sample_deb(
+        &temp,
+        "notes",
+        "\n[[bundle.file-associations]]\nextensions = [\"notesbundle\"]\n\
          mime-type = \"application/x-notes-bundle\"\ndescription = \"Notes bundle & more\"\n",
-    );
-    std::fs::write(app.join("millennium.toml"), toml).unwrap();
-    let out = temp.0.join("out");
-    let built = build_deb(&app, &out, "1700000000");
-    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    if !on_path("dpkg-deb") {
-        eprintln!("\n\n!!!! SKIPPED: dpkg-deb is not installed (Debian: dpkg) !!!!\n\n");
+    ) else {
         return;
-    }
-    let deb = out.join(format!("notes_1.0.0_{}.deb", deb_arch()));
+    };
     let unpacked = extract(&deb, &temp.0.join("unpacked"));
     let entry = unpacked.join("usr/share/applications/dev.millennium.notes.desktop");
     let desktop = std::fs::read_to_string(&entry).unwrap();
@@ -394,22 +408,9 @@ fn notes_deb_declares_its_url_scheme_and_file_types() {
 #[test]
 fn tray_timer_deb_depends_on_the_tray_library_it_opens_at_run_time() {
     let temp = TempDir::new("tray-timer-deb");
-    let app = temp.0.join("tray-timer");
-    millennium_e2e::copy_dir(
-        &millennium_e2e::repo_root().join("sample-apps/tray-timer"),
-        &app,
-    );
-    let mut toml = std::fs::read_to_string(app.join("millennium.toml")).unwrap();
-    toml.push_str("\n[bundle.deb]\nmaintainer = \"Millennium Samples <samples@example.com>\"\n");
-    std::fs::write(app.join("millennium.toml"), toml).unwrap();
-    let out = temp.0.join("out");
-    let built = build_deb(&app, &out, "1700000000");
-    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    if !on_path("dpkg-deb") {
-        eprintln!("\n\n!!!! SKIPPED: dpkg-deb is not installed (Debian: dpkg) !!!!\n\n");
+    let Some(deb) = sample_deb(&temp, "tray-timer", "") else {
         return;
-    }
-    let deb = out.join(format!("tray-timer_1.0.0_{}.deb", deb_arch()));
+    };
     let depends = dpkg_deb(&["-f"], &deb)
         .lines()
         .find(|l| l.starts_with("Depends:"))

@@ -434,14 +434,9 @@ fn tray_timer_lives_in_the_tray_and_answers_its_menu_and_shortcuts() {
         .session_bus_address()
         .expect("the driver's session bus");
     let watcher = Watcher::start(&bus);
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !watcher.registered() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the tray never registered"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    crate::support::wait_for(Duration::from_secs(20), "the tray never registered", || {
+        watcher.registered()
+    });
     let item = watcher.wait_item(|item| item["XAyatanaLabel"] == json!("25:00"));
     assert_eq!(
         labels(&item),

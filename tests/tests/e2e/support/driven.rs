@@ -202,6 +202,24 @@ impl Driven {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 
+    /// Starts `call` (a JS expression giving a promise) without waiting;
+    /// [`Driven::outcome`] gives how it settled.
+    pub fn start(&self, call: &str) {
+        self.execute(&format!(
+            "window.__outcome = undefined;
+             {call}.then((v) => {{ window.__outcome = {{ ok: v === undefined ? null : v }}; }},
+                         (e) => {{ window.__outcome = {{ err: String(e && e.message || e) }}; }});
+             return null;"
+        ));
+    }
+
+    /// How the promise [`Driven::start`] started settled (`{ ok }` or
+    /// `{ err }`), waiting up to 20 s.
+    pub fn outcome(&self) -> Value {
+        self.wait_until("window.__outcome !== undefined", Duration::from_secs(20));
+        self.execute("return window.__outcome")
+    }
+
     /// Polls `expression` (synchronous JS) until it is `true`; panics with the
     /// last answer after `limit`.
     pub fn wait_until(&self, expression: &str, limit: Duration) {

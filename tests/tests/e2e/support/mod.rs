@@ -121,6 +121,35 @@ pub fn distinct_colours(png: &[u8], dir: &Path) -> u64 {
     })
 }
 
+/// Polls `done` every 200 ms until it is true; panics saying `what` did
+/// not happen after `limit`.
+pub fn wait_for(limit: std::time::Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} (waited {limit:?})"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Ends the process group `child` leads: SIGTERM to the group, up to 10 s
+/// for `child` to exit, then SIGKILL to the group.
+pub fn end_process_group(child: &mut std::process::Child) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    let _ = child.wait();
+}
+
 /// Runs `command` with its output captured, and panics if it has not
 /// ended within `limit` (it is killed then). Its output is read while it
 /// runs, so a chatty program cannot block on a full pipe.

@@ -408,11 +408,13 @@ impl HostContext {
         StateOf::<crate::api::sidecar::SidecarCommand>::state(&self.apis).start_at_launch(proxy);
     }
 
-    /// Window `label` closed or shows a new page: the calls its page was
-    /// waiting for are abandoned, and the sidecars are told (the page is
-    /// gone, so this is not a page command).
-    pub fn sidecar_calls_abandoned(&self, label: &str) {
+    /// Window `label` closed or shows a new page: what its page held goes.
+    /// The sidecar calls it was waiting for are abandoned (and the sidecars
+    /// told), and the global shortcuts it registered are released. The page
+    /// is gone, so this is not a page command.
+    pub fn page_gone(&self, label: &str) {
         StateOf::<crate::api::sidecar::SidecarCommand>::state(&self.apis).forget_window(label);
+        self.shortcuts().release_window(label);
     }
 }
 

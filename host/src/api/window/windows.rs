@@ -517,8 +517,7 @@ impl Windows {
         if let Some(closed) = self.open.remove(label) {
             self.labels.remove(&closed.window.id());
             drop(closed);
-            self.ctx.sidecar_calls_abandoned(label);
-            self.ctx.shortcuts().release_window(label);
+            self.ctx.page_gone(label);
             self.desktop.forget(&crate::desktop::Place::Window(label.to_owned()));
         }
         if self.open.is_empty() {
@@ -533,8 +532,7 @@ impl Windows {
             entry.intercept_close = false;
             entry.close_pending = false;
         }
-        self.ctx.sidecar_calls_abandoned(label);
-        self.ctx.shortcuts().release_window(label);
+        self.ctx.page_gone(label);
     }
 
     /// Sends a result back to the page (or fetch) that asked.

@@ -103,9 +103,10 @@ pub enum Purpose {
     /// Serving the frontend directory (running, packaging, `check`): the
     /// directory and every window page must exist.
     Frontend,
-    /// `millennium dev` with `[app] dev-url`: the pages come from the dev
-    /// server, so the frontend directory may not have been built yet. Every
-    /// other rule still applies.
+    /// `millennium dev` with `[app] dev-url` or `before-dev-command`: the
+    /// pages come from the dev server, or from a watcher that has not built
+    /// them yet, so the frontend directory need not exist. Every other rule
+    /// still applies.
     DevServer,
     /// `millennium build` before it runs `[app] before-build-command`,
     /// which makes the frontend: the pages need not exist yet.
@@ -197,7 +198,9 @@ pub fn load_str_for(
     })?;
     let pages_on_disk = match purpose {
         Purpose::Frontend => true,
-        Purpose::DevServer => config.app.dev_url.is_none(),
+        Purpose::DevServer => {
+            config.app.dev_url.is_none() && config.app.before_dev_command.is_none()
+        }
         Purpose::BeforeBuild => config.app.before_build_command.is_none(),
     };
     let mut diagnostics = semantic::check(&config, base_dir, &map, pages_on_disk);

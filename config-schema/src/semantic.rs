@@ -9,7 +9,8 @@ use crate::base_dir::BaseDirectory;
 use crate::csp;
 use crate::diagnostic::{Diagnostic, Stage};
 use crate::model::{
-    Config, Csp, ENDPOINT_VARIABLES, FsScope, ShellArg, ShellArgs, ShellOpen, SidecarArg,
+    Config, Csp, ENDPOINT_VARIABLES, FsScope, HookCommand, ShellArg, ShellArgs, ShellOpen,
+    SidecarArg,
 };
 use crate::source::{SourceMap, escape};
 
@@ -57,6 +58,34 @@ impl Checker<'_> {
             diagnostic = diagnostic.with_hint(hint);
         }
         self.out.push(diagnostic);
+    }
+
+    /// `[app] before-*-command`: a command line, run inside the app.
+    fn hook(&mut self, key: &str, hook: &HookCommand, base_dir: &Path, example: &str) {
+        let cwd = hook.cwd();
+        if hook.script().trim().is_empty() {
+            self.report(
+                &format!("/app/{key}"),
+                format!("{key} is empty"),
+                "empty",
+                Some(format!("e.g. `{example}`")),
+            );
+        }
+        if Path::new(cwd).is_absolute() || leaves_app_dir(base_dir, cwd) {
+            self.report(
+                &format!("/app/{key}/cwd"),
+                format!("the directory `{cwd}` is not inside the app's directory"),
+                "outside the app",
+                Some(format!("write it relative to {}", display_dir(base_dir))),
+            );
+        } else if !cwd.is_empty() && !base_dir.join(cwd).is_dir() {
+            self.report(
+                &format!("/app/{key}/cwd"),
+                format!("the directory `{cwd}` does not exist"),
+                "no such directory",
+                Some(format!("it is relative to {}", display_dir(base_dir))),
+            );
+        }
     }
 
     fn app(&mut self, config: &Config, base_dir: &Path, pages_on_disk: bool) {
@@ -109,30 +138,10 @@ impl Checker<'_> {
             );
         }
         if let Some(hook) = &app.before_build_command {
-            let cwd = hook.cwd();
-            if hook.script().trim().is_empty() {
-                self.report(
-                    "/app/before-build-command",
-                    "before-build-command is empty".to_owned(),
-                    "empty",
-                    Some("e.g. `npm run build`".to_owned()),
-                );
-            }
-            if Path::new(cwd).is_absolute() || leaves_app_dir(base_dir, cwd) {
-                self.report(
-                    "/app/before-build-command/cwd",
-                    format!("the directory `{cwd}` is not inside the app's directory"),
-                    "outside the app",
-                    Some(format!("write it relative to {}", display_dir(base_dir))),
-                );
-            } else if !cwd.is_empty() && !base_dir.join(cwd).is_dir() {
-                self.report(
-                    "/app/before-build-command/cwd",
-                    format!("the directory `{cwd}` does not exist"),
-                    "no such directory",
-                    Some(format!("it is relative to {}", display_dir(base_dir))),
-                );
-            }
+            self.hook("before-build-command", hook, base_dir, "npm run build");
+        }
+        if let Some(hook) = &app.before_dev_command {
+            self.hook("before-dev-command", hook, base_dir, "npm run dev");
         }
         if let Some(dev_url) = &app.dev_url {
             match url::Url::parse(dev_url) {

@@ -24,6 +24,10 @@ pub struct DevOptions {
     /// Called once, before the first window opens, with the handle that
     /// drives reloads and restarts from other threads.
     pub on_start: Box<dyn FnOnce(DevHandle) + Send>,
+    /// Called once as the event loop ends, however the app exits (last
+    /// window closed, `process.exit`, SIGINT/SIGTERM), before the process
+    /// does: what `millennium dev` started for the app stops here.
+    pub on_exit: Box<dyn FnOnce() + Send>,
 }
 
 impl std::fmt::Debug for DevOptions {
@@ -57,6 +61,14 @@ impl DevHandle {
     /// is valid).
     pub fn restart(&self, ctx: HostContext) -> Result<(), AppExited> {
         self.send(DevEvent::Restart(Box::new(ctx)))
+    }
+
+    /// Ends the app as SIGTERM would (the user pressed Ctrl+C before the
+    /// host could catch it).
+    pub fn exit(&self) -> Result<(), AppExited> {
+        self.proxy
+            .send_event(UserEvent::Terminate)
+            .map_err(|_| AppExited)
     }
 
     fn send(&self, event: DevEvent) -> Result<(), AppExited> {

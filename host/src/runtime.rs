@@ -96,8 +96,14 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
         web_context,
         options.dev.is_some(),
     );
-    if let Some(DevOptions { on_start }) = options.dev {
+    let mut on_exit = None;
+    if let Some(DevOptions {
+        on_start,
+        on_exit: exit,
+    }) = options.dev
+    {
         on_start(DevHandle::new(event_loop.create_proxy()));
+        on_exit = Some(exit);
     }
     for config in &ctx.config.windows {
         windows.open(&event_loop, config)?;
@@ -178,7 +184,10 @@ pub fn run(ctx: HostContext, options: RunOptions) -> Result<Infallible, HostErro
                 windows.desktop.tray = None;
                 // Later launches start their own copy from now on.
                 crate::instance::release();
-                windows.ctx().shut_down()
+                windows.ctx().shut_down();
+                if let Some(on_exit) = on_exit.take() {
+                    on_exit();
+                }
             }
             Event::UserEvent(UserEvent::PageLoadStarted { label }) => {
                 windows.page_load_started(&label)

@@ -66,7 +66,7 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
             }
         };
     if let Some(hook) = &first.config.app.before_build_command
-        && let Some(failed) = run_before_build(hook, &first.base_dir)?
+        && let Some(failed) = crate::hook::run_before_build(hook, &first.base_dir)?
     {
         return Ok(failed);
     }
@@ -381,46 +381,6 @@ pub fn executable_name(app: &millennium_config::model::AppConfig) -> String {
     } else {
         name
     }
-}
-
-/// Runs `[app] before-build-command` with `sh -c` in its directory, its
-/// output passed through; `Some(exit code)` when it failed, which is the
-/// build's exit code too.
-fn run_before_build(
-    hook: &millennium_config::model::HookCommand,
-    base_dir: &Path,
-) -> anyhow::Result<Option<ExitCode>> {
-    let script = hook.script();
-    let cwd = base_dir.join(hook.cwd());
-    eprintln!(
-        "millennium build: running before-build-command `{script}` in {}",
-        cwd.display()
-    );
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .current_dir(&cwd)
-        .env(
-            "MILLENNIUM_TARGET",
-            millennium_config::release::Target::current().as_str(),
-        )
-        .env("MILLENNIUM_BUILD", "release")
-        .stdin(std::process::Stdio::null())
-        .status()
-        .with_context(|| format!("cannot run before-build-command `{script}`"))?;
-    if status.success() {
-        return Ok(None);
-    }
-    let code = status.code().unwrap_or(1);
-    let how = match status.code() {
-        Some(code) => format!("exit code {code}"),
-        None => {
-            use std::os::unix::process::ExitStatusExt;
-            format!("signal {}", status.signal().unwrap_or(0))
-        }
-    };
-    eprintln!("error: before-build-command `{script}` failed ({how}); nothing was built");
-    Ok(Some(ExitCode::from(u8::try_from(code).unwrap_or(1).max(1))))
 }
 
 /// A binary installed next to the running `millennium`.

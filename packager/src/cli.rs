@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -41,6 +42,10 @@ pub enum Command {
         /// environment (MILLENNIUM_AUTOMATION=1) decides about automation.
         #[arg(long, hide = true)]
         automation: bool,
+        /// How long to wait for `dev-url` to answer once
+        /// `before-dev-command` has started, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = crate::dev::DEV_URL_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+        dev_url_timeout: u64,
         /// The app's own arguments (its `[cli]`), after `--`.
         #[arg(last = true)]
         args: Vec<std::ffi::OsString>,
@@ -229,12 +234,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(crate::check::run(&path, format, color.into()))
         }
         Command::Info { path, format } => Ok(crate::info::run(path.as_deref(), format)),
-        Command::Dev { path, args, .. } => {
+        Command::Dev {
+            path,
+            args,
+            dev_url_timeout,
+            ..
+        } => {
             // SAFETY: the CLI has started no thread before this point.
             if let Err(why) = unsafe { millennium_host::sandbox_web_processes() } {
                 eprintln!("millennium dev: pages run without WebKit's web-process sandbox: {why}");
             }
-            crate::dev::run(&path, args)
+            crate::dev::run(&path, args, Duration::from_secs(dev_url_timeout))
         }
         Command::Build {
             path,

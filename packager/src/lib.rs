@@ -9,6 +9,7 @@
 //! - [`keys`]: `millennium keygen`, loading minisign secret and public keys.
 //! - [`sign`]: `millennium sign` / `verify`, and the `.minisig` and
 //!   `latest.json` that `build --key` writes.
+//! - [`hook`]: `[app] before-build-command` and `before-dev-command`.
 //! - [`info`]: `millennium info`, what a bug report needs.
 //! - [`dev`]: `millennium dev`, the app through the host library with
 //!   devtools, live reload and the `dev-url` proxy.
@@ -19,6 +20,7 @@ pub mod check;
 pub mod cli;
 pub mod deb;
 pub mod dev;
+pub mod hook;
 pub mod info;
 pub mod keys;
 pub mod new;

@@ -63,9 +63,20 @@ pub struct AppConfig {
     /// directory need not exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_build_command: Option<HookCommand>,
+
+    /// A command `millennium dev` starts before it opens the app, such as
+    /// `"npm run dev"` (a dev server, or a watcher that rebuilds
+    /// `frontend`): a shell command line run in the app's directory, or
+    /// `{ script = "...", cwd = "web" }`. It runs in its own process group
+    /// with its output prefixed; with `dev-url` the app opens once that URL
+    /// answers. The whole group is stopped when the app exits or on Ctrl+C.
+    /// It is told `MILLENNIUM_TARGET` and `MILLENNIUM_BUILD=dev`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_dev_command: Option<HookCommand>,
 }
 
-/// A command the CLI runs for the app (`before-build-command`).
+/// A command the CLI runs for the app (`before-build-command`,
+/// `before-dev-command`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(untagged)]

@@ -20,10 +20,12 @@ pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use millennium_config::model::HookCommand;
 use millennium_config::{LoadError, LoadedConfig, Purpose};
 use millennium_host::assets::AssetResolver;
 use millennium_host::dev::{AppExited, DevHandle, DevOptions};
@@ -32,16 +34,28 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use self::proxy::DevServerSource;
 use self::watch::{Change, Classifier, Debouncer, MAX_WAIT, Pending, QUIET};
+use crate::hook::{self, DevCommand, NotReady};
 
 /// How often the frontend directory is checked for having been replaced
 /// (deleted and created again, renamed over), which a watch cannot see.
 const REPLACED_CHECK: Duration = Duration::from_millis(500);
 
+/// How long one look at the dev server may take while waiting for it.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long `millennium dev` waits for `dev-url` to answer after starting
+/// `before-dev-command`, unless `--dev-url-timeout` says otherwise.
+pub const DEV_URL_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Runs the app at `path`, with `args` as its own command line, until its
 /// last window closes. Returns only when it cannot start: an invalid config
 /// (after printing its diagnostics), arguments its `[cli]` refuses (exit 2)
 /// or a start-up error.
-pub fn run(path: &Path, args: Vec<std::ffi::OsString>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    path: &Path,
+    args: Vec<std::ffi::OsString>,
+    dev_url_timeout: Duration,
+) -> anyhow::Result<ExitCode> {
     let loaded = match millennium_config::load_for(path, Purpose::DevServer) {
         Ok(loaded) => loaded,
         Err(error) => {
@@ -58,27 +72,107 @@ pub fn run(path: &Path, args: Vec<std::ffi::OsString>) -> anyhow::Result<ExitCod
     ctx.launch = launch;
     let targets = Targets::of(&loaded);
     let toml = loaded.path.clone();
+    let dev_command = match &loaded.config.app.before_dev_command {
+        Some(hook) => match start_dev_command(hook, &loaded, dev_url_timeout)? {
+            Ok(command) => Some(command),
+            Err(exit) => return Ok(exit),
+        },
+        None => None,
+    };
     eprintln!(
         "millennium dev: running {} from {}",
         loaded.config.app.name,
         loaded.path.display()
     );
+    let started = loaded.config.app.before_dev_command.clone();
+    let stop = dev_command.clone();
     let mut options = RunOptions::from_env();
     options.dev = Some(DevOptions {
         on_start: Box::new(move |handle| {
+            // A Ctrl+C that came before the host's own handler.
+            if hook::interrupted().is_some() {
+                let _ = handle.exit();
+            }
             std::thread::spawn(move || {
-                if let Err(error) = LiveReload::start(handle, &toml, targets).map(LiveReload::run) {
+                if let Err(error) =
+                    LiveReload::start(handle, &toml, targets, started).map(LiveReload::run)
+                {
                     eprintln!("millennium dev: live reload is off: {error:#}");
                 }
             });
         }),
+        on_exit: Box::new(move || {
+            if let Some(command) = stop {
+                command.stop();
+            }
+        }),
     });
-    match millennium_host::run(ctx, options) {
+    let result = millennium_host::run(ctx, options);
+    if let Some(command) = dev_command {
+        command.stop();
+    }
+    match result {
         Ok(never) => match never {},
         Err(error) => {
             Err(error).with_context(|| format!("cannot start {}", loaded.config.app.name))
         }
     }
+}
+
+/// Starts `before-dev-command` and, with a `dev-url`, waits until it
+/// answers. `Err(exit code)` when the app must not open: the command
+/// exited, the URL did not answer within `limit`, or the user pressed
+/// Ctrl+C; the command's group is stopped by then and the reason printed.
+fn start_dev_command(
+    hook: &HookCommand,
+    loaded: &LoadedConfig,
+    limit: Duration,
+) -> anyhow::Result<Result<Arc<DevCommand>, ExitCode>> {
+    hook::catch_interrupts();
+    let command = DevCommand::start(hook, &loaded.base_dir)?;
+    let Some(dev_url) = &loaded.config.app.dev_url else {
+        return Ok(Ok(command));
+    };
+    let probe = DevServerSource::with_timeouts(dev_url, PROBE_TIMEOUT, PROBE_TIMEOUT)?;
+    eprintln!("millennium dev: waiting for {dev_url} to answer");
+    let outcome = command.wait_until(limit, || probe.probe().is_ok(), hook::interrupted);
+    let why = match outcome {
+        Ok(after) => {
+            eprintln!(
+                "millennium dev: {dev_url} answered after {:.1} s",
+                after.as_secs_f64()
+            );
+            return Ok(Ok(command));
+        }
+        Err(NotReady::Interrupted(signal)) => {
+            command.stop();
+            return Ok(Err(ExitCode::from(128 + signal.clamp(0, 127) as u8)));
+        }
+        Err(NotReady::Exited(how)) => format!(
+            "before-dev-command `{}` exited ({how}) before {dev_url} answered",
+            command.script()
+        ),
+        Err(NotReady::TimedOut(limit)) => format!(
+            "{dev_url} did not answer within {} s of starting before-dev-command `{}`",
+            limit.as_secs(),
+            command.script()
+        ),
+    };
+    command.stop();
+    eprintln!("error: {why}; the app was not opened");
+    let tail = command.tail();
+    if tail.is_empty() {
+        eprintln!("  the command printed nothing");
+    } else {
+        eprintln!("  its last output:");
+        for line in tail {
+            eprintln!("  | {line}");
+        }
+    }
+    eprintln!(
+        "  hint: dev-url must be the address the server listens on; a slow server needs --dev-url-timeout SECONDS"
+    );
+    Ok(Err(ExitCode::FAILURE))
 }
 
 /// The host context for dev mode: the production one, except that with a
@@ -161,6 +255,9 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 
 struct LiveReload {
     handle: DevHandle,
+    /// The `before-dev-command` that was started, which a config change
+    /// does not restart.
+    started: Option<HookCommand>,
     toml: PathBuf,
     targets: Targets,
     frontend_identity: Option<(u64, u64)>,
@@ -171,7 +268,12 @@ struct LiveReload {
 }
 
 impl LiveReload {
-    fn start(handle: DevHandle, toml: &Path, targets: Targets) -> anyhow::Result<LiveReload> {
+    fn start(
+        handle: DevHandle,
+        toml: &Path,
+        targets: Targets,
+        started: Option<HookCommand>,
+    ) -> anyhow::Result<LiveReload> {
         let (sender, events) = mpsc::channel();
         let watcher = notify::recommended_watcher(move |event| {
             // Fails only once the loop below has ended.
@@ -180,6 +282,7 @@ impl LiveReload {
         .context("cannot start the file watcher")?;
         let mut live = LiveReload {
             handle,
+            started,
             toml: toml.to_owned(),
             classifier: Classifier::new(&targets.toml, targets.frontend.clone()),
             targets,
@@ -329,6 +432,11 @@ impl LiveReload {
             self.toml.display(),
             loaded.config.app.name
         );
+        if loaded.config.app.before_dev_command != self.started {
+            eprintln!(
+                "millennium dev: before-dev-command changed; restart millennium dev to run the new one"
+            );
+        }
         let targets = Targets::of(&loaded);
         if targets != self.targets {
             self.unwatch_all();

@@ -121,6 +121,20 @@ impl DevServerSource {
         url
     }
 
+    /// Asks the dev server for its root: the status it answers with (any
+    /// status counts as answering), or why it did not.
+    pub fn probe(&self) -> Result<u16, ureq::Error> {
+        let mut response = self.agent.get(self.base.as_str()).call()?;
+        let status = response.status().as_u16();
+        // Read (a bounded part of) the body so the connection ends cleanly.
+        let _ = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec();
+        Ok(status)
+    }
+
     fn fetch(&self, url: &Url) -> Entry {
         let mut response = match self.agent.get(url.as_str()).call() {
             Ok(response) => response,

@@ -13,6 +13,7 @@ mod support;
 mod build;
 mod check;
 mod dev_e2e;
+mod dev_hooks_e2e;
 mod host_allowlist_e2e;
 mod host_cli;
 mod host_clipboard_e2e;

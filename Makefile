@@ -7,13 +7,14 @@
 #   make fuzz   fuzz the config loader, the IPC decoder and the payload reader, FUZZ_SECONDS each (needs nightly + cargo-fuzz)
 #   make schema regenerate millennium.schema.json from the config types
 #   make dts    regenerate host/js/millennium.d.ts from each API's api.d.ts
+#   make vite-lock  regenerate packager/templates/vite/package-lock.json after a change to its package.json
 
 CARGO ?= cargo
 APP ?= sample-apps/notes
 APP_EXE ?= notes
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build runtime bench fuzz schema dts lint
+.PHONY: run test build runtime bench fuzz schema dts lint vite-lock
 
 # The runtime apps are packed into: optimised, stripped, and built without the
 # config validation the generic host needs (see ARCHITECTURE.md).
@@ -60,3 +61,13 @@ schema:
 
 dts:
 	UPDATE_DTS=1 $(CARGO) test -q -p millennium-host --lib declarations_are_fresh
+
+# npm runs in a scratch directory, so nothing it writes lands in the embedded
+# template; the lockfile names no registry (npm ci uses the author's).
+VITE_TEMPLATE = packager/templates/vite
+vite-lock:
+	tmp=$$(mktemp -d) && \
+	sed 's/{{package}}/millennium-vite-app/' $(VITE_TEMPLATE)/package.json > $$tmp/package.json && \
+	(cd $$tmp && npm install --package-lock-only --omit-lockfile-registry-resolved --no-audit --no-fund) && \
+	sed 's/"millennium-vite-app"/"{{package}}"/' $$tmp/package-lock.json > $(VITE_TEMPLATE)/package-lock.json && \
+	rm -rf $$tmp

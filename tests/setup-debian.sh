@@ -18,7 +18,10 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   packages+=(xdotool)                   # answers native dialogs in e2e tests
   packages+=(python3-gi)                # a stand-in notification service
+  packages+=(weston)                    # a headless Wayland compositor, and its screenshots
   packages+=(lintian desktop-file-utils libxml2-utils)  # the .deb checks: lintian, desktop-file-validate, xmllint
+  packages+=(x11-utils)                 # xprop: the window icon a packaged app sets
+  packages+=(rpm rpmlint gpg)           # the .rpm checks: rpm -q/-K, rpmsign, rpmlint, a throwaway signing key
 fi
 if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
   # The Taplo CLI checks our schema, and api-tour's sidecar runs on node. A

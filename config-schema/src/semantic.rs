@@ -733,8 +733,8 @@ impl Checker<'_> {
                 Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => {
                     self.report(
                         "/bundle/icon",
-                        format!("icon `{icon}` is not a PNG file"),
-                        "not a PNG",
+                        format!("icon `{icon}` is neither a PNG nor an SVG file"),
+                        "not a PNG or SVG",
                         None,
                     );
                 }
@@ -744,12 +744,13 @@ impl Checker<'_> {
                     "unreadable",
                     None,
                 ),
-                Ok(()) if &magic != b"\x89PNG\r\n\x1a\n" => self.report(
-                    "/bundle/icon",
-                    format!("icon `{icon}` is not a PNG file"),
-                    "not a PNG",
-                    Some("convert it, e.g. `convert icon.jpg icon.png`".to_owned()),
-                ),
+                Ok(()) if &magic != b"\x89PNG\r\n\x1a\n" && !looks_like_svg(icon, &magic) => self
+                    .report(
+                        "/bundle/icon",
+                        format!("icon `{icon}` is neither a PNG nor an SVG file"),
+                        "not a PNG or SVG",
+                        Some("convert it, e.g. `convert icon.jpg icon.png`".to_owned()),
+                    ),
                 Ok(()) => {}
             }
         }
@@ -1093,6 +1094,16 @@ fn leaves_app_dir(base_dir: &Path, frontend: &str) -> bool {
         // Not there (yet): the lexical check is all there is.
         _ => false,
     }
+}
+
+/// An SVG (or gzipped SVGZ) by its name or its first bytes; `millennium
+/// build` reads it in full.
+fn looks_like_svg(name: &str, magic: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".svg")
+        || lower.ends_with(".svgz")
+        || magic.starts_with(b"<")
+        || magic.starts_with(b"\xef\xbb\xbf<")
 }
 
 #[cfg(test)]

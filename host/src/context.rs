@@ -85,6 +85,10 @@ pub struct HostContext {
     pub executable: Option<PathBuf>,
     /// The arguments the app was launched with, as `[cli]` parsed them.
     pub launch: crate::launch::Launch,
+    /// Every window's icon, a PNG: the payload's (made by the packager from
+    /// `[bundle] icon`), or from a directory that `[bundle] icon` itself
+    /// when it is a PNG the host can take (see [`millennium_config::icon`]).
+    pub window_icon: Option<std::borrow::Cow<'static, [u8]>>,
     resolver: AssetResolver,
     /// The fs scope: `fs`, `dialog` and the grants of picked paths share it.
     scope: FsScope,
@@ -164,6 +168,13 @@ impl HostContext {
             FileSource::Dir(base_dir.clone()),
         )?;
         ctx.hash_inline_scripts = true;
+        ctx.window_icon = loaded.config.bundle.icon.as_ref().and_then(|icon| {
+            let bytes = std::fs::read(base_dir.join(icon)).ok()?;
+            // An SVG or a large PNG is for the packager to render; `millennium
+            // dev` does, the generic host leaves the window without.
+            millennium_config::icon::png_size(&bytes).ok()?;
+            Some(std::borrow::Cow::Owned(bytes))
+        });
         Ok(ctx)
     }
 
@@ -240,6 +251,7 @@ impl HostContext {
             apis,
             executable: None,
             launch: crate::launch::Launch::default(),
+            window_icon: None,
             remote,
             navigation,
             gate: AllowlistGate::new(config.allowlist.clone()),

@@ -60,6 +60,7 @@ fn run_packaged(payload: &Payload<'static>) -> ExitCode {
         .and_then(|mut ctx| {
             ctx.executable = std::env::current_exe().ok();
             ctx.launch = launch;
+            ctx.window_icon = payload.window_icon().map(std::borrow::Cow::Borrowed);
             crate::run(ctx, RunOptions::from_env())
                 .with_context(|| format!("cannot start {}", config.app.name))
         });

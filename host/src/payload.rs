@@ -67,6 +67,10 @@ pub const VERSION: u32 = 1;
 /// path cannot hold a control character, so no request reaches them.
 pub const SIDECAR_DIR: &str = "\u{1}sidecars";
 
+/// The window icon's path in the index (a PNG the packager made from
+/// `[bundle] icon`); like [`SIDECAR_DIR`], out of every request's reach.
+pub const WINDOW_ICON: &str = "\u{1}window-icon.png";
+
 /// A sidecar file's path in the app's directory, when `index_path` is one.
 fn sidecar_path(index_path: &str) -> Option<&str> {
     index_path.strip_prefix(SIDECAR_DIR)?.strip_prefix('/')
@@ -160,6 +164,11 @@ impl<'a> Payload<'a> {
             .keys()
             .filter_map(|path| Some((sidecar_path(path)?.to_owned(), self.file(path)?)))
             .collect()
+    }
+
+    /// The window icon the packager baked in, if any.
+    pub fn window_icon(&self) -> Option<&'a [u8]> {
+        self.file(WINDOW_ICON)
     }
 
     /// Every file, by path.
@@ -556,12 +565,13 @@ pub struct PayloadSource {
 }
 
 impl PayloadSource {
-    /// Serves the files of `payload`, except the sidecars'.
+    /// Serves the files of `payload`, except the sidecars' and the window
+    /// icon.
     pub fn new(payload: &Payload<'static>) -> PayloadSource {
         let files = payload
             .files()
             .keys()
-            .filter(|path| sidecar_path(path).is_none())
+            .filter(|path| sidecar_path(path).is_none() && *path != WINDOW_ICON)
             .filter_map(|path| Some((path.clone(), payload.file(path)?)))
             .collect();
         PayloadSource { files }

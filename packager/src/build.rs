@@ -4,12 +4,13 @@
 //! it is written to a temporary file in the output directory and renamed.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use millennium_host::payload::{self, InputFile};
 
 use millennium_config::model::{Csp, DEFAULT_CSP, SidecarArg};
@@ -28,6 +29,8 @@ pub struct BuildRequest {
     pub host: Option<PathBuf>,
     /// Also write a Debian package beside the executable.
     pub deb: bool,
+    /// Also write an RPM package beside the executable.
+    pub rpm: bool,
     /// Sign the executable (and write `latest.json` with a base URL).
     pub signing: Option<crate::sign::SigningRequest>,
 }
@@ -81,6 +84,13 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
         crate::deb::preflight(&loaded, &executable_name(&loaded.config.app))
             .context("cannot make the Debian package")?;
     }
+    let epoch = if request.rpm {
+        // What would stop the package stops the build before it starts.
+        crate::deb::installed_files_preflight(&loaded).context("cannot make the RPM package")?;
+        Some(crate::deb::source_date_epoch_if_set().context("cannot make the RPM package")?)
+    } else {
+        None
+    };
     let built = build(&loaded, request)?;
     let size = std::fs::metadata(&built.executable)
         .map(|m| m.len())
@@ -111,6 +121,16 @@ pub fn run(request: &BuildRequest) -> anyhow::Result<ExitCode> {
             "built {} ({}) in {:.0} ms",
             deb.display(),
             human_bytes(std::fs::metadata(&deb).map(|m| m.len()).unwrap_or(0)),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    if let Some(epoch) = epoch {
+        let started = Instant::now();
+        let rpm = write_rpm(&loaded, &built.executable, epoch)?;
+        eprintln!(
+            "built {} ({}) in {:.0} ms",
+            rpm.display(),
+            human_bytes(std::fs::metadata(&rpm).map(|m| m.len()).unwrap_or(0)),
             started.elapsed().as_secs_f64() * 1000.0
         );
     }
@@ -261,6 +281,17 @@ pub fn build(
     })?;
     let executable = request.out_dir.join(&name);
     files.extend(sidecar_files);
+    if let Some(icon) = &loaded.config.bundle.icon {
+        let icon = crate::icon::load(&loaded.base_dir.join(icon))?;
+        for warning in &icon.warnings {
+            eprintln!("warning: {warning}");
+        }
+        files.push(InputFile {
+            path: payload::WINDOW_ICON.to_owned(),
+            mime: "image/png".to_owned(),
+            bytes: icon.png(icon.window_side()),
+        });
+    }
     let mut image = Vec::new();
     payload::write(&host, &config, &files, &mut image).map_err(anyhow::Error::msg)?;
     let signed = match (&signer, &request.signing) {
@@ -354,6 +385,27 @@ pub fn write_deb(
     Ok(path)
 }
 
+/// Writes the RPM package of a built executable beside it.
+pub fn write_rpm(
+    loaded: &millennium_config::LoadedConfig,
+    executable: &Path,
+    epoch: Option<u64>,
+) -> anyhow::Result<PathBuf> {
+    let package = crate::rpm::package(
+        loaded,
+        executable,
+        &executable_name(&loaded.config.app),
+        epoch,
+    )
+    .context("cannot make the RPM package")?;
+    let path = executable.with_file_name(&package.file_name);
+    write_atomically(&path, 0o644, |out| {
+        out.write_all(&package.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))
+    })?;
+    Ok(path)
+}
+
 /// `Notes App` -> `notes-app`: lowercase ASCII letters, digits and hyphens.
 /// A name with other letters (`Ünïcode`) uses the identifier's last
 /// segment instead, rather than a mangled spelling.
@@ -414,32 +466,121 @@ pub struct Collected {
 /// Reads every file under `root` (following symlinks only inside it) for
 /// the payload. Version control directories are left out and reported; a
 /// minisign secret key anywhere in it is an error (it would be served to
-/// any page at `millennium://localhost/<path>`).
+/// any page at `millennium://localhost/<path>`). The tree is walked first
+/// (names and sizes), then read, with a progress bar on standard error when
+/// [`draws_progress`] says so.
 pub fn collect(root: &Path) -> anyhow::Result<Collected> {
     let canonical_root = root
         .canonicalize()
         .with_context(|| format!("frontend directory {}", root.display()))?;
-    let mut collected = Collected {
-        files: Vec::new(),
-        left_out: Vec::new(),
-    };
+    let mut found = Vec::new();
+    let mut left_out = Vec::new();
     let mut visited = BTreeSet::new();
     walk(
         &canonical_root,
         &canonical_root,
         "",
-        &mut collected,
+        &mut found,
+        &mut left_out,
         &mut visited,
     )?;
-    collected.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(collected)
+    let total: u64 = found.iter().map(|f| f.len).sum();
+    let draw = draws_progress(std::io::stderr().is_terminal(), found.len(), total);
+    let bar = reading_bar(total, draw);
+    let count = found.len();
+    let mut files = Vec::with_capacity(count);
+    for (done, file) in found.into_iter().enumerate() {
+        let bytes = std::fs::read(&file.real)
+            .with_context(|| format!("cannot read {}", file.shown.display()));
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                bar.finish_and_clear();
+                return Err(error);
+            }
+        };
+        if is_minisign_secret_key(&bytes) {
+            bar.finish_and_clear();
+            bail!(
+                "{} is a minisign secret key: it must never be packed into an app, where any page could read it (move it out of the frontend directory)",
+                file.shown.display()
+            );
+        }
+        bar.inc(bytes.len() as u64);
+        if draw {
+            bar.set_message(format!("{} of {count} files", done + 1));
+        }
+        let name = file.relative.rsplit('/').next().unwrap_or(&file.relative);
+        let mime = millennium_host::assets::mime_for(name);
+        files.push(InputFile {
+            path: file.relative,
+            mime,
+            bytes,
+        });
+    }
+    bar.finish_and_clear();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Collected { files, left_out })
+}
+
+/// A frontend with at least this many files gets a progress bar. Reading
+/// a few hundred small files is over in well under a second, even from a
+/// cold disk cache; a bundler's `node_modules`-sized output (thousands of
+/// chunks, maps and images) is where a silent build looks stuck.
+const PROGRESS_MIN_FILES: usize = 500;
+
+/// ... or at least this many bytes: 64 MiB takes about half a second from
+/// a spinning disk or a network share, and a frontend that big is usually
+/// media (videos, fonts, models) where the wait is long enough to explain.
+const PROGRESS_MIN_BYTES: u64 = 64 << 20;
+
+/// Whether `millennium build` draws a progress bar while it reads the
+/// frontend: only when standard error is a terminal (piped and CI output
+/// stays exactly as it was) and the frontend is large enough that reading
+/// it takes noticeable time (a bar that flashes for 10 ms is noise).
+fn draws_progress(stderr_is_terminal: bool, files: usize, bytes: u64) -> bool {
+    stderr_is_terminal && (files >= PROGRESS_MIN_FILES || bytes >= PROGRESS_MIN_BYTES)
+}
+
+/// The bar over the bytes of the frontend: drawn on standard error, or
+/// hidden (every call a no-op) when `draw` is false.
+fn reading_bar(total: u64, draw: bool) -> ProgressBar {
+    let target = if draw {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(Some(total), target);
+    if draw {
+        // ASCII only: every terminal and font draws it.
+        let style = ProgressStyle::with_template(
+            "collecting the frontend [{bar:30}] {binary_bytes} of {binary_total_bytes}, {msg}",
+        )
+        .map(|style| style.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// A file of the frontend, found but not read yet.
+struct Found {
+    /// Its path in the payload.
+    relative: String,
+    /// Where it is (symlinks resolved).
+    real: PathBuf,
+    /// Where it was found, for errors.
+    shown: PathBuf,
+    /// Its size when found.
+    len: u64,
 }
 
 fn walk(
     root: &Path,
     dir: &Path,
     prefix: &str,
-    collected: &mut Collected,
+    found: &mut Vec<Found>,
+    left_out: &mut Vec<String>,
     visited: &mut BTreeSet<PathBuf>,
 ) -> anyhow::Result<()> {
     if !visited.insert(dir.to_owned()) {
@@ -462,7 +603,7 @@ fn walk(
             format!("{prefix}/{name}")
         };
         if VCS_DIRECTORIES.contains(&name) && path.is_dir() {
-            collected.left_out.push(relative);
+            left_out.push(relative);
             continue;
         }
         let real = path
@@ -483,21 +624,13 @@ fn walk(
         let meta =
             std::fs::metadata(&real).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
-            walk(root, &real, &relative, collected, visited)?;
+            walk(root, &real, &relative, found, left_out, visited)?;
         } else if meta.is_file() {
-            let bytes =
-                std::fs::read(&real).with_context(|| format!("cannot read {}", path.display()))?;
-            if is_minisign_secret_key(&bytes) {
-                bail!(
-                    "{} is a minisign secret key: it must never be packed into an app, where any page could read it (move it out of the frontend directory)",
-                    path.display()
-                );
-            }
-            let mime = millennium_host::assets::mime_for(name);
-            collected.files.push(InputFile {
-                path: relative,
-                mime,
-                bytes,
+            found.push(Found {
+                relative,
+                real,
+                shown: path,
+                len: meta.len(),
             });
         } else {
             bail!("{} is neither a file nor a directory", path.display());
@@ -635,6 +768,45 @@ mod tests {
         );
         updater.pubkeys.push(" RWQkey ".into());
         assert_eq!(untrusted_key_warning(&updater, "RWQkey"), None);
+    }
+
+    #[test]
+    fn the_bar_is_drawn_only_on_a_terminal_for_a_large_frontend() {
+        // Piped or captured: never, however large.
+        assert!(!draws_progress(false, 100_000, 10 << 30));
+        // A small frontend on a terminal: no bar flashing for a moment.
+        assert!(!draws_progress(true, 0, 0));
+        assert!(!draws_progress(
+            true,
+            PROGRESS_MIN_FILES - 1,
+            PROGRESS_MIN_BYTES - 1
+        ));
+        // Many files, or many bytes, on a terminal.
+        assert!(draws_progress(true, PROGRESS_MIN_FILES, 0));
+        assert!(draws_progress(true, 1, PROGRESS_MIN_BYTES));
+    }
+
+    /// Reading after walking keeps what collecting did: every file, sorted,
+    /// with its MIME type, and the secret-key refusal.
+    #[test]
+    fn collecting_many_files_keeps_their_bytes_and_order() {
+        let dir = scratch("many");
+        for n in 0..PROGRESS_MIN_FILES + 10 {
+            let sub = dir.join(format!("d{}", n % 7));
+            std::fs::create_dir_all(&sub).unwrap();
+            std::fs::write(sub.join(format!("f{n}.js")), format!("// {n}")).unwrap();
+        }
+        let collected = collect(&dir).unwrap();
+        assert_eq!(collected.files.len(), PROGRESS_MIN_FILES + 10);
+        assert!(collected.files.windows(2).all(|w| w[0].path < w[1].path));
+        let one = collected
+            .files
+            .iter()
+            .find(|f| f.path == "d3/f10.js")
+            .unwrap();
+        assert_eq!(one.bytes, b"// 10");
+        assert!(one.mime.contains("javascript"), "{}", one.mime);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

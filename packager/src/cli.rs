@@ -65,6 +65,10 @@ pub enum Command {
         /// the executable.
         #[arg(long)]
         deb: bool,
+        /// Also write an RPM package `<name>-<version>-<release>.<arch>.rpm`
+        /// (Fedora's package names) beside the executable.
+        #[arg(long)]
+        rpm: bool,
         #[command(flatten)]
         signing: BuildSigningArgs,
     },
@@ -119,6 +123,18 @@ pub enum Command {
         /// Where to create the app's directory.
         #[arg(long, default_value = ".")]
         dir: PathBuf,
+        /// What the frontend starts as.
+        #[arg(long, value_enum, default_value_t = crate::new::Template::Vanilla)]
+        template: crate::new::Template,
+    },
+    /// Make the app's icons from one SVG or square PNG: every hicolor size
+    /// from 16 to 512 (`<N>x<N>.png`) and the window icon (`icon.png`).
+    Icon {
+        /// An SVG, or a square PNG (512x512 or larger is best).
+        source: PathBuf,
+        /// Where to write them.
+        #[arg(short = 'o', long = "out-dir", default_value = "icons")]
+        out_dir: PathBuf,
     },
     /// What a bug report needs: the versions of Millennium, WebKitGTK and
     /// GTK, the display server, whether the session bus, the desktop portal
@@ -233,6 +249,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             Ok(crate::check::run(&path, format, color.into()))
         }
+        Command::Icon { source, out_dir } => crate::icon::run(&source, &out_dir),
         Command::Info { path, format } => Ok(crate::info::run(path.as_deref(), format)),
         Command::Dev {
             path,
@@ -251,6 +268,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out_dir,
             host,
             deb,
+            rpm,
             signing,
         } => {
             let signing = match crate::sign::key_path(signing.key) {
@@ -270,6 +288,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out_dir,
                 host,
                 deb,
+                rpm,
                 signing,
             })
         }
@@ -299,7 +318,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             signature,
             release,
         } => crate::sign::run_verify(&file, signature.as_deref(), &pubkey, &release.into()),
-        Command::New { name, dir } => crate::new::run(&name, &dir),
+        Command::New {
+            name,
+            dir,
+            template,
+        } => crate::new::run(&name, &dir, template),
         Command::Schema => {
             print!("{}", millennium_config::schema::schema_json());
             Ok(ExitCode::SUCCESS)

@@ -4,13 +4,15 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Metadata for desktop entries and packages (`millennium build --deb`).
+/// Metadata for desktop entries and packages (`millennium build --deb`,
+/// `--rpm`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "validate", derive(JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct BundleConfig {
-    /// App icon: a square PNG (256x256 or larger is best), relative to the
-    /// directory of `millennium.toml`.
+    /// App icon: an SVG, or a square PNG (512x512 is best), relative to the
+    /// directory of `millennium.toml`. The build makes every size from it:
+    /// the window icon and, in packages, the hicolor sizes 16 to 512.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
 
@@ -41,6 +43,10 @@ pub struct BundleConfig {
     /// Debian package settings.
     #[serde(default)]
     pub deb: DebConfig,
+
+    /// RPM package settings (`millennium build --rpm`).
+    #[serde(default)]
+    pub rpm: RpmConfig,
 
     /// URL schemes the app opens (`["notes"]` for `notes://open?name=x`):
     /// the desktop entry registers it as their handler, and such a URL on
@@ -157,6 +163,56 @@ impl Default for DebConfig {
         }
     }
 }
+
+/// `[bundle.rpm]`: what an RPM package (Fedora and its relatives) needs
+/// besides `[bundle]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RpmConfig {
+    /// Extra packages the app needs, in `Requires` syntax with Fedora's
+    /// names, e.g. `["libnotify"]` or `["python3 >= 3.9"]`. WebKitGTK 4.1,
+    /// GTK 3 and glibc are always required.
+    #[serde(default)]
+    pub depends: Vec<RpmDependency>,
+
+    /// The package's `Release`, counted up when the same version is
+    /// packaged again.
+    #[serde(default = "default_release")]
+    #[cfg_attr(
+        feature = "validate",
+        schemars(regex(pattern = r"^[A-Za-z0-9._+~^]{1,64}$"))
+    )]
+    pub release: String,
+}
+
+impl Default for RpmConfig {
+    fn default() -> Self {
+        Self {
+            depends: Vec::new(),
+            release: default_release(),
+        }
+    }
+}
+
+fn default_release() -> String {
+    "1".to_owned()
+}
+
+/// A package name, optionally with a version comparison:
+/// `name`, `name >= 1.2`, `name = 2:1.0-3`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "validate", derive(JsonSchema))]
+#[serde(transparent)]
+pub struct RpmDependency(
+    #[cfg_attr(
+        feature = "validate",
+        schemars(regex(
+            pattern = r"^[A-Za-z0-9_][A-Za-z0-9._+-]*( (<|<=|=|>=|>) [A-Za-z0-9._+~^:-]+)?$"
+        ))
+    )]
+    pub String,
+);
 
 fn default_section() -> String {
     "utils".to_owned()

@@ -15,7 +15,7 @@ pub use allowlist::*;
 pub use app::{AppConfig, HookCommand};
 pub use bundle::{
     BundleConfig, DebConfig, DebPriority, DesktopCategory, FileAssociation, FileExtension,
-    FileRole, UrlScheme,
+    FileRole, RpmConfig, RpmDependency, UrlScheme,
 };
 pub use cli::{CliArg, CliConfig};
 pub use desktop::{

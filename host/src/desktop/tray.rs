@@ -86,6 +86,20 @@ fn watcher_present() -> Result<(), String> {
 /// A tray icon from the PNG `bytes`: checked from its header, then decoded
 /// by GDK's loader.
 pub fn icon_from_png(bytes: &[u8]) -> Result<tray_icon::Icon, String> {
+    let (rgba, width, height) = rgba_from_png(bytes)?;
+    tray_icon::Icon::from_rgba(rgba, width, height).map_err(|e| e.to_string())
+}
+
+/// A window icon from the PNG `bytes` (the payload's, or `[bundle] icon`).
+pub fn window_icon_from_png(bytes: &[u8]) -> Result<tao::window::Icon, String> {
+    let (rgba, width, height) = rgba_from_png(bytes)?;
+    tao::window::Icon::from_rgba(rgba, width, height).map_err(|e| e.to_string())
+}
+
+/// The PNG `bytes` as 8-bit RGBA rows: checked from the header (at most
+/// 1 MiB and 1024 pixels a side), then decoded by GDK's loader, which
+/// every GTK process has already.
+fn rgba_from_png(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), String> {
     use gtk::gdk_pixbuf::Pixbuf;
     millennium_config::icon::png_size(bytes).map_err(|e| e.to_string())?;
     let stream = gio::MemoryInputStream::from_bytes(&gtk::glib::Bytes::from(bytes));
@@ -114,7 +128,7 @@ pub fn icon_from_png(bytes: &[u8]) -> Result<tray_icon::Icon, String> {
             .ok_or("the decoded icon is shorter than its size")?;
         rgba.extend_from_slice(line);
     }
-    tray_icon::Icon::from_rgba(rgba, width as u32, height as u32).map_err(|e| e.to_string())
+    Ok((rgba, width as u32, height as u32))
 }
 
 /// Where tray-icon writes the icon file for the panel.

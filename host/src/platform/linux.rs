@@ -115,22 +115,34 @@ pub fn open_display() -> Result<(), String> {
         crate::api::globalShortcut::set_display_is_x11(x11);
         return Ok(());
     }
-    let display = std::env::var("WAYLAND_DISPLAY")
-        .ok()
-        .filter(|d| !d.is_empty())
-        .map(|d| format!("the Wayland display `{d}`"))
-        .or_else(|| {
-            std::env::var("DISPLAY")
-                .ok()
-                .filter(|d| !d.is_empty())
-                .map(|d| format!("the X display `{d}`"))
-        });
-    Err(match display {
-        Some(display) => format!("cannot open {display}: is the desktop session still running?"),
-        None => "no graphical display: neither DISPLAY nor WAYLAND_DISPLAY is set \
-                 (run it from a desktop session, or under `xvfb-run` for tests)"
-            .to_owned(),
-    })
+    let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    Err(display_error(
+        var("GDK_BACKEND").as_deref(),
+        var("WAYLAND_DISPLAY").as_deref(),
+        var("DISPLAY").as_deref(),
+    ))
+}
+
+/// Why GTK opened no display, naming the one it tried: GDK tries Wayland,
+/// then X11, of those `GDK_BACKEND` lists (`x11` alone forces XWayland).
+fn display_error(backend: Option<&str>, wayland: Option<&str>, x11: Option<&str>) -> String {
+    let allowed = |name| backend.is_none_or(|list| list.split(',').any(|b| b == name || b == "*"));
+    let display = match (wayland, x11) {
+        (Some(d), _) if allowed("wayland") => format!("the Wayland display `{d}`"),
+        (_, Some(d)) if allowed("x11") => format!("the X display `{d}`"),
+        _ => {
+            return match backend {
+                Some(list) => format!(
+                    "no graphical display: GDK_BACKEND={list} allows none that is set here \
+                     (`wayland` needs WAYLAND_DISPLAY, `x11` needs DISPLAY)"
+                ),
+                None => "no graphical display: neither DISPLAY nor WAYLAND_DISPLAY is set \
+                         (run it from a desktop session, or under `xvfb-run` for tests)"
+                    .to_owned(),
+            };
+        }
+    };
+    format!("cannot open {display}: is the desktop session still running?")
 }
 
 /// Calls `terminate` on the main loop whenever the process gets `SIGTERM`,
@@ -146,6 +158,20 @@ pub fn on_termination(terminate: impl Fn() + Send + Sync + 'static) {
             gtk::glib::ControlFlow::Continue
         });
     }
+}
+
+/// The window's inner size as GTK has it: without client-side decorations.
+/// Under Wayland GTK draws the title bar and the shadow itself, and tao
+/// counts them in its inner size (52 by 89 logical pixels more with
+/// Adwaita), so a remembered window would grow by them at every start.
+pub fn inner_size(window: &Window) -> tao::dpi::PhysicalSize<u32> {
+    use gtk::prelude::GtkWindowExt;
+    let (width, height) = window.gtk_window().size();
+    let logical = tao::dpi::LogicalSize::new(
+        u32::try_from(width).unwrap_or(0),
+        u32::try_from(height).unwrap_or(0),
+    );
+    logical.to_physical(window.scale_factor())
 }
 
 /// `setSkipTaskbar`.
@@ -189,6 +215,32 @@ pub fn ignore_file_size_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_display_error_names_the_display_gdk_backend_let_gtk_try() {
+        let wayland = Some("wayland-0");
+        let x = Some(":1");
+        let error = |backend| display_error(backend, wayland, x);
+        assert!(
+            error(None).contains("Wayland display `wayland-0`"),
+            "{}",
+            error(None)
+        );
+        assert!(
+            error(Some("x11")).contains("X display `:1`"),
+            "{}",
+            error(Some("x11"))
+        );
+        assert!(error(Some("wayland,x11")).contains("Wayland display"));
+        assert!(error(Some("*")).contains("Wayland display"));
+        // XWayland forced where no X display is set: not "the Wayland display".
+        let forced = display_error(Some("x11"), wayland, None);
+        assert!(
+            forced.contains("GDK_BACKEND=x11 allows none") && forced.contains("needs DISPLAY"),
+            "{forced}"
+        );
+        assert!(display_error(None, None, None).contains("neither DISPLAY nor WAYLAND_DISPLAY"));
+    }
 
     #[test]
     fn a_cache_directory_under_var_tmp_is_found_through_links() {

@@ -52,14 +52,9 @@ pub enum DebError {
         /// What is wrong.
         reason: String,
     },
-    /// The icon is not a usable PNG.
-    #[error("icon {}: {reason}", path.display())]
-    Icon {
-        /// The icon file.
-        path: PathBuf,
-        /// What is wrong.
-        reason: String,
-    },
+    /// `[bundle] icon` cannot give the package its icons.
+    #[error(transparent)]
+    Icon(#[from] crate::icon::IconError),
     /// A one-line control field contains a line break.
     #[error("the Debian `{0}` field must be a single line")]
     MultilineField(&'static str),
@@ -97,12 +92,18 @@ pub struct DebPackage {
 
 /// The timestamp of every entry: `SOURCE_DATE_EPOCH` when set, else 0.
 pub fn source_date_epoch() -> Result<u64, DebError> {
+    Ok(source_date_epoch_if_set()?.unwrap_or(0))
+}
+
+/// `SOURCE_DATE_EPOCH`, when set; an error when it is not whole seconds.
+pub fn source_date_epoch_if_set() -> Result<Option<u64>, DebError> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(value) => value
             .trim()
             .parse()
+            .map(Some)
             .map_err(|_| DebError::SourceDateEpoch(value)),
-        Err(std::env::VarError::NotPresent) => Ok(0),
+        Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(value)) => Err(DebError::SourceDateEpoch(
             value.to_string_lossy().into_owned(),
         )),
@@ -126,45 +127,7 @@ pub fn package(
         let path = path.to_owned();
         move |source| DebError::Io { path, source }
     };
-    let exe_len = std::fs::metadata(executable).map_err(io(executable))?.len();
-
-    let mut files = vec![FileEntry {
-        path: format!("usr/bin/{package}"),
-        mode: 0o755,
-        contents: Contents::File(executable.to_owned(), exe_len),
-    }];
-    let mut has_icon = false;
-    if let Some(icon) = &bundle.icon {
-        let path = loaded.base_dir.join(icon);
-        let bytes = std::fs::read(&path).map_err(io(&path))?;
-        let size = square_png_size(&bytes).map_err(|reason| DebError::Icon {
-            path: path.clone(),
-            reason,
-        })?;
-        files.push(FileEntry {
-            path: format!(
-                "usr/share/icons/hicolor/{size}x{size}/apps/{}.png",
-                app.identifier
-            ),
-            mode: 0o644,
-            contents: Contents::Bytes(bytes),
-        });
-        has_icon = true;
-    }
-    files.push(FileEntry {
-        path: format!("usr/share/applications/{}.desktop", app.identifier),
-        mode: 0o644,
-        contents: Contents::Bytes(
-            desktop::desktop_entry(app, bundle, package, has_icon).into_bytes(),
-        ),
-    });
-    if let Some(xml) = desktop::mime_package(bundle) {
-        files.push(FileEntry {
-            path: format!("usr/share/mime/packages/{}.xml", app.identifier),
-            mode: 0o644,
-            contents: Contents::Bytes(xml.into_bytes()),
-        });
-    }
+    let mut files = installed_files(loaded, executable, package)?;
     files.push(FileEntry {
         path: format!("usr/share/doc/{package}/copyright"),
         mode: 0o644,
@@ -252,6 +215,76 @@ pub fn package(
     })
 }
 
+/// What every Linux package of the app installs, whatever its format (the
+/// `.deb` adds Debian's `copyright` and `changelog.gz`; the `.rpm` keeps
+/// those in its header): the executable, the hicolor icon, the desktop
+/// entry and the shared-mime-info package. Paths have no leading `/`.
+pub fn installed_files(
+    loaded: &LoadedConfig,
+    executable: &Path,
+    package: &str,
+) -> Result<Vec<FileEntry>, DebError> {
+    let app = &loaded.config.app;
+    let bundle = &loaded.config.bundle;
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| DebError::Io { path, source }
+    };
+    let exe_len = std::fs::metadata(executable).map_err(io(executable))?.len();
+
+    let mut files = vec![FileEntry {
+        path: format!("usr/bin/{package}"),
+        mode: 0o755,
+        contents: Contents::File(executable.to_owned(), exe_len),
+    }];
+    let mut has_icon = false;
+    if let Some(icon) = &bundle.icon {
+        let path = loaded.base_dir.join(icon);
+        let loaded_icon = crate::icon::load(&path)?;
+        for side in loaded_icon.sizes() {
+            files.push(FileEntry {
+                path: format!(
+                    "usr/share/icons/hicolor/{side}x{side}/apps/{}.png",
+                    app.identifier
+                ),
+                mode: 0o644,
+                contents: Contents::Bytes(loaded_icon.png(side)),
+            });
+        }
+        // An SVG is installed as it is too (not an SVGZ: hicolor wants
+        // plain `.svg`), for the sizes in between.
+        if let crate::icon::Source::Svg(_) = loaded_icon.source {
+            let bytes = std::fs::read(&path).map_err(io(&path))?;
+            if !bytes.starts_with(&[0x1f, 0x8b]) {
+                files.push(FileEntry {
+                    path: format!(
+                        "usr/share/icons/hicolor/scalable/apps/{}.svg",
+                        app.identifier
+                    ),
+                    mode: 0o644,
+                    contents: Contents::Bytes(bytes),
+                });
+            }
+        }
+        has_icon = true;
+    }
+    files.push(FileEntry {
+        path: format!("usr/share/applications/{}.desktop", app.identifier),
+        mode: 0o644,
+        contents: Contents::Bytes(
+            desktop::desktop_entry(app, bundle, package, has_icon).into_bytes(),
+        ),
+    });
+    if let Some(xml) = desktop::mime_package(bundle) {
+        files.push(FileEntry {
+            path: format!("usr/share/mime/packages/{}.xml", app.identifier),
+            mode: 0o644,
+            contents: Contents::Bytes(xml.into_bytes()),
+        });
+    }
+    Ok(files)
+}
+
 /// Checks what can be checked before anything is built (package name,
 /// maintainer, icon), so a bad `--deb` leaves no executable behind either.
 /// Returns the maintainer.
@@ -259,15 +292,8 @@ pub fn preflight<'a>(loaded: &'a LoadedConfig, package: &str) -> Result<&'a str,
     if !valid_package_name(package) {
         return Err(DebError::PackageName(package.to_owned()));
     }
+    installed_files_preflight(loaded)?;
     let bundle = &loaded.config.bundle;
-    if let Some(icon) = &bundle.icon {
-        let path = loaded.base_dir.join(icon);
-        let bytes = std::fs::read(&path).map_err(|source| DebError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        square_png_size(&bytes).map_err(|reason| DebError::Icon { path, reason })?;
-    }
     bundle
         .deb
         .maintainer
@@ -275,6 +301,16 @@ pub fn preflight<'a>(loaded: &'a LoadedConfig, package: &str) -> Result<&'a str,
         .or(bundle.publisher.as_deref())
         .filter(|m| !m.trim().is_empty())
         .ok_or(DebError::NoMaintainer)
+}
+
+/// Checks what [`installed_files`] would refuse that can be checked before
+/// the executable is built (the icon).
+pub fn installed_files_preflight(loaded: &LoadedConfig) -> Result<(), DebError> {
+    if let Some(icon) = &loaded.config.bundle.icon {
+        let path = loaded.base_dir.join(icon);
+        crate::icon::load(&path)?;
+    }
+    Ok(())
 }
 
 /// Debian policy 5.6.1: at least two characters of `[a-z0-9+.-]`, starting
@@ -289,7 +325,7 @@ fn valid_package_name(name: &str) -> bool {
 
 /// `amd64` or `arm64`, from the ELF header's `e_machine`: the architecture
 /// of the binary being packaged, not of the machine packaging it.
-fn architecture(executable: &Path) -> Result<&'static str, DebError> {
+pub fn architecture(executable: &Path) -> Result<&'static str, DebError> {
     let mut header = [0u8; 20];
     std::fs::File::open(executable)
         .and_then(|mut file| file.read_exact(&mut header))
@@ -316,26 +352,6 @@ fn architecture(executable: &Path) -> Result<&'static str, DebError> {
             "ELF machine {other:#x} is not supported by --deb (amd64 or arm64)"
         ))),
     }
-}
-
-/// The width of a square PNG, from its `IHDR` chunk.
-pub fn square_png_size(bytes: &[u8]) -> Result<u32, String> {
-    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-    if !bytes.starts_with(SIGNATURE) || bytes.get(12..16) != Some(b"IHDR") {
-        return Err("not a PNG file".to_owned());
-    }
-    let read = |at: usize| -> Option<u32> {
-        Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-    };
-    let (Some(width), Some(height)) = (read(16), read(20)) else {
-        return Err("truncated PNG header".to_owned());
-    };
-    if width != height || width == 0 {
-        return Err(format!(
-            "the icon must be square, but it is {width}x{height}"
-        ));
-    }
-    Ok(width)
 }
 
 fn md5_file(path: &Path) -> std::io::Result<md5::digest::Output<Md5>> {
@@ -383,21 +399,6 @@ fn copyright(loaded: &LoadedConfig, maintainer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn png_size_needs_a_square_png() {
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-        png.extend_from_slice(&64u32.to_be_bytes());
-        png.extend_from_slice(&64u32.to_be_bytes());
-        assert_eq!(square_png_size(&png), Ok(64));
-        png[23] = 32;
-        assert_eq!(
-            square_png_size(&png),
-            Err("the icon must be square, but it is 64x32".to_owned())
-        );
-        assert!(square_png_size(b"GIF89a").is_err());
-        assert!(square_png_size(&png[..18]).is_err());
-    }
 
     #[test]
     fn package_names() {

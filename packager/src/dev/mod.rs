@@ -179,6 +179,18 @@ fn start_dev_command(
 /// `dev-url` the assets come from the dev server and its origins may be
 /// connected to.
 pub fn dev_context(loaded: &LoadedConfig) -> anyhow::Result<HostContext> {
+    let mut ctx = proxied_context(loaded)?;
+    // Drawn as the build draws it, so an SVG or a large PNG shows too.
+    if let Some(icon) = &loaded.config.bundle.icon {
+        match crate::icon::load(&loaded.base_dir.join(icon)) {
+            Ok(icon) => ctx.window_icon = Some(icon.png(icon.window_side()).into()),
+            Err(error) => eprintln!("millennium dev: no window icon: {error}"),
+        }
+    }
+    Ok(ctx)
+}
+
+fn proxied_context(loaded: &LoadedConfig) -> anyhow::Result<HostContext> {
     let Some(dev_url) = &loaded.config.app.dev_url else {
         return HostContext::from_loaded(loaded)
             .with_context(|| format!("cannot start {}", loaded.path.display()));

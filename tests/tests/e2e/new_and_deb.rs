@@ -62,15 +62,7 @@ fn dpkg_deb(args: &[&str], deb: &Path) -> String {
 /// and `extra` toml appended; its path, or `None` (said loudly) when
 /// dpkg-deb, which the checks need, is not installed.
 fn sample_deb(temp: &TempDir, name: &str, extra: &str) -> Option<PathBuf> {
-    let app = temp.0.join(name);
-    millennium_e2e::copy_dir(
-        &millennium_e2e::repo_root().join("sample-apps").join(name),
-        &app,
-    );
-    let mut toml = std::fs::read_to_string(app.join("millennium.toml")).unwrap();
-    toml.push_str("\n[bundle.deb]\nmaintainer = \"Millennium Samples <samples@example.com>\"\n");
-    toml.push_str(extra);
-    std::fs::write(app.join("millennium.toml"), toml).unwrap();
+    let app = crate::support::packageable_sample(temp, name, extra);
     let out = temp.0.join("out");
     let built = build_deb(&app, &out, "1700000000");
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));

@@ -90,7 +90,7 @@ impl ClipboardApi {
             Some(clipboard) => clipboard,
             None => slot.insert(
                 arboard::Clipboard::new()
-                    .map_err(|e| format!("the clipboard is not available: {e}"))?,
+                    .map_err(|e| unavailable(&e))?,
             ),
         };
         match command {
@@ -106,6 +106,19 @@ impl ClipboardApi {
                 .map_err(|e| format!("cannot write the clipboard: {e}")),
         }
     }
+}
+
+/// Why the clipboard cannot be had. arboard speaks X11 only, so under
+/// Wayland it goes through XWayland (`DISPLAY`); a session without one has
+/// no clipboard for the app, which arboard reports as an unreachable server.
+fn unavailable(error: &arboard::Error) -> String {
+    if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
+        return format!(
+            "the clipboard is not available: Millennium reaches it through X11, and this \
+             Wayland session has no XWayland (DISPLAY is not set): {error}"
+        );
+    }
+    format!("the clipboard is not available: {error}")
 }
 
 fn decode_clipboard(

@@ -55,7 +55,7 @@ pub(super) fn apply(call: &mut LoopCall<'_>, label: &str, op: WindowOp) -> Resul
     match op {
         W::Create { .. } | W::Labels | W::Close | W::ConfirmClose => null,
         W::Title => Ok(json!(w.title())),
-        W::InnerSize => Ok(size_json(w.inner_size())),
+        W::InnerSize => Ok(size_json(platform::inner_size(w))),
         W::OuterSize => Ok(size_json(w.outer_size())),
         W::InnerPosition => w
             .inner_position()

@@ -144,7 +144,7 @@ pub fn apply(builder: WindowBuilder, state: &WindowState) -> WindowBuilder {
 pub fn of(window: &Window) -> Option<WindowState> {
     let scale = window.scale_factor();
     let position: LogicalPosition<f64> = window.outer_position().ok()?.to_logical(scale);
-    let size: LogicalSize<f64> = window.inner_size().to_logical(scale);
+    let size: LogicalSize<f64> = crate::platform::inner_size(window).to_logical(scale);
     let state = WindowState {
         x: position.x,
         y: position.y,

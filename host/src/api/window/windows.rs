@@ -276,6 +276,12 @@ impl Windows {
         if let Some(saved) = &remembered {
             builder = state::apply(builder, saved);
         }
+        if let Some(png) = &self.ctx.window_icon {
+            match crate::desktop::tray::window_icon_from_png(png) {
+                Ok(icon) => builder = builder.with_window_icon(Some(icon)),
+                Err(error) => eprintln!("millennium: the window icon is not used: {error}"),
+            }
+        }
         let window = builder
             .build(target)
             .map_err(|source| HostError::Window {
@@ -728,6 +734,8 @@ impl Windows {
         match event {
             WindowEvent::CloseRequested => self.request_close(&label, control_flow),
             WindowEvent::Resized(size) => {
+                // tao's size counts Wayland's client-side decorations.
+                let size = self.window(&label).map_or(size, platform::inner_size);
                 let payload = json!({"width": size.width, "height": size.height});
                 self.host_event(&label, "millennium://resize", payload, l);
             }

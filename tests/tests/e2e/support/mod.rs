@@ -95,6 +95,31 @@ impl Drop for TempDir {
     }
 }
 
+/// A copy of `sample-apps/<name>` at `temp/<name>` with a package
+/// maintainer (in its `[bundle.deb]`, added when it has none) and `extra`
+/// toml appended, for the package tests.
+pub fn packageable_sample(temp: &TempDir, name: &str, extra: &str) -> PathBuf {
+    let app = temp.0.join(name);
+    millennium_e2e::copy_dir(
+        &millennium_e2e::repo_root().join("sample-apps").join(name),
+        &app,
+    );
+    let mut toml = std::fs::read_to_string(app.join("millennium.toml")).expect("the sample's toml");
+    let maintainer = "maintainer = \"Millennium Samples <samples@example.com>\"\n";
+    if toml.contains("\n[bundle.deb]\n") {
+        toml = toml.replacen(
+            "\n[bundle.deb]\n",
+            &format!("\n[bundle.deb]\n{maintainer}"),
+            1,
+        );
+    } else {
+        toml.push_str(&format!("\n[bundle.deb]\n{maintainer}"));
+    }
+    toml.push_str(extra);
+    std::fs::write(app.join("millennium.toml"), toml).expect("write the toml");
+    app
+}
+
 /// A free TCP port on 127.0.0.1 (bound, then released).
 pub fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))

@@ -198,6 +198,18 @@ impl Session {
         })
     }
 
+    /// Types `text` into the element `css` selects, as keystrokes.
+    pub fn send_keys(&self, css: &str, text: &str) -> Result<(), String> {
+        let client = self.client();
+        self.block("send keys", async {
+            client
+                .find(fantoccini::Locator::Css(css))
+                .await?
+                .send_keys(text)
+                .await
+        })
+    }
+
     /// The document title.
     pub fn title(&self) -> Result<String, String> {
         self.block("title", self.client().title())

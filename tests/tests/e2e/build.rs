@@ -342,3 +342,50 @@ before-build-command = { script = "mkdir -p ../dist && printf '<!doctype html><t
                 .exists()
     );
 }
+
+/// A large frontend (600 files) shows a progress bar on a terminal, here
+/// a pseudo-terminal from util-linux's `script`; piped, the output has
+/// no bar and no carriage return.
+#[test]
+fn a_large_frontend_shows_a_progress_bar_only_on_a_terminal() {
+    let have_script = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("script").is_file()));
+    if !have_script {
+        eprintln!("\n\n!!!! SKIPPED: script is not installed (Debian: util-linux) !!!!\n\n");
+        return;
+    }
+    let scratch = Scratch::new("build-progress");
+    let app = scratch.path("app");
+    millennium_e2e::copy_dir(&millennium_e2e::repo_root().join("sample-apps/hello"), &app);
+    for i in 0..600 {
+        std::fs::write(app.join(format!("dist/file{i}.txt")), format!("{i}\n")).unwrap();
+    }
+    let host = crate::support::small_host();
+    let line = format!(
+        "{} build {} -o {} --host {}",
+        bin("millennium").display(),
+        app.display(),
+        scratch.path("tty").display(),
+        host.display()
+    );
+    let on_tty = crate::support::run_within(
+        Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env("TERM", "xterm")
+            .stdin(std::process::Stdio::null()),
+        std::time::Duration::from_secs(120),
+    );
+    let tty = String::from_utf8_lossy(&on_tty.stdout);
+    assert!(on_tty.status.success(), "{tty}");
+    assert!(
+        tty.contains("collecting the frontend ["),
+        "no bar on a terminal:\n{tty}"
+    );
+    let piped = build(&app, &scratch.path("piped"));
+    let text = stderr(&piped);
+    assert!(piped.status.success(), "{text}");
+    assert!(
+        !text.contains("collecting the frontend") && !text.contains('\r'),
+        "{text}"
+    );
+}

@@ -377,9 +377,14 @@ pub fn write_deb(
         mtime,
     )
     .context("cannot make the Debian package")?;
-    let path = executable.with_file_name(&package.file_name);
+    write_beside(executable, &package.file_name, &package.bytes)
+}
+
+/// Writes a package `file_name` next to `executable`; its path.
+fn write_beside(executable: &Path, file_name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let path = executable.with_file_name(file_name);
     write_atomically(&path, 0o644, |out| {
-        out.write_all(&package.bytes)
+        out.write_all(bytes)
             .with_context(|| format!("cannot write {}", path.display()))
     })?;
     Ok(path)
@@ -398,12 +403,7 @@ pub fn write_rpm(
         epoch,
     )
     .context("cannot make the RPM package")?;
-    let path = executable.with_file_name(&package.file_name);
-    write_atomically(&path, 0o644, |out| {
-        out.write_all(&package.bytes)
-            .with_context(|| format!("cannot write {}", path.display()))
-    })?;
-    Ok(path)
+    write_beside(executable, &package.file_name, &package.bytes)
 }
 
 /// `Notes App` -> `notes-app`: lowercase ASCII letters, digits and hyphens.

@@ -19,9 +19,9 @@ use crate::support::{TempDir, driver_command, free_port, gui_lock};
 use serde_json::{Value, json};
 
 /// WebKitWebDriver running `millennium dev <app>`, with everything the
-/// process tree writes to standard error kept in a file. Fields drop in
-/// order: the session goes before the driver's process group.
-struct DevSession {
+/// process tree prints (standard output and error) kept in a file. Fields
+/// drop in order: the session goes before the driver's process group.
+pub(crate) struct DevSession {
     session: Session,
     _driver: DriverProcess,
     stderr_file: PathBuf,
@@ -30,33 +30,7 @@ struct DevSession {
 
 impl DevSession {
     fn launch(app: &Path) -> DevSession {
-        let home = TempDir::new("dev-e2e-home");
-        let stderr_file = home.0.join("stderr.log");
-        let stderr = || std::fs::read_to_string(&stderr_file).unwrap_or_default();
-        let port = free_port();
-        let mut command = driver_command(port, &home, Some("1"));
-        command
-            .env("NO_COLOR", "1")
-            .stderr(File::create(&stderr_file).expect("stderr file"));
-        let driver = DriverProcess::spawn(command, port, Duration::from_secs(30))
-            .unwrap_or_else(|e| panic!("{e}: {}", stderr()));
-        let capabilities = capabilities(
-            &millennium_e2e::bin("millennium"),
-            &["dev".as_ref(), app.as_os_str()],
-        );
-        let session = Session::create(
-            port,
-            &capabilities,
-            Duration::from_secs(60),
-            Duration::from_secs(20),
-        )
-        .unwrap_or_else(|e| panic!("{e}\n{}", stderr()));
-        let dev = DevSession {
-            session,
-            _driver: driver,
-            stderr_file,
-            _home: home,
-        };
+        let dev = DevSession::start(app, Duration::from_secs(60));
         dev.wait_for(
             "the first page with the bridge",
             Duration::from_secs(30),
@@ -66,13 +40,43 @@ impl DevSession {
         dev
     }
 
-    fn stderr(&self) -> String {
+    /// Starts the session, allowing `session_limit` for the app to open
+    /// (a `before-dev-command` may start a dev server first); waits for no
+    /// page.
+    pub(crate) fn start(app: &Path, session_limit: Duration) -> DevSession {
+        let home = TempDir::new("dev-e2e-home");
+        let stderr_file = home.0.join("stderr.log");
+        let stderr = || std::fs::read_to_string(&stderr_file).unwrap_or_default();
+        let port = free_port();
+        let mut command = driver_command(port, &home, Some("1"));
+        let file = File::create(&stderr_file).expect("stderr file");
+        command
+            .env("NO_COLOR", "1")
+            .stdout(file.try_clone().expect("stderr file"))
+            .stderr(file);
+        let driver = DriverProcess::spawn(command, port, Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("{e}: {}", stderr()));
+        let capabilities = capabilities(
+            &millennium_e2e::bin("millennium"),
+            &["dev".as_ref(), app.as_os_str()],
+        );
+        let session = Session::create(port, &capabilities, session_limit, Duration::from_secs(20))
+            .unwrap_or_else(|e| panic!("{e}\n{}", stderr()));
+        DevSession {
+            session,
+            _driver: driver,
+            stderr_file,
+            _home: home,
+        }
+    }
+
+    pub(crate) fn stderr(&self) -> String {
         std::fs::read_to_string(&self.stderr_file).unwrap_or_default()
     }
 
     /// Synchronous JS; `Err` for WebDriver errors, so polls can ride out a
     /// window being replaced.
-    fn execute(&self, script: &str) -> Result<Value, String> {
+    pub(crate) fn execute(&self, script: &str) -> Result<Value, String> {
         self.session.try_execute(script)
     }
 
@@ -82,7 +86,7 @@ impl DevSession {
     }
 
     /// Polls `script` until it returns `expected`.
-    fn wait_for(&self, what: &str, limit: Duration, script: &str, expected: &Value) {
+    pub(crate) fn wait_for(&self, what: &str, limit: Duration, script: &str, expected: &Value) {
         let deadline = Instant::now() + limit;
         let mut last = Err(String::new());
         while Instant::now() < deadline {

@@ -11,14 +11,13 @@
 //! Only 127.0.0.1 is used (npm reaches its registry as configured); every
 //! wait is bounded.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::webdriver::{DriverProcess, Session, capabilities};
+use crate::dev_e2e::DevSession;
 use crate::support::{
-    Driven, TempDir, driver_command, free_port, gui_lock, kill_process, process_alive, run_within,
+    Driven, TempDir, free_port, gui_lock, kill_process, live_processes_where, run_within,
 };
 use millennium_e2e::{bin, millennium, stderr};
 use serde_json::{Value, json};
@@ -183,22 +182,9 @@ fn vite_new_writes_a_vite_project_and_refuses_unknown_templates() {
 /// Processes whose working directory is `dir` or inside it: what the
 /// test's `npm run dev` started, however far down.
 fn processes_in(dir: &Path) -> Vec<u32> {
-    let mut pids = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if std::fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd.starts_with(dir))
-            && process_alive(pid)
-        {
-            pids.push(pid);
-        }
-    }
-    pids
+    live_processes_where(|proc_dir| {
+        std::fs::read_link(proc_dir.join("cwd")).is_ok_and(|cwd| cwd.starts_with(dir))
+    })
 }
 
 /// Kills, on drop, whatever still runs in the app's directory (a failed
@@ -210,70 +196,6 @@ impl Drop for ReapIn {
         for pid in processes_in(&self.0) {
             kill_process(pid);
         }
-    }
-}
-
-/// WebKitWebDriver running `millennium dev APP`; what the whole tree
-/// prints (Vite's `[dev] ` lines included) in a file. Fields drop in order: the session, then the
-/// driver's process group.
-struct Dev {
-    session: Session,
-    _driver: DriverProcess,
-    log: PathBuf,
-    _home: TempDir,
-}
-
-impl Dev {
-    fn launch(app: &Path) -> Dev {
-        let home = TempDir::new("vite-e2e-home");
-        let log = home.0.join("stderr.log");
-        let port = free_port();
-        let mut command = driver_command(port, &home, Some("1"));
-        let file = File::create(&log).expect("log file");
-        command
-            .env("NO_COLOR", "1")
-            .stdout(file.try_clone().expect("log file"))
-            .stderr(file);
-        let driver = DriverProcess::spawn(command, port, Duration::from_secs(30))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let capabilities = capabilities(&bin("millennium"), &["dev".as_ref(), app.as_os_str()]);
-        let session = Session::create(
-            port,
-            &capabilities,
-            Duration::from_secs(90),
-            Duration::from_secs(20),
-        )
-        .unwrap_or_else(|e| panic!("{e}\n{}", std::fs::read_to_string(&log).unwrap_or_default()));
-        Dev {
-            session,
-            _driver: driver,
-            log,
-            _home: home,
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn execute(&self, script: &str) -> Result<Value, String> {
-        self.session.try_execute(script)
-    }
-
-    fn wait_for(&self, what: &str, limit: Duration, script: &str, expected: &Value) {
-        let deadline = Instant::now() + limit;
-        let mut last = Err(String::new());
-        while Instant::now() < deadline {
-            last = self.execute(script);
-            if last.as_ref() == Ok(expected) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(150));
-        }
-        panic!(
-            "{what}: not there within {limit:?}; last: {last:?}\n--- stderr\n{}",
-            self.log()
-        );
     }
 }
 
@@ -325,7 +247,7 @@ fn vite_e2e_dev_with_hmr_then_build_and_run_packaged() {
     );
 
     // `millennium dev` starts Vite itself and opens the page it serves.
-    let dev = Dev::launch(&app);
+    let dev = DevSession::start(&app, Duration::from_secs(90));
     dev.wait_for(
         "the page from Vite with the bridge, filled in through ./millennium.js",
         Duration::from_secs(60),
@@ -338,7 +260,7 @@ fn vite_e2e_dev_with_hmr_then_build_and_run_packaged() {
         ),
         Ok(json!(["millennium://localhost", true]))
     );
-    let log = dev.log();
+    let log = dev.stderr();
     assert!(
         log.lines()
             .any(|l| l.starts_with("[dev] ") && l.contains(&format!("http://127.0.0.1:{port}/"))),
@@ -378,9 +300,9 @@ fn vite_e2e_dev_with_hmr_then_build_and_run_packaged() {
         "the page was reloaded instead of updated in place"
     );
     crate::support::wait_for(Duration::from_secs(5), "Vite to log the update", || {
-        dev.log().contains("hmr update /src/style.css")
+        dev.stderr().contains("hmr update /src/style.css")
     });
-    assert!(!dev.log().contains("page reload"), "{}", dev.log());
+    assert!(!dev.stderr().contains("page reload"), "{}", dev.stderr());
 
     // Quit, as a user would (main.js calls the imported `process.exit`):
     // `millennium dev` ends with the app and stops Vite's process group.
@@ -396,9 +318,9 @@ fn vite_e2e_dev_with_hmr_then_build_and_run_packaged() {
     assert!(
         left.is_empty(),
         "still running in the app after quitting: {left:?}\n{}",
-        dev.log()
+        dev.stderr()
     );
-    let log = dev.log();
+    let log = dev.stderr();
     assert!(!log.contains("panicked"), "{log}");
     drop(dev);
 

@@ -274,6 +274,14 @@ pub fn small_host() -> PathBuf {
 /// `executable` (a replaced or deleted file shows as `... (deleted)` and
 /// does not match).
 pub fn processes_running(executable: &Path) -> Vec<u32> {
+    live_processes_where(|proc_dir| {
+        std::fs::read_link(proc_dir.join("exe")).is_ok_and(|exe| exe == executable)
+    })
+}
+
+/// The live (not zombie) processes whose `/proc/<pid>` directory passes
+/// `matches`.
+pub fn live_processes_where(matches: impl Fn(&Path) -> bool) -> Vec<u32> {
     let mut pids = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Some(pid) = entry
@@ -283,9 +291,7 @@ pub fn processes_running(executable: &Path) -> Vec<u32> {
         else {
             continue;
         };
-        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == executable)
-            && process_alive(pid)
-        {
+        if matches(&entry.path()) && process_alive(pid) {
             pids.push(pid);
         }
     }

@@ -29,22 +29,14 @@ fn packaged(name: &str, scratch: &TempDir) -> PathBuf {
     exe
 }
 
-/// Saves what the X screen shows as `target/<profile>/screenshots/<name>`,
-/// polling (WebKit paints the window a moment after the DOM changes) until
-/// it has more than 50 colours or 10 s pass; returns its colour count.
+/// Saves what the X screen shows as `target/<profile>/screenshots/<name>`
+/// once it has more than 50 colours (or after 10 s); returns its colour
+/// count.
 fn keep_screenshot(driven: &Driven, scratch: &TempDir, name: &str) -> u64 {
     let shots = millennium_e2e::target_dir().join("screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-    let mut colours = 0;
-    for _ in 0..20 {
-        let png = driven.screen_png();
-        std::fs::write(shots.join(name), &png).unwrap();
-        colours = crate::support::distinct_colours(&png, &scratch.0);
-        if colours > 50 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let (png, colours) = crate::support::until_painted(50, &scratch.0, || driven.screen_png());
+    std::fs::write(shots.join(name), &png).unwrap();
     colours
 }
 

@@ -373,7 +373,6 @@ fn vite_e2e_dev_with_hmr_then_build_and_run_packaged() {
         json!(["millennium://localhost", "vite-hmr", true, false])
     );
     assert_eq!(driven.execute(TITLE_COLOUR), json!("rgb(200, 30, 60)"));
-    let screenshot = driven.screenshot();
-    let colours = crate::support::distinct_colours(&screenshot, &temp.0);
+    let (_, colours) = crate::support::until_painted(10, &temp.0, || driven.screenshot());
     assert!(colours > 10, "the window looks blank ({colours} colours)");
 }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::support::http_server::{HttpServer, page_server, reply, respond};
-use crate::support::{Driven, TempDir, distinct_colours, gui_lock};
+use crate::support::{Driven, TempDir, gui_lock};
 use serde_json::json;
 
 const PROBE_TOML: &str = r##"

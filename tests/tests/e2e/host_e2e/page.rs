@@ -188,23 +188,8 @@ fn host_e2e_flagship_screenshot_is_not_blank() {
          return document.getElementById('who').textContent;",
     );
     assert_eq!(who, Ok(json!("Hello is served from inside the app.")));
-    // The DOM can be updated a frame before it is painted: wait for two
-    // animation frames, and give a slow machine a few more tries. A blank
-    // page never reaches the threshold, however long we wait.
-    let _ = driven.run(
-        "await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); return 0;",
-    );
     let out = TempDir::new("host-e2e-shot");
-    let mut png = driven.screenshot();
-    let mut colours = distinct_colours(&png, &out.0);
-    for _ in 0..10 {
-        if colours > 10 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        png = driven.screenshot();
-        colours = distinct_colours(&png, &out.0);
-    }
+    let (png, colours) = crate::support::until_painted(10, &out.0, || driven.screenshot());
     assert!(png.starts_with(b"\x89PNG"), "not a PNG");
     assert!(
         colours > 10,

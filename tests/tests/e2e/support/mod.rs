@@ -146,6 +146,23 @@ pub fn distinct_colours(png: &[u8], dir: &Path) -> u64 {
     })
 }
 
+/// Takes screenshots with `shoot` until one has more than `min` distinct
+/// colours or 10 s pass, and returns the last one with its colour count.
+/// WebKit paints a moment after the DOM changes (later still on a busy
+/// machine), so one screenshot right after a DOM check can be blank; a
+/// page that never paints never reaches `min`, however long we wait.
+pub fn until_painted(min: u64, dir: &Path, mut shoot: impl FnMut() -> Vec<u8>) -> (Vec<u8>, u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let png = shoot();
+        let colours = distinct_colours(&png, dir);
+        if colours > min || std::time::Instant::now() >= deadline {
+            return (png, colours);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(400));
+    }
+}
+
 /// Polls `done` every 200 ms until it is true; panics saying `what` did
 /// not happen after `limit`.
 pub fn wait_for(limit: std::time::Duration, what: &str, mut done: impl FnMut() -> bool) {

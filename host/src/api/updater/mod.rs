@@ -3,6 +3,8 @@
 //! `[updater]` only. The update itself is [`crate::updater`]; this is its JS
 //! API, the `check-on-start` flow and the built-in dialog.
 
+mod progress;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -73,7 +75,9 @@ impl Api for UpdaterCommand {
         let installing = &call.ctx.state(&admitted).installing;
         match admitted.command() {
             UpdaterCommand::Check => check_update(call.ctx, call.proxy()),
-            UpdaterCommand::Install => install_update(call.ctx, call.proxy(), installing, None),
+            UpdaterCommand::Install => {
+                install_update(call.ctx, call.proxy(), installing, None, &mut |_| {})
+            }
         }
         .map(Output::Json)
     }
@@ -105,16 +109,26 @@ fn check_update(ctx: &HostContext, proxy: &EventLoopProxy<UserEvent>) -> Result<
 
 /// `installUpdate()` (or the built-in dialog's "Install"): check unless
 /// `found` is given, then download, verify, install and start the new
-/// version; on success this process exits a moment later.
+/// version; on success this process exits a moment later. The pages hear
+/// every step, and so does `watch` (the built-in progress box).
 fn install_update(
     ctx: &HostContext,
     proxy: &EventLoopProxy<UserEvent>,
     installing: &AtomicBool,
     found: Option<Update>,
+    watch: &mut dyn FnMut(&UpdateEvent),
 ) -> Result<Value, String> {
     if installing.swap(true, Ordering::SeqCst) {
-        return Err("an update is already being installed".to_owned());
+        // The pages are following the install that runs; only the box
+        // that asked hears this.
+        let message = "an update is already being installed".to_owned();
+        watch(&UpdateEvent::Error(message.clone()));
+        return Err(message);
     }
+    let mut tell = |event: UpdateEvent| {
+        watch(&event);
+        broadcast(proxy, &event);
+    };
     let result = (|| {
         let updater = ctx.updater()?;
         let update = match found {
@@ -126,11 +140,11 @@ fn install_update(
                 ))
             })?,
         };
-        updater.install(&update, &mut |event| broadcast(proxy, &event))
+        updater.install(&update, &mut |event| tell(event))
     })();
     match result {
         Ok(()) => {
-            broadcast(proxy, &UpdateEvent::Done);
+            tell(UpdateEvent::Done);
             let proxy = proxy.clone();
             std::thread::spawn(move || {
                 // Let the page hear DONE and its promise settle first.
@@ -142,7 +156,7 @@ fn install_update(
         Err(error) => {
             installing.store(false, Ordering::SeqCst);
             let message = error.to_string();
-            broadcast(proxy, &UpdateEvent::Error(message.clone()));
+            tell(UpdateEvent::Error(message.clone()));
             Err(message)
         }
     }
@@ -184,6 +198,7 @@ pub fn start(ctx: &Arc<HostContext>, proxy: &EventLoopProxy<UserEvent>) {
 }
 
 /// The built-in dialog of `check-on-start`, over `parent`: install now?
+/// On "Install", a progress box ([`progress`]) follows the download.
 pub fn prompt(
     ctx: &Arc<HostContext>,
     proxy: &EventLoopProxy<UserEvent>,
@@ -210,6 +225,7 @@ pub fn prompt(
         cancel_label: Some("_Later".to_owned()),
     };
     let app_name = ctx.config.app.name.clone();
+    let gtk_parent = tao::platform::unix::WindowExtUnix::gtk_window(parent).clone();
     let asker = super::dialog::Asker {
         scope: ctx.fs_scope().clone(),
         paths: ctx.paths.clone(),
@@ -218,12 +234,23 @@ pub fn prompt(
     let ctx = Arc::clone(ctx);
     let proxy = proxy.clone();
     let done: super::dialog::Done = Box::new(move |answer| {
-        if answer == Ok(Value::Bool(true)) {
-            std::thread::spawn(move || {
-                let installing = &ctx.updater_state().installing;
-                let _ = install_update(&ctx, &proxy, installing, Some(update));
-            });
+        if answer != Ok(Value::Bool(true)) {
+            return;
         }
+        let (events, received) = std::sync::mpsc::channel();
+        progress::show(
+            &gtk_parent,
+            ctx.config.app.name.clone(),
+            update.version.to_string(),
+            ctx.config.app.version.clone(),
+            received,
+        );
+        std::thread::spawn(move || {
+            let installing = &ctx.updater_state().installing;
+            // A closed box (the app is exiting) stops nothing.
+            let mut watch = |event: &UpdateEvent| drop(events.send(event.clone()));
+            let _ = install_update(&ctx, &proxy, installing, Some(update), &mut watch);
+        });
     });
     super::dialog::show(
         parent,

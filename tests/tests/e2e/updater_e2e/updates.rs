@@ -72,9 +72,11 @@ fn key_rotation_v1_trusting_a_and_b_accepts_v2_signed_by_b() {
 }
 
 /// `check-on-start` with the built-in dialog: v1 finds v2 at start and asks
-/// in a native box; Enter ("Install") updates it, as a person would.
+/// in a native box; Enter ("Install") updates it, as a person would, and a
+/// progress box follows the (slow) download: its title climbs through
+/// percentages until v2 runs.
 #[test]
-fn check_on_start_asks_with_the_built_in_dialog_and_installs_on_yes() {
+fn check_on_start_asks_with_the_built_in_dialog_and_shows_progress_until_v2_runs() {
     require_gui!();
     let _gui = gui_lock();
     let fixture = Fixture::new("dialog");
@@ -84,9 +86,12 @@ fn check_on_start_asks_with_the_built_in_dialog_and_installs_on_yes() {
     let installed = install(&v1, "dialog");
     let _cleanup = KillOnDrop(installed.exe.clone());
     let v2 = fixture.release("v2", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
-    fixture
-        .server
-        .serve(ok_json(v2.latest.clone()), ok_file(&v2.bytes));
+    fixture.server.serve(
+        ok_json(v2.latest.clone()),
+        Reply::Slow {
+            body: v2.bytes.clone(),
+        },
+    );
     let driven = launch(&installed);
     let pid = v1_pid(&installed);
     driven.focus_window_titled(&format!("Update {APP_NAME}"));
@@ -94,15 +99,93 @@ fn check_on_start_asks_with_the_built_in_dialog_and_installs_on_yes() {
         .server
         .assert_nothing_downloaded("the dialog before its answer");
     driven.press(&["Return"]);
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen: Vec<String> = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(90);
     while process_alive(pid) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
+        for title in progress_titles(&driven) {
+            if seen.last() != Some(&title) {
+                seen.push(title);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(!process_alive(pid), "v1 exits once v2 runs");
+    assert!(!process_alive(pid), "v1 exits once v2 runs (saw {seen:?})");
+    let percents: Vec<u32> = seen
+        .iter()
+        .filter_map(|t| {
+            t.strip_prefix(&format!("Updating {APP_NAME}: "))?
+                .strip_suffix('%')
+        })
+        .map(|n| {
+            n.parse()
+                .unwrap_or_else(|_| panic!("a percentage: {seen:?}"))
+        })
+        .collect();
+    assert!(
+        percents.iter().filter(|&&p| p > 0 && p < 100).count() >= 2,
+        "the progress box shows the download moving: {seen:?}"
+    );
+    assert!(
+        percents.windows(2).all(|w| w[0] <= w[1]),
+        "never backwards: {seen:?}"
+    );
     let now = std::fs::read(&installed.exe).expect("the installed file");
     compare(&now, &v2.bytes).unwrap_or_else(|diff| panic!("v2 is installed: {diff}"));
     let previous = installed.exe.with_file_name(format!(".{EXE}.previous"));
     compare(&std::fs::read(previous).expect(".previous"), &v1.bytes)
         .unwrap_or_else(|diff| panic!("v1 is kept as .previous: {diff}"));
     assert_eq!(installed.pids().len(), 1, "v2 runs from the installed path");
+}
+
+/// The built-in dialog when the download breaks off: the progress box
+/// turns into the reason, Enter closes it, and v1 runs on, unchanged.
+#[test]
+fn the_built_in_dialog_says_why_an_update_failed_and_v1_keeps_running() {
+    require_gui!();
+    let _gui = gui_lock();
+    let fixture = Fixture::new("dialog-fails");
+    fixture.ask_on_start.set(true);
+    let key = fixture.key_a.public.clone();
+    let v1 = fixture.release("v1", "1.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    let installed = install(&v1, "dialog-fails");
+    let _cleanup = KillOnDrop(installed.exe.clone());
+    let v2 = fixture.release("v2", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    fixture.server.serve(
+        ok_json(v2.latest.clone()),
+        Reply::Truncated {
+            body: v2.bytes.clone(),
+        },
+    );
+    let driven = launch(&installed);
+    let pid = v1_pid(&installed);
+    driven.focus_window_titled(&format!("Update {APP_NAME}"));
+    driven.press(&["Return"]);
+    let failed = format!("Update of {APP_NAME} failed");
+    driven.focus_window_titled(&failed);
+    driven.press(&["Return"]);
+    crate::support::wait_for(Duration::from_secs(10), "Close closes the box", || {
+        !driven.window_titled_exists(&failed)
+    });
+    assert!(process_alive(pid), "v1 keeps running");
+    compare(
+        &std::fs::read(&installed.exe).expect("the installed file"),
+        &v1.bytes,
+    )
+    .unwrap_or_else(|diff| panic!("v1 is left as it was: {diff}"));
+    assert_eq!(
+        driven.execute("return document.readyState"),
+        json!("complete"),
+        "the page still answers"
+    );
+}
+
+/// The titles of the visible progress boxes (`Updating <app>: 42%`).
+fn progress_titles(driven: &Driven) -> Vec<String> {
+    let pattern = format!("^Updating {APP_NAME}: ");
+    let Ok(ids) = driven.xdotool(&["search", "--onlyvisible", "--name", &pattern]) else {
+        return Vec::new();
+    };
+    ids.lines()
+        .filter_map(|id| driven.xdotool(&["getwindowname", id]).ok())
+        .collect()
 }

@@ -79,37 +79,21 @@ fn key_rotation_v1_trusting_a_and_b_accepts_v2_signed_by_b() {
 fn check_on_start_asks_with_the_built_in_dialog_and_shows_progress_until_v2_runs() {
     require_gui!();
     let _gui = gui_lock();
-    let fixture = Fixture::new("dialog");
-    fixture.ask_on_start.set(true);
-    let key = fixture.key_a.public.clone();
-    let v1 = fixture.release("v1", "1.0.0", IDENTIFIER, &[&key], &fixture.key_a);
-    let installed = install(&v1, "dialog");
-    let _cleanup = KillOnDrop(installed.exe.clone());
-    let v2 = fixture.release("v2", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
-    fixture.server.serve(
-        ok_json(v2.latest.clone()),
-        Reply::Slow {
-            body: v2.bytes.clone(),
-        },
-    );
-    let driven = launch(&installed);
-    let pid = v1_pid(&installed);
-    driven.focus_window_titled(&format!("Update {APP_NAME}"));
-    fixture
-        .server
-        .assert_nothing_downloaded("the dialog before its answer");
-    driven.press(&["Return"]);
+    let asked = ask_and_install("dialog", |body| Reply::Slow { body });
     let mut seen: Vec<String> = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(90);
-    while process_alive(pid) && Instant::now() < deadline {
-        for title in progress_titles(&driven) {
+    while process_alive(asked.pid) && Instant::now() < deadline {
+        for title in progress_titles(&asked.driven) {
             if seen.last() != Some(&title) {
                 seen.push(title);
             }
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(!process_alive(pid), "v1 exits once v2 runs (saw {seen:?})");
+    assert!(
+        !process_alive(asked.pid),
+        "v1 exits once v2 runs (saw {seen:?})"
+    );
     let percents: Vec<u32> = seen
         .iter()
         .filter_map(|t| {
@@ -129,12 +113,22 @@ fn check_on_start_asks_with_the_built_in_dialog_and_shows_progress_until_v2_runs
         percents.windows(2).all(|w| w[0] <= w[1]),
         "never backwards: {seen:?}"
     );
-    let now = std::fs::read(&installed.exe).expect("the installed file");
-    compare(&now, &v2.bytes).unwrap_or_else(|diff| panic!("v2 is installed: {diff}"));
-    let previous = installed.exe.with_file_name(format!(".{EXE}.previous"));
-    compare(&std::fs::read(previous).expect(".previous"), &v1.bytes)
-        .unwrap_or_else(|diff| panic!("v1 is kept as .previous: {diff}"));
-    assert_eq!(installed.pids().len(), 1, "v2 runs from the installed path");
+    let now = std::fs::read(&asked.installed.exe).expect("the installed file");
+    compare(&now, &asked.v2.bytes).unwrap_or_else(|diff| panic!("v2 is installed: {diff}"));
+    let previous = asked
+        .installed
+        .exe
+        .with_file_name(format!(".{EXE}.previous"));
+    compare(
+        &std::fs::read(previous).expect(".previous"),
+        &asked.v1.bytes,
+    )
+    .unwrap_or_else(|diff| panic!("v1 is kept as .previous: {diff}"));
+    assert_eq!(
+        asked.installed.pids().len(),
+        1,
+        "v2 runs from the installed path"
+    );
 }
 
 /// The built-in dialog when the download breaks off: the progress box
@@ -143,37 +137,21 @@ fn check_on_start_asks_with_the_built_in_dialog_and_shows_progress_until_v2_runs
 fn the_built_in_dialog_says_why_an_update_failed_and_v1_keeps_running() {
     require_gui!();
     let _gui = gui_lock();
-    let fixture = Fixture::new("dialog-fails");
-    fixture.ask_on_start.set(true);
-    let key = fixture.key_a.public.clone();
-    let v1 = fixture.release("v1", "1.0.0", IDENTIFIER, &[&key], &fixture.key_a);
-    let installed = install(&v1, "dialog-fails");
-    let _cleanup = KillOnDrop(installed.exe.clone());
-    let v2 = fixture.release("v2", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
-    fixture.server.serve(
-        ok_json(v2.latest.clone()),
-        Reply::Truncated {
-            body: v2.bytes.clone(),
-        },
-    );
-    let driven = launch(&installed);
-    let pid = v1_pid(&installed);
-    driven.focus_window_titled(&format!("Update {APP_NAME}"));
-    driven.press(&["Return"]);
+    let asked = ask_and_install("dialog-fails", |body| Reply::Truncated { body });
     let failed = format!("Update of {APP_NAME} failed");
-    driven.focus_window_titled(&failed);
-    driven.press(&["Return"]);
+    asked.driven.focus_window_titled(&failed);
+    asked.driven.press(&["Return"]);
     crate::support::wait_for(Duration::from_secs(10), "Close closes the box", || {
-        !driven.window_titled_exists(&failed)
+        !asked.driven.window_titled_exists(&failed)
     });
-    assert!(process_alive(pid), "v1 keeps running");
+    assert!(process_alive(asked.pid), "v1 keeps running");
     compare(
-        &std::fs::read(&installed.exe).expect("the installed file"),
-        &v1.bytes,
+        &std::fs::read(&asked.installed.exe).expect("the installed file"),
+        &asked.v1.bytes,
     )
     .unwrap_or_else(|diff| panic!("v1 is left as it was: {diff}"));
     assert_eq!(
-        driven.execute("return document.readyState"),
+        asked.driven.execute("return document.readyState"),
         json!("complete"),
         "the page still answers"
     );
@@ -188,4 +166,46 @@ fn progress_titles(driven: &Driven) -> Vec<String> {
     ids.lines()
         .filter_map(|id| driven.xdotool(&["getwindowname", id]).ok())
         .collect()
+}
+
+/// A v1 that checks at start and asks with the built-in dialog, a v2 whose
+/// file is served as `file` says, and the dialog answered with Enter
+/// ("Install"). Fields drop in order: the driver, then v1's processes.
+struct Asked {
+    driven: Driven,
+    pid: u32,
+    _cleanup: KillOnDrop,
+    installed: Installed,
+    v1: Release,
+    v2: Release,
+    _fixture: Fixture,
+}
+
+fn ask_and_install(tag: &str, file: impl FnOnce(Arc<Vec<u8>>) -> Reply) -> Asked {
+    let fixture = Fixture::new(tag);
+    fixture.ask_on_start.set(true);
+    let key = fixture.key_a.public.clone();
+    let v1 = fixture.release("v1", "1.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    let installed = install(&v1, tag);
+    let cleanup = KillOnDrop(installed.exe.clone());
+    let v2 = fixture.release("v2", "2.0.0", IDENTIFIER, &[&key], &fixture.key_a);
+    fixture
+        .server
+        .serve(ok_json(v2.latest.clone()), file(v2.bytes.clone()));
+    let driven = launch(&installed);
+    let pid = v1_pid(&installed);
+    driven.focus_window_titled(&format!("Update {APP_NAME}"));
+    fixture
+        .server
+        .assert_nothing_downloaded("the dialog before its answer");
+    driven.press(&["Return"]);
+    Asked {
+        driven,
+        pid,
+        _cleanup: cleanup,
+        installed,
+        v1,
+        v2,
+        _fixture: fixture,
+    }
 }
